@@ -1,0 +1,34 @@
+"""mdict: Merge-style DICOM message database profiles, in the open.
+
+Public API (imported lazily so that ``import mdict`` stays fast)::
+
+    read_dictionary, read_services, read_info, read_combine_config
+    write_dictionary, write_services, write_info, write_combine_config
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_API: dict[str, str] = {
+    "write_dictionary": "write",
+    "write_services": "write",
+    "write_info": "write",
+    "write_combine_config": "write",
+}
+
+__all__ = ["__version__", *sorted(_API)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mdict' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))
