@@ -1,0 +1,230 @@
+"""dicom3tools ``sopcl.tpl`` -> mdict ``ServiceProfile`` (mergecom.srv).
+
+One BASE service per SOP class (well-known instances are skipped), with the
+DIMSE commands of its service class; one META service per meta SOP class,
+holding the SOP classes the standard puts in it. Numbers are handed out
+alphabetically, BASE first, then META.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mdict.model import ItemRef, Service, ServiceProfile
+
+from .d3t import read_template
+
+
+def _pair(*commands: str) -> tuple[str, ...]:
+    return tuple(f"{c}_{end}" for c in commands for end in ("RQ", "RSP"))
+
+
+STORAGE = _pair("C_STORE")
+FIND = (*_pair("C_FIND"), "C_CANCEL_RQ")
+MOVE = (*_pair("C_MOVE"), "C_CANCEL_RQ")
+GET = (*_pair("C_GET"), "C_CANCEL_RQ")
+DETACHED = _pair("N_EVENT_REPORT", "N_GET", "N_SET")
+
+NORMALIZED_COMMANDS: dict[str, tuple[str, ...]] = {
+    "Verification": _pair("C_ECHO"),
+    "BasicStudyContentNotification": STORAGE,
+    "StorageCommitmentPushModel": _pair("N_ACTION", "N_EVENT_REPORT"),
+    "StorageCommitmentPullModel": _pair("N_ACTION", "N_EVENT_REPORT"),
+    "DetachedPatientManagement": DETACHED,
+    "DetachedVisitManagement": DETACHED,
+    "DetachedStudyManagement": DETACHED,
+    "DetachedResultsManagement": DETACHED,
+    "DetachedInterpretationManagement": DETACHED,
+    "StudyComponentManagement": _pair("N_CREATE", "N_SET", "N_GET"),
+    "ModalityPerformedProcedureStep": _pair("N_CREATE", "N_SET"),
+    "ModalityPerformedProcedureStepRetrieve": _pair("N_GET"),
+    "ModalityPerformedProcedureStepNotification": _pair("N_EVENT_REPORT"),
+    "BasicFilmSession": _pair("N_CREATE", "N_SET", "N_DELETE", "N_ACTION"),
+    "BasicFilmBox": _pair("N_CREATE", "N_SET", "N_DELETE", "N_ACTION"),
+    "BasicGrayscaleImageBox": _pair("N_SET"),
+    "BasicColorImageBox": _pair("N_SET"),
+    "ReferencedImageBoxRetired": _pair("N_SET"),
+    "PrintJob": _pair("N_EVENT_REPORT", "N_GET"),
+    "BasicAnnotationBox": _pair("N_SET"),
+    "Printer": _pair("N_EVENT_REPORT", "N_GET"),
+    "PrinterConfigurationRetrieval": _pair("N_GET"),
+    "VOILUTBox": _pair("N_CREATE", "N_DELETE"),
+    "PresentationLUTBox": _pair("N_CREATE", "N_DELETE"),
+    "ImageOverlayBoxRetired": _pair("N_CREATE", "N_SET", "N_DELETE"),
+    "BasicPrintImageOverlayBox": _pair("N_CREATE", "N_SET", "N_DELETE"),
+    "PrintQueueManagement": _pair("N_GET", "N_ACTION"),
+    "PullPrintRequest": _pair("N_CREATE", "N_ACTION", "N_DELETE", "N_GET"),
+    "GeneralPurposeScheduledProcedureStepRetired": _pair("N_SET", "N_ACTION"),
+    "GeneralPurposePerformedProcedureStepRetired": _pair("N_CREATE", "N_SET"),
+}
+"""Normalized and other non-storage service classes (PS3.4), by sopcl.tpl name."""
+
+META_MEMBERS: dict[str, tuple[str, ...]] = {
+    "DetachedPatientManagementMeta": ("DetachedPatientManagement", "DetachedVisitManagement"),
+    "DetachedStudyManagementMeta": ("DetachedStudyManagement", "StudyComponentManagement"),
+    "DetachedResultsManagementMeta": (
+        "DetachedResultsManagement",
+        "DetachedInterpretationManagement",
+    ),
+    "BasicGrayscalePrintManagementMeta": (
+        "BasicFilmSession",
+        "BasicFilmBox",
+        "BasicGrayscaleImageBox",
+        "Printer",
+    ),
+    "BasicColorPrintManagementMeta": (
+        "BasicFilmSession",
+        "BasicFilmBox",
+        "BasicColorImageBox",
+        "Printer",
+    ),
+    "ReferencedGrayscalePrintManagementMetaRetired": (
+        "BasicFilmSession",
+        "BasicFilmBox",
+        "BasicGrayscaleImageBox",
+        "ReferencedImageBoxRetired",
+        "Printer",
+    ),
+    "ReferencedColorPrintManagementMetaRetired": (
+        "BasicFilmSession",
+        "BasicFilmBox",
+        "BasicColorImageBox",
+        "ReferencedImageBoxRetired",
+        "Printer",
+    ),
+    "PullStoredPrintManagementMeta": ("PullPrintRequest", "PrintJob", "Printer"),
+    "GeneralPurposeWorklistManagementMetaRetired": (
+        "GeneralPurposeWorklistInformationModelFindRetired",
+        "GeneralPurposeScheduledProcedureStepRetired",
+        "GeneralPurposePerformedProcedureStepRetired",
+    ),
+}
+"""Meta SOP classes and the SOP classes the standard groups in them."""
+
+UID_FIXES: dict[str, str] = {
+    "GeneralPurposeWorklistManagementMetaRetired": "1.2.840.10008.5.1.4.32",
+}
+"""sopcl.tpl errors corrected (the source repeats 1.2.840.10008.5.1.1.32)."""
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z]+|[0-9]+[A-Z]?(?![a-z])|[0-9]+|[a-z]+")
+_STORAGE_SUFFIX = re.compile(r"Storage(?=(?:For[A-Z][a-z]+|Trial|Retired)?$)")
+
+
+@dataclass(frozen=True, slots=True)
+class SopClass:
+    """One SOP class line of sopcl.tpl."""
+
+    name: str
+    description: str
+    uid: str
+    where: str
+
+    @property
+    def is_meta(self) -> bool:
+        return self.name in META_MEMBERS
+
+
+@dataclass
+class ServicesReport:
+    skipped: list[str] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)
+
+
+ACRONYM_SPLITS: dict[str, str] = {"CADSR": "CAD_SR", "XAXRF": "XA_XRF", "VOILUT": "VOI_LUT"}
+"""Runs of capitals that are two acronyms in one."""
+
+
+def upper_snake_words(text: str) -> str:
+    """``XRay3DAngiographicImage`` -> ``X_RAY_3D_ANGIOGRAPHIC_IMAGE``."""
+    words = (w.upper() for w in _WORD.findall(text))
+    return "_".join(ACRONYM_SPLITS.get(w, w) for w in words)
+
+
+def service_name(sop_class_name: str) -> str:
+    """Merge-style service name of a sopcl.tpl SOP class name.
+
+    ``QueryRetrieveInformationModel`` becomes ``QR``, ``InformationModel`` and
+    ``SOPClass`` are dropped, and ``Storage`` is dropped when it ends the
+    name or comes just before ``For...``, ``Trial`` or ``Retired``.
+    """
+    text = sop_class_name.removesuffix("SOPClass")
+    text = text.replace("QueryRetrieveInformationModel", "QR")
+    text = text.replace("InformationModel", "")
+    text = _STORAGE_SUFFIX.sub("", text)
+    return upper_snake_words(text)
+
+
+def read_sop_classes(path: Path, report: ServicesReport) -> list[SopClass]:
+    """SOP classes in file order; instances and repeated UIDs are skipped."""
+    found: list[SopClass] = []
+    uids: dict[str, SopClass] = {}
+    for line in read_template(path):
+        name, uid = line.get("Name"), line.get("Uid")
+        if name is None or uid is None or line.get("Type") == "Instance":
+            continue
+        if name in UID_FIXES and uid != UID_FIXES[name]:
+            report.fixed.append(f"{name}: UID {uid} -> {UID_FIXES[name]}")
+            uid = UID_FIXES[name]
+        sop = SopClass(name, line.get("Desc") or name, uid, f"{path.name}:{line.line}")
+        if uid in uids:
+            report.skipped.append(
+                f"{sop.where}: {name} has the UID {uid} of {uids[uid].name} "
+                f"({uids[uid].where}); kept the first"
+            )
+            continue
+        uids[uid] = sop
+        found.append(sop)
+    return found
+
+
+def commands_for(sop: SopClass) -> tuple[str, ...] | None:
+    """The DIMSE commands of a BASE SOP class; None when its class is unknown."""
+    if sop.name in NORMALIZED_COMMANDS:
+        return NORMALIZED_COMMANDS[sop.name]
+    if re.search(r"Find(Retired)?$", sop.name):
+        return FIND
+    if re.search(r"Move(Retired)?$", sop.name):
+        return MOVE
+    if re.search(r"Get(Retired)?$", sop.name):
+        return GET
+    if "Storage" in sop.name or sop.name.endswith("InfoObject"):
+        return STORAGE
+    return None
+
+
+def build_services(
+    sop_classes: Iterable[SopClass], items: Iterable[str], report: ServicesReport
+) -> ServiceProfile:
+    """BASE services by name, then META services by name, then the item table."""
+    base: dict[str, tuple[SopClass, tuple[str, ...]]] = {}
+    meta: dict[str, SopClass] = {}
+    for sop in sop_classes:
+        name = service_name(sop.name)
+        if name in base or name in meta:
+            report.skipped.append(f"{sop.where}: {sop.name}: service name {name} already used")
+            continue
+        if sop.is_meta:
+            meta[name] = sop
+            continue
+        commands = commands_for(sop)
+        if commands is None:
+            report.skipped.append(f"{sop.where}: {sop.name}: no known DIMSE service class")
+            continue
+        base[name] = (sop, commands)
+    numbers = {base[n][0].name: i for i, n in enumerate(sorted(base), 1)}
+    services = [
+        Service(numbers[sop.name], name, "BASE", sop.uid, sop.description, commands)
+        for name, (sop, commands) in base.items()
+    ]
+    for i, name in enumerate(sorted(meta), len(base) + 1):
+        sop = meta[name]
+        members = tuple(numbers[m] for m in META_MEMBERS[sop.name] if m in numbers)
+        missing = [m for m in META_MEMBERS[sop.name] if m not in numbers]
+        if missing:
+            report.skipped.append(f"{sop.where}: {sop.name}: members not found: {missing}")
+        services.append(Service(i, name, "META", sop.uid, sop.description, sop_classes=members))
+    item_refs = tuple(ItemRef(n, i) for i, n in enumerate(sorted(items), 1))
+    return ServiceProfile(tuple(sorted(services, key=lambda s: s.number)), item_refs)
