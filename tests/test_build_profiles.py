@@ -10,7 +10,10 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from mdict.model import InfoLine  # noqa: E402
+from mdict.write import format_info_line  # noqa: E402
 from tools.build_dictionary import expand_mask  # noqa: E402
+from tools.build_profiles import REPORT_NAME, Built, build  # noqa: E402
 from tools.build_services import service_name  # noqa: E402
 
 PROFILES = REPO / "profiles"
@@ -51,3 +54,82 @@ def test_committed_dictionary_has_well_known_lines() -> None:
     assert any(
         line.startswith("CSA Image Header Info,0029,SIEMENS CSA HEADER,10,") for line in lines
     )
+
+
+# ---------------------------------------------------------------------------
+# The real source: committed profiles are up to date and hold well-known facts
+# ---------------------------------------------------------------------------
+
+SOURCE = REPO.parent / "shared" / "data" / "dicom3tools"
+
+
+@pytest.fixture(scope="module")
+def built() -> Built:
+    if not (SOURCE / "sopcl.tpl").is_file():
+        pytest.skip("dicom3tools source not available")
+    return build(SOURCE)
+
+
+def _message(built: Built, service: str, command: str = "C_STORE_RQ") -> dict[str, str]:
+    number = next(s.number for s in built.services.services if s.name == service)
+    section = next(s for s in built.info.sections if s.number == number and s.command == command)
+    return {str(ln.tag): format_info_line(ln) for ln in section.lines}
+
+
+def test_committed_profiles_match_a_fresh_build(built: Built) -> None:
+    for name, text in built.files.items():
+        assert (PROFILES / name).read_text() == text, f"profiles/{name} is stale"
+    assert (PROFILES / REPORT_NAME).read_text() == built.report
+
+
+def test_counts_on_the_real_source(built: Built) -> None:
+    entries = built.dictionary.entries
+    assert len(entries) == 18061
+    assert sum(e.tag.creator is None for e in entries) == 6819
+    assert len(built.services.services) == 248
+    assert sum(s.type == "META" for s in built.services.services) == 9
+    assert len(built.services.items) == 588
+    assert sum(not s.is_item for s in built.info.sections) == 119
+    assert sum(len(s.lines) for s in built.info.sections) == 38162
+
+
+def test_well_known_facts(built: Built) -> None:
+    ct = _message(built, "CT_IMAGE")
+    assert ct["0018,0060"] == "0018,0060@DS@2@@;"
+    assert ct["0010,0040"] == "0010,0040@CS@2@@E<M, F, O>;"
+    image_type = built_line(built, "CT_IMAGE", "0008,0008")
+    assert image_type.values is not None and image_type.values.per_position
+    assert image_type.values.groups[:2] == (("ORIGINAL", "DERIVED"), ("PRIMARY", "SECONDARY"))
+    enhanced = _message(built, "ENHANCED_CT_IMAGE")
+    assert enhanced["0012,0010"].startswith("0012,0010@LO@1C(NEED_MODULE_CLINICAL_TRIAL_SUBJECT)@@")
+    worklist = next(s for s in built.services.services if s.name == "MODALITY_WORKLIST_FIND")
+    assert worklist.commands == ("C_FIND_RQ", "C_FIND_RSP", "C_CANCEL_RQ")
+
+
+def built_line(built: Built, service: str, tag: str) -> InfoLine:
+    number = next(s.number for s in built.services.services if s.name == service)
+    section = next(s for s in built.info.sections if s.number == number)
+    return next(ln for ln in section.lines if str(ln.tag) == tag)
+
+
+def test_info_agrees_with_dictionary_and_item_table(built: Built) -> None:
+    vrs = {e.tag: e.vr for e in built.dictionary.entries}
+    items = {i.name for i in built.services.items}
+    referenced: set[str] = set()
+    for section in built.info.sections:
+        for line in section.lines:
+            assert line.vr == vrs[line.tag], (section.number, str(line.tag))
+            if line.vr == "SQ":
+                assert line.item_names, (section.number, str(line.tag))
+                referenced.update(line.item_names)
+    assert referenced <= items
+    assert items <= referenced
+
+
+def test_services_are_numbered_alphabetically_base_first(built: Built) -> None:
+    services = built.services.services
+    base = [s.name for s in services if s.type == "BASE"]
+    meta = [s.name for s in services if s.type == "META"]
+    assert base == sorted(base) and meta == sorted(meta)
+    assert [s.number for s in services] == list(range(1, len(services) + 1))
+    assert all(s.type == "BASE" for s in services[: len(base)])

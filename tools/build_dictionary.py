@@ -188,6 +188,27 @@ def build_dictionary(elmdict: Path, report: DictionaryReport) -> Dictionary:
     return Dictionary(tuple(_unique(source_files(elmdict), report)))
 
 
+def standard_keywords(elmdict: Path, dictionary: Dictionary) -> dict[str, tuple[Tag, str]]:
+    """Keyword -> (tag, VR in ``dictionary``) of every standard element.
+
+    A repeating group keyword (``OverlayData``) names its first group (6000).
+    """
+    vrs = {e.tag: e.vr for e in dictionary.entries if e.tag.creator is None}
+    found: dict[str, tuple[Tag, str]] = {}
+    for path in source_files(elmdict):
+        for raw in _raw_entries(path):
+            if raw.owner is not None or not raw.keyword or raw.keyword in found:
+                continue
+            groups = expand_mask(raw.group, is_group=True)
+            elements = expand_mask(raw.element, is_group=False)
+            if not groups or not elements or len(elements) != 1:
+                continue
+            tag = Tag(groups[0], elements[0])
+            if tag in vrs:
+                found[raw.keyword] = (tag, vrs[tag])
+    return found
+
+
 def _is_masked(raw: _RawEntry) -> bool:
     return "X" in (raw.group + raw.element).upper()
 

@@ -14,6 +14,7 @@ import argparse
 import hashlib
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +22,26 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``tools`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mdict.model import Dictionary, ServiceProfile
-from mdict.write import format_dictionary, format_services
-from tools.build_dictionary import DictionaryReport, build_dictionary
-from tools.build_services import ServicesReport, build_services, read_sop_classes
+from mdict.model import ITEM, Dictionary, InfoLine, InfoProfile, InfoSection, ServiceProfile
+from mdict.write import format_dictionary, format_info, format_services
+from tools.build_dictionary import DictionaryReport, build_dictionary, standard_keywords
+from tools.build_info import (
+    InfoBuilder,
+    InfoReport,
+    iod_sop_classes,
+    read_iods,
+    read_modules,
+    read_sop_class_conditions,
+    read_value_lists,
+    template_files,
+)
+from tools.build_services import (
+    ServicesReport,
+    SopClass,
+    build_services,
+    read_sop_classes,
+    service_name,
+)
 
 REPORT_NAME = "BUILD_REPORT.md"
 
@@ -38,6 +55,7 @@ class Built:
     summary: tuple[str, ...]
     dictionary: Dictionary
     services: ServiceProfile
+    info: InfoProfile
 
 
 def _section(title: str, lines: Sequence[str]) -> list[str]:
@@ -52,10 +70,23 @@ def build(source: Path) -> Built:
     dictionary = build_dictionary(source / "elmdict", dict_report)
     srv_report = ServicesReport()
     sop_classes = read_sop_classes(source / "sopcl.tpl", srv_report)
-    services = build_services(sop_classes, [], srv_report)
+    info_report = InfoReport()
+    builder = InfoBuilder(
+        read_modules(template_files(source / "module"), info_report),
+        standard_keywords(source / "elmdict", dictionary),
+        read_value_lists(
+            [*template_files(source / "strval"), source / "binval.tpl", source / "tagval.tpl"],
+            info_report,
+        ),
+        info_report,
+    )
+    messages = _messages(source, builder, sop_classes, info_report)
+    services = build_services(sop_classes, builder.item_lines, srv_report)
+    info = _info_profile(services, messages, builder.item_lines)
     files = {
         "diction.pfl": format_dictionary(dictionary),
         "mergecom.srv": format_services(services),
+        "info.pfl": format_info(info, services),
     }
     standard = sum(1 for e in dictionary.entries if e.tag.creator is None)
     base = sum(1 for s in services.services if s.type == "BASE")
@@ -83,10 +114,101 @@ def build(source: Path) -> Built:
     ]
     lines += _section("Dictionary: entries not converted", dict_report.skipped)
     lines += _section("Dictionary: conflicting definitions dropped", dict_report.conflicts)
+    lines += _info_sections(info_report, services, info)
     lines += _section("Services: source corrections", srv_report.fixed)
     lines += _section("Services: SOP classes not converted", srv_report.skipped)
     summary = (*counts, *(ln[3:] for ln in lines if ln.startswith("## ")))
-    return Built(files, "\n".join(lines), summary, dictionary, services)
+    return Built(files, "\n".join(lines), summary, dictionary, services, info)
+
+
+def _messages(
+    source: Path, builder: InfoBuilder, sop_classes: list[SopClass], report: InfoReport
+) -> dict[str, tuple[InfoLine, ...]]:
+    """Service name -> the C_STORE_RQ lines of the IOD stored under it."""
+    conditions = read_sop_class_conditions(source / "condn.tpl")
+    names = {s.name for s in sop_classes}
+    messages: dict[str, tuple[InfoLine, ...]] = {}
+    for iod in read_iods(template_files(source / "iodcomp")):
+        targets = iod_sop_classes(iod, conditions, names)
+        if not targets:
+            report.iods_without_service.append(f"{iod.name}: no SOP class in sopcl.tpl")
+            continue
+        free = [service_name(sop) for sop in targets if service_name(sop) not in messages]
+        for name in sorted({service_name(sop) for sop in targets} - set(free)):
+            report.iods_without_service.append(f"{iod.name}: {name} already has an IOD")
+        if free:
+            lines = builder.message_lines(iod)
+            messages.update(dict.fromkeys(free, lines))
+    return messages
+
+
+def _info_profile(
+    services: ServiceProfile,
+    messages: dict[str, tuple[InfoLine, ...]],
+    items: dict[str, tuple[InfoLine, ...]],
+) -> InfoProfile:
+    sections = [
+        InfoSection(s.number, "C_STORE_RQ", messages[s.name])
+        for s in services.services
+        if s.name in messages and "C_STORE_RQ" in s.commands
+    ]
+    sections += [InfoSection(i.number, ITEM, items[i.name]) for i in services.items]
+    return InfoProfile(tuple(sections))
+
+
+def _counted(counter: Counter[str]) -> list[str]:
+    return [f"{name}: {count}" for name, count in sorted(counter.items())]
+
+
+def _info_sections(report: InfoReport, services: ServiceProfile, info: InfoProfile) -> list[str]:
+    with_message = {s.number for s in info.sections if not s.is_item}
+    no_iod = [
+        f"{s.name} ({s.description})"
+        for s in services.services
+        if "C_STORE_RQ" in s.commands and s.number not in with_message
+    ]
+    missing = sorted(
+        f"{s.name}: {c}"
+        for s in services.services
+        for c in s.commands
+        if c != "C_STORE_RQ" or s.number not in with_message
+    )
+    out = _section("Info: IODs not converted", report.iods_without_service)
+    out += _section("Info: storage services without an IOD in iodcomp/", no_iod)
+    out += [
+        "## Info: messages without a source",
+        "",
+        "The templates describe composite IODs only (what a C-STORE request carries). "
+        f"These {len(missing)} messages of mergecom.srv have no attributes in the source "
+        "and no section in info.pfl: the command set is not described by the info "
+        "profile, and the data sets of responses, query identifiers and normalized "
+        "services are not in dicom3tools.",
+        "",
+    ]
+    out += _section("Info: keywords not in the dictionary", _counted(report.unknown_keywords))
+    out += _section("Info: value lists not found", _counted(report.unknown_lists))
+    out += _section("Info: macros not found", _counted(report.unknown_macros))
+    out += _section("Info: modules not found", _counted(report.unknown_modules))
+    out += _section(
+        "Info: recursive macro invocations cut (nested content keeps one level)",
+        _counted(report.recursive_macros),
+    )
+    out += _section(
+        "Info: per-value lists not expressible (a value position before them has no list)",
+        _counted(report.gapped_selectors),
+    )
+    out += _section(
+        "Info: tag value lists not written (AT values cannot be listed in E<>)",
+        _counted(report.tag_lists),
+    )
+    out += _section("Info: values not expressible in E<>/D<>", _counted(report.skipped_values))
+    out += _section("Info: SQ attributes without item content", _counted(report.sq_without_items))
+    out += [
+        f"Conditional value checks (`Verify` with a `Condition`) not written: "
+        f"{report.conditional_verifies}.",
+        "",
+    ]
+    return out
 
 
 def source_digest(source: Path) -> str:

@@ -133,7 +133,12 @@ class ServicesReport:
     fixed: list[str] = field(default_factory=list)
 
 
-ACRONYM_SPLITS: dict[str, str] = {"CADSR": "CAD_SR", "XAXRF": "XA_XRF", "VOILUT": "VOI_LUT"}
+ACRONYM_SPLITS: dict[str, str] = {
+    "CADSR": "CAD_SR",
+    "XAXRF": "XA_XRF",
+    "VOILUT": "VOI_LUT",
+    "DICOSCT": "DICOS_CT",
+}
 """Runs of capitals that are two acronyms in one."""
 
 

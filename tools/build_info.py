@@ -1,0 +1,450 @@
+"""dicom3tools ``iodcomp/``, ``module/``, ``strval/``, ``binval.tpl`` -> info.pfl.
+
+For every composite IOD: one C_STORE_RQ message holding every attribute of
+every module (macros expanded). Each sequence's content becomes an item;
+identical contents share one item. Module usage C/U (and conditional macro
+invocations) turn type 1/2 into 1C/2C with the usage condition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mdict.model import InfoLine, Tag, ValueList, ValueType
+from mdict.write import format_info_line, sorted_lines
+
+from .build_services import upper_snake_words
+from .d3t import TemplateLine, camel_to_upper_snake, read_template
+
+TYPE_ORDER = ("1", "1C", "2", "2C", "3")
+"""Stronger first: when one attribute is listed twice, the stronger type wins."""
+
+_FORBIDDEN_IN_VALUE = re.compile(r"[,()<>;@\\]")
+_ENTRY = re.compile(r"^\s*(.*?)\s*(?:=\s*.*?)?\s*,?\s*$")
+EMPTY_MARKER = "***EMPTYVALUE***"
+
+
+@dataclass
+class InfoReport:
+    """What the info build could not convert."""
+
+    unknown_keywords: Counter[str] = field(default_factory=Counter)
+    unknown_lists: Counter[str] = field(default_factory=Counter)
+    unknown_macros: Counter[str] = field(default_factory=Counter)
+    recursive_macros: Counter[str] = field(default_factory=Counter)
+    skipped_values: Counter[str] = field(default_factory=Counter)
+    conditional_verifies: int = 0
+    gapped_selectors: Counter[str] = field(default_factory=Counter)
+    tag_lists: Counter[str] = field(default_factory=Counter)
+    iods_without_service: list[str] = field(default_factory=list)
+    sq_without_items: Counter[str] = field(default_factory=Counter)
+    unknown_modules: Counter[str] = field(default_factory=Counter)
+
+
+# ---------------------------------------------------------------------------
+# Value lists: strval/*.tpl, binval.tpl, tagval.tpl
+# ---------------------------------------------------------------------------
+
+ValueLists = dict[tuple[str, str], tuple[str, ...]]
+"""(``String``|``Binary``|``Tag``, list name) -> values as written in E<>/D<>."""
+
+
+def _value(kind: str, text: str) -> str:
+    if kind == "Binary":
+        return str(int(text, 0))
+    return text
+
+
+def read_value_lists(paths: Iterable[Path], report: InfoReport) -> ValueLists:
+    lists: ValueLists = {}
+    for path in paths:
+        current: tuple[str, str] | None = None
+        values: list[str] = []
+        for line in read_template(path):
+            first = line.first
+            if first is not None and first[0] in ("StringValues", "BinaryValues", "TagValues"):
+                current = (first[0].removesuffix("Values"), first[1])
+                values = []
+                continue
+            if current is None:
+                continue
+            body = line.rest.rstrip("{").strip()
+            if body == "}":
+                lists[current] = tuple(values)
+                current = None
+                continue
+            m = _ENTRY.match(body.rstrip("}"))
+            text = m.group(1) if m else ""
+            if not text or text == EMPTY_MARKER:
+                pass
+            elif current[0] == "Tag":
+                values.append(text)
+            elif _FORBIDDEN_IN_VALUE.search(text):
+                report.skipped_values[f"{current[1]}: {text!r}"] += 1
+            else:
+                try:
+                    values.append(_value(current[0], text))
+                except ValueError:
+                    report.skipped_values[f"{current[1]}: {text!r}"] += 1
+            if body.endswith("}"):
+                lists[current] = tuple(values)
+                current = None
+    return lists
+
+
+# ---------------------------------------------------------------------------
+# Modules and macros
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    """A value list on value ``selector`` (None: every value)."""
+
+    selector: int | None
+    kind: str
+    """``E`` or ``D``."""
+    source: str
+    """``String``/``Binary``/``Tag``."""
+    list_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttrNode:
+    keyword: str
+    type: str | None
+    condition: str | None
+    constraints: tuple[Constraint, ...]
+    verify_only: bool
+    children: tuple[Node, ...] | None = None
+    """Set for ``Sequence=`` nodes: the item's content."""
+
+
+@dataclass(frozen=True, slots=True)
+class InvokeNode:
+    macro: str
+    type: str | None
+    condition: str | None
+
+
+Node = AttrNode | InvokeNode
+
+_CONSTRAINT_KEYS = {
+    "StringEnumValues": ("E", "String"),
+    "StringDefinedTerms": ("D", "String"),
+    "BinaryEnumValues": ("E", "Binary"),
+    "BinaryDefinedTerms": ("D", "Binary"),
+    "TagEnumValues": ("E", "Tag"),
+}
+
+
+def _constraints(line: TemplateLine) -> tuple[Constraint, ...]:
+    selector_text = line.get("ValueSelector")
+    selector = None if selector_text in (None, "*") else int(selector_text or "0")
+    return tuple(
+        Constraint(selector, kind, source, value)
+        for key, value in line.pairs
+        if key in _CONSTRAINT_KEYS
+        for kind, source in [_CONSTRAINT_KEYS[key]]
+    )
+
+
+def _condition(line: TemplateLine) -> str | None:
+    cond = line.get("Condition")
+    return camel_to_upper_snake(cond) if cond else None
+
+
+def read_modules(paths: Iterable[Path], report: InfoReport) -> dict[str, tuple[Node, ...]]:
+    """Every ``Module`` and ``DefineMacro`` body by name."""
+    blocks: dict[str, tuple[Node, ...]] = {}
+    for path in paths:
+        stack: list[list[Node]] = []
+        pending: list[TemplateLine] = []
+        name = ""
+        for line in read_template(path):
+            first = line.first
+            key = first[0] if first else line.rest
+            if key in ("Module", "DefineMacro") and first is not None:
+                name, stack, pending = first[1], [[]], []
+            elif key in ("ModuleEnd", "MacroEnd"):
+                if stack:
+                    blocks[name] = tuple(stack[0])
+                stack = []
+            elif not stack:
+                continue
+            elif key == "Sequence":
+                pending.append(line)
+                stack.append([])
+            elif key == "SequenceEnd":
+                opener, children = pending.pop(), stack.pop()
+                stack[-1].append(_attr(opener, tuple(children)))
+            elif key == "Name":
+                stack[-1].append(_attr(line, None))
+            elif key == "Verify":
+                if line.has("Condition"):
+                    report.conditional_verifies += 1
+                elif _constraints(line):
+                    stack[-1].append(_attr(line, None, verify=True))
+            elif key == "InvokeMacro" and first is not None:
+                stack[-1].append(InvokeNode(first[1], line.get("Type"), _condition(line)))
+    return blocks
+
+
+def _attr(line: TemplateLine, children: tuple[Node, ...] | None, verify: bool = False) -> AttrNode:
+    assert line.first is not None
+    return AttrNode(
+        keyword=line.first[1].strip(),
+        type=None if verify else line.get("Type") or "3",
+        condition=_condition(line),
+        constraints=_constraints(line),
+        verify_only=verify,
+        children=children,
+    )
+
+
+# ---------------------------------------------------------------------------
+# IODs
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleUse:
+    module: str
+    usage: str
+    condition: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Iod:
+    name: str
+    condition: str | None
+    modules: tuple[ModuleUse, ...]
+
+
+def read_iods(paths: Iterable[Path]) -> list[Iod]:
+    iods: list[Iod] = []
+    for path in paths:
+        current: tuple[str, str | None] | None = None
+        modules: list[ModuleUse] = []
+        for line in read_template(path):
+            first = line.first
+            if first and first[0] == "CompositeIOD":
+                current, modules = (first[1], line.get("Condition")), []
+            elif first and first[0] == "Module" and current is not None:
+                modules.append(ModuleUse(first[1], line.get("Usage") or "M", _condition(line)))
+            elif line.rest == "CompositeIODEnd" and current is not None:
+                iods.append(Iod(current[0], current[1], tuple(modules)))
+                current = None
+    return iods
+
+
+def read_sop_class_conditions(path: Path) -> dict[str, list[str]]:
+    """condn.tpl condition name -> SOP class names its SOPClassUID tests name."""
+    found: dict[str, list[str]] = {}
+    name: str | None = None
+    for line in read_template(path):
+        first = line.first
+        if first and first[0] == "Condition":
+            name = first[1]
+            found[name] = []
+        elif line.rest == "ConditionEnd":
+            name = None
+        elif name is not None and line.get("Element") == "SOPClassUID":
+            constant = line.get("StringConstantFromRootAttribute") or ""
+            if constant.endswith("SOPClassUID"):
+                found[name].append(constant.removesuffix("SOPClassUID"))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Expansion into info lines and items
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Attr:
+    """An attribute being collected for one message or item."""
+
+    tag: Tag
+    vr: str
+    type: str | None
+    condition: str | None
+    positions: dict[int | None, tuple[str, tuple[str, ...]]]
+    items: list[str]
+
+
+def weaken(
+    type_: str | None, condition: str | None, usage_condition: str | None
+) -> tuple[str, str | None]:
+    """Type 1/2 under a conditional module or macro becomes 1C/2C(usage condition)."""
+    if type_ in ("1", "2"):
+        return type_ + "C", usage_condition
+    return type_ or "3", condition
+
+
+class InfoBuilder:
+    """Expands modules into lines and keeps the shared item registry."""
+
+    def __init__(
+        self,
+        blocks: dict[str, tuple[Node, ...]],
+        keywords: dict[str, tuple[Tag, str]],
+        lists: ValueLists,
+        report: InfoReport,
+    ) -> None:
+        self.blocks = blocks
+        self.keywords = keywords
+        self.lists = lists
+        self.report = report
+        self.items: dict[tuple[str, ...], str] = {}
+        self.item_lines: dict[str, tuple[InfoLine, ...]] = {}
+        self._base_counts: Counter[str] = Counter()
+
+    # -- items -------------------------------------------------------------
+
+    def item_name(self, keyword: str, lines: tuple[InfoLine, ...]) -> str:
+        key = tuple(format_info_line(ln) for ln in lines)
+        name = self.items.get(key)
+        if name is None:
+            base = upper_snake_words(keyword.removesuffix("Sequence")) or "ITEM"
+            self._base_counts[base] += 1
+            count = self._base_counts[base]
+            name = base if count == 1 else f"{base}_{count}"
+            self.items[key] = name
+            self.item_lines[name] = lines
+        return name
+
+    # -- expansion ---------------------------------------------------------
+
+    def message_lines(self, iod: Iod) -> tuple[InfoLine, ...]:
+        collected: dict[Tag, _Attr] = {}
+        for use in iod.modules:
+            body = self.blocks.get(use.module)
+            if body is None:
+                self.report.unknown_modules[use.module] += 1
+                continue
+            conditional = use.usage in ("C", "U")
+            self._expand(body, collected, conditional, use.condition, (use.module,))
+        return self._finish(collected)
+
+    def _expand(
+        self,
+        nodes: Iterable[Node],
+        out: dict[Tag, _Attr],
+        conditional: bool,
+        usage_condition: str | None,
+        stack: tuple[str, ...],
+    ) -> None:
+        for node in nodes:
+            if isinstance(node, InvokeNode):
+                body = self.blocks.get(node.macro)
+                if body is None:
+                    self.report.unknown_macros[node.macro] += 1
+                elif node.macro in stack:
+                    self.report.recursive_macros[node.macro] += 1
+                else:
+                    inner = node.type is not None and node.type.endswith("C")
+                    cond = node.condition if inner else usage_condition
+                    self._expand(body, out, conditional or inner, cond, (*stack, node.macro))
+                continue
+            self._add(node, out, conditional, usage_condition, stack)
+
+    def _add(
+        self,
+        node: AttrNode,
+        out: dict[Tag, _Attr],
+        conditional: bool,
+        usage_condition: str | None,
+        stack: tuple[str, ...],
+    ) -> None:
+        found = self.keywords.get(node.keyword)
+        if found is None:
+            self.report.unknown_keywords[node.keyword] += 1
+            return
+        tag, vr = found
+        items: list[str] = []
+        if node.children is not None:
+            vr = "SQ"
+            inner: dict[Tag, _Attr] = {}
+            self._expand(node.children, inner, False, None, stack)
+            items.append(self.item_name(node.keyword, self._finish(inner)))
+        elif vr == "SQ" and not node.verify_only:
+            self.report.sq_without_items[node.keyword] += 1
+            return
+        type_, condition = node.type, node.condition
+        if conditional and type_ is not None:
+            type_, condition = weaken(type_, condition, usage_condition)
+        positions: dict[int | None, tuple[str, tuple[str, ...]]] = {}
+        for c in node.constraints:
+            values = self.lists.get((c.source, c.list_name))
+            if c.source == "Tag":
+                self.report.tag_lists[c.list_name] += 1
+            elif values is None:
+                self.report.unknown_lists[f"{c.source}:{c.list_name}"] += 1
+            elif values:
+                positions[c.selector] = (c.kind, values)
+        attr = out.get(tag)
+        if attr is None:
+            out[tag] = _Attr(tag, vr, type_, condition, positions, items)
+            return
+        if type_ is not None and (
+            attr.type is None or TYPE_ORDER.index(type_) < TYPE_ORDER.index(attr.type)
+        ):
+            attr.type, attr.condition = type_, condition
+        attr.positions.update(positions)
+        attr.items += [i for i in items if i not in attr.items]
+
+    def _finish(self, collected: dict[Tag, _Attr]) -> tuple[InfoLine, ...]:
+        lines = []
+        for attr in collected.values():
+            if attr.type is None:  # only Verify lines named it
+                continue
+            vt = ValueType(attr.type, attr.condition if attr.type.endswith("C") else None)
+            values: ValueList | None
+            if attr.vr == "SQ":
+                values = ValueList("E", (tuple(attr.items),)) if attr.items else None
+            else:
+                values = self._value_list(attr)
+            lines.append(InfoLine(attr.tag, attr.vr, vt, values))
+        return tuple(sorted_lines(lines))
+
+    def _value_list(self, attr: _Attr) -> ValueList | None:
+        numbered = sorted(k for k in attr.positions if k is not None)
+        if not numbered:
+            if None not in attr.positions:
+                return None
+            kind, values = attr.positions[None]
+            return ValueList("E" if kind == "E" else "D", (values,))
+        groups: list[tuple[str, ...]] = []
+        kinds: set[str] = set()
+        for index in range(numbered[-1] + 1):
+            if index not in attr.positions:
+                self.report.gapped_selectors[str(attr.tag)] += 1
+                break
+            kind, values = attr.positions[index]
+            groups.append(values)
+            kinds.add(kind)
+        if not groups:
+            return None
+        return ValueList("E" if kinds == {"E"} else "D", tuple(groups), per_position=True)
+
+
+IOD_SOP_CLASSES: dict[str, str] = {"BasicDirectory": "MediaStorageDirectoryStorage"}
+"""IODs whose condition does not test SOPClassUID (DICOMDIR tests the file meta)."""
+
+
+def iod_sop_classes(iod: Iod, conditions: dict[str, list[str]], sop_names: set[str]) -> list[str]:
+    """The sopcl.tpl names of the SOP classes an IOD is stored under."""
+    names = [n for n in conditions.get(iod.condition or "", []) if n in sop_names]
+    for guess in (IOD_SOP_CLASSES.get(iod.name), f"{iod.name}Storage"):
+        if not names and guess in sop_names:
+            names = [guess]
+    return list(dict.fromkeys(names))
+
+
+def template_files(folder: Path) -> Iterator[Path]:
+    yield from sorted(folder.glob("*.tpl"))
