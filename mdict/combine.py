@@ -291,6 +291,7 @@ class _Combiner:
         self.summary = ChangeSummary()
         self.file = "<config>"
         self.new_lines: list[InfoLine] = []
+        self.given: dict[tuple[SectionKey, Tag], InfoLine] = {}
 
     # -- reporting ---------------------------------------------------------
     def error(self, loc: Location | None, message: str) -> None:
@@ -365,6 +366,14 @@ class _Combiner:
         """Add lines to an existing message or item; same tag replaces."""
         section = self.edit(key)
         for line in lines:
+            given = self.given.setdefault((key, line.tag), line)
+            if given != line:
+                self.error(
+                    line.loc,
+                    f"{line.tag} of {target} is given twice in this file with different"
+                    f" definitions (first at line {given.loc.line if given.loc else '?'})",
+                )
+                continue
             position = section.index.get(line.tag)
             if position is None:
                 section.index[line.tag] = len(section.lines)

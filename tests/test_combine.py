@@ -421,6 +421,16 @@ def test_private_definitions_that_differ_from_existing_ones_are_errors() -> None
             " the ITEM_TABLE nor this file defines",
         ),
         (
+            config(
+                existing=(
+                    block("STANDARD_CT", "C_STORE_RQ", ln(Tag(0x0008, 0x0020), "DA", line=2)),
+                    block("STANDARD_CT", "C_STORE_RQ", ln(Tag(0x0008, 0x0020), "DA", "1", line=5)),
+                )
+            ),
+            "c.cfg:5:1: error: 0008,0020 of STANDARD_CT C_STORE_RQ is given twice in this file"
+            " with different definitions (first at line 2)",
+        ),
+        (
             config(private=(block("ACME_X", "N_GET_RQ", line=3),)),
             "c.cfg:3:1: error: [ ACME_X, N_GET_RQ ] must follow its [ ACME_X, MESSAGE ] block",
         ),
