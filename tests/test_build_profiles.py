@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ sys.path.insert(0, str(REPO))
 from mdict.model import InfoLine  # noqa: E402
 from mdict.write import format_info_line  # noqa: E402
 from tools.build_dictionary import expand_mask  # noqa: E402
-from tools.build_profiles import REPORT_NAME, Built, build  # noqa: E402
+from tools.build_profiles import REPORT_NAME, Built, build, main  # noqa: E402
 from tools.build_services import service_name  # noqa: E402
 
 PROFILES = REPO / "profiles"
@@ -88,9 +89,9 @@ def test_counts_on_the_real_source(built: Built) -> None:
     assert sum(e.tag.creator is None for e in entries) == 6819
     assert len(built.services.services) == 248
     assert sum(s.type == "META" for s in built.services.services) == 9
-    assert len(built.services.items) == 588
+    assert len(built.services.items) == 604
     assert sum(not s.is_item for s in built.info.sections) == 119
-    assert sum(len(s.lines) for s in built.info.sections) == 38162
+    assert sum(len(s.lines) for s in built.info.sections) == 38547
 
 
 def test_well_known_facts(built: Built) -> None:
@@ -133,3 +134,65 @@ def test_services_are_numbered_alphabetically_base_first(built: Built) -> None:
     assert base == sorted(base) and meta == sorted(meta)
     assert [s.number for s in services] == list(range(1, len(services) + 1))
     assert all(s.type == "BASE" for s in services[: len(base)])
+
+
+# ---------------------------------------------------------------------------
+# The tiny handcrafted source: golden output
+# ---------------------------------------------------------------------------
+
+TINY = REPO / "tests" / "data" / "d3t_tiny"
+TINY_EXPECTED = REPO / "tests" / "data" / "d3t_tiny_expected"
+GOLDEN = ("diction.pfl", "mergecom.srv", "info.pfl", REPORT_NAME)
+
+
+def test_tiny_source_gives_the_golden_files() -> None:
+    result = build(TINY)
+    for name in GOLDEN[:3]:
+        assert result.files[name] == (TINY_EXPECTED / name).read_text(), name
+    assert result.report == (TINY_EXPECTED / REPORT_NAME).read_text()
+
+
+def test_tiny_source_facts() -> None:
+    result = build(TINY)
+    info = result.files["info.pfl"]
+    assert "0012,0010@LO@1C(NEED_MODULE_CLINICAL_TRIAL_SUBJECT)@@;" in info
+    assert "0012,0020@LO@1C(PROTOCOL_NEEDED)@@;" in info
+    assert "0008,0008@CS@1@@D<(ORIGINAL, DERIVED) (PRIMARY, SECONDARY) (AXIAL, LOCALIZER)>;" in info
+    assert "0028,0002@US@1@@E<1>;" in info
+    content = next(
+        s
+        for s in result.info.sections
+        if s.is_item and len(s.lines) == 2 and str(s.lines[1].tag) == "0040,A730"
+    )
+    assert content.lines[1].item_names == ("CONTENT",)  # the SR tree item names itself
+    assert "Unnamed ACME  HEADER 0029xx11,0029,ACME  HEADER,11,CS,1" in result.files["diction.pfl"]
+    assert "BAD(VALUE)" in result.report and "UnknownKeyword" in result.report
+
+
+def test_script_writes_byte_identical_files(tmp_path: Path) -> None:
+    for run in ("a", "b"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "tools" / "build_profiles.py"),
+                "--source",
+                str(TINY),
+                "--out",
+                str(tmp_path / run),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "diction.pfl: 49 lines" in done.stdout
+    for name in GOLDEN:
+        expected = (TINY_EXPECTED / name).read_bytes()
+        assert (
+            (tmp_path / "a" / name).read_bytes() == expected == (tmp_path / "b" / name).read_bytes()
+        )
+
+
+def test_script_refuses_a_folder_that_is_not_a_source(tmp_path: Path) -> None:
+    assert main(["--source", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    assert not (tmp_path / "out").exists()

@@ -277,17 +277,60 @@ class _Attr:
     items: list[str]
 
 
+@dataclass
+class _Collection:
+    """The attributes of one message or item, and the recursive macro
+    invocations (by macro stack depth) still to be filled in."""
+
+    attrs: dict[Tag, _Attr] = field(default_factory=dict)
+    recursions: list[tuple[int, InvokeNode]] = field(default_factory=list)
+
+
 def weaken(
     type_: str | None, condition: str | None, usage_condition: str | None
-) -> tuple[str, str | None]:
+) -> tuple[str | None, str | None]:
     """Type 1/2 under a conditional module or macro becomes 1C/2C(usage condition)."""
     if type_ in ("1", "2"):
         return type_ + "C", usage_condition
-    return type_ or "3", condition
+    return type_, condition
+
+
+def _weakened(attrs: Iterable[_Attr], usage_condition: str | None) -> list[_Attr]:
+    out = []
+    for a in attrs:
+        type_, condition = weaken(a.type, a.condition, usage_condition)
+        out.append(_Attr(a.tag, a.vr, type_, condition, dict(a.positions), list(a.items)))
+    return out
+
+
+def _merge(out: dict[Tag, _Attr], new: _Attr) -> None:
+    """Add ``new``; a tag listed twice keeps the stronger type, the value lists
+    of both (later positions win) and the items of both."""
+    attr = out.get(new.tag)
+    if attr is None:
+        out[new.tag] = _Attr(
+            new.tag, new.vr, new.type, new.condition, dict(new.positions), list(new.items)
+        )
+        return
+    if new.type is not None and (
+        attr.type is None or TYPE_ORDER.index(new.type) < TYPE_ORDER.index(attr.type)
+    ):
+        attr.type, attr.condition = new.type, new.condition
+    attr.positions.update(new.positions)
+    attr.items += [i for i in new.items if i not in attr.items]
+
+
+def _usage(node: InvokeNode) -> tuple[bool, str | None]:
+    conditional = node.type is not None and node.type.endswith("C")
+    return conditional, node.condition
 
 
 class InfoBuilder:
-    """Expands modules into lines and keeps the shared item registry."""
+    """Expands modules into lines and keeps the shared item registry.
+
+    A macro that invokes itself inside a sequence (SR content trees) becomes
+    an item that names itself: the nested sequence follows the same item.
+    """
 
     def __init__(
         self,
@@ -303,17 +346,23 @@ class InfoBuilder:
         self.items: dict[tuple[str, ...], str] = {}
         self.item_lines: dict[str, tuple[InfoLine, ...]] = {}
         self._base_counts: Counter[str] = Counter()
+        self._open: dict[int, list[tuple[str, _Collection, InvokeNode]]] = {}
+        """Macro stack depth -> recursive items waiting for that macro's output."""
 
     # -- items -------------------------------------------------------------
 
+    def _new_name(self, keyword: str) -> str:
+        base = upper_snake_words(keyword.removesuffix("Sequence")) or "ITEM"
+        self._base_counts[base] += 1
+        count = self._base_counts[base]
+        return base if count == 1 else f"{base}_{count}"
+
     def item_name(self, keyword: str, lines: tuple[InfoLine, ...]) -> str:
+        """The item holding ``lines``: an existing one when identical."""
         key = tuple(format_info_line(ln) for ln in lines)
         name = self.items.get(key)
         if name is None:
-            base = upper_snake_words(keyword.removesuffix("Sequence")) or "ITEM"
-            self._base_counts[base] += 1
-            count = self._base_counts[base]
-            name = base if count == 1 else f"{base}_{count}"
+            name = self._new_name(keyword)
             self.items[key] = name
             self.item_lines[name] = lines
         return name
@@ -327,40 +376,49 @@ class InfoBuilder:
             if body is None:
                 self.report.unknown_modules[use.module] += 1
                 continue
-            conditional = use.usage in ("C", "U")
-            self._expand(body, collected, conditional, use.condition, (use.module,))
+            module = self._expand_block(body, (use.module,))
+            if use.usage in ("C", "U"):
+                module = _weakened(module, use.condition)
+            for attr in module:
+                _merge(collected, attr)
         return self._finish(collected)
 
-    def _expand(
-        self,
-        nodes: Iterable[Node],
-        out: dict[Tag, _Attr],
-        conditional: bool,
-        usage_condition: str | None,
-        stack: tuple[str, ...],
-    ) -> None:
-        for node in nodes:
-            if isinstance(node, InvokeNode):
-                body = self.blocks.get(node.macro)
-                if body is None:
-                    self.report.unknown_macros[node.macro] += 1
-                elif node.macro in stack:
-                    self.report.recursive_macros[node.macro] += 1
-                else:
-                    inner = node.type is not None and node.type.endswith("C")
-                    cond = node.condition if inner else usage_condition
-                    self._expand(body, out, conditional or inner, cond, (*stack, node.macro))
-                continue
-            self._add(node, out, conditional, usage_condition, stack)
+    def _expand_block(self, nodes: Iterable[Node], stack: tuple[str, ...]) -> list[_Attr]:
+        """A module or macro body on its own (unweakened)."""
+        part = _Collection()
+        self._expand(nodes, part, stack)
+        if part.recursions:  # recursion outside any sequence: nothing to tie
+            for _, node in part.recursions:
+                self.report.recursive_macros[node.macro] += 1
+        return list(part.attrs.values())
 
-    def _add(
-        self,
-        node: AttrNode,
-        out: dict[Tag, _Attr],
-        conditional: bool,
-        usage_condition: str | None,
-        stack: tuple[str, ...],
-    ) -> None:
+    def _expand(self, nodes: Iterable[Node], out: _Collection, stack: tuple[str, ...]) -> None:
+        for node in nodes:
+            if isinstance(node, AttrNode):
+                self._add(node, out, stack)
+                continue
+            body = self.blocks.get(node.macro)
+            if body is None:
+                self.report.unknown_macros[node.macro] += 1
+            elif node.macro in stack:
+                out.recursions.append((stack.index(node.macro), node))
+            else:
+                depth = len(stack)
+                part = self._expand_block(body, (*stack, node.macro))
+                self._tie(depth, part)
+                conditional, condition = _usage(node)
+                for attr in _weakened(part, condition) if conditional else part:
+                    _merge(out.attrs, attr)
+
+    def _tie(self, depth: int, output: list[_Attr]) -> None:
+        """Fill the recursive items waiting for the macro at ``depth``."""
+        for name, collection, node in self._open.pop(depth, []):
+            conditional, condition = _usage(node)
+            for attr in _weakened(output, condition) if conditional else output:
+                _merge(collection.attrs, attr)
+            self.item_lines[name] = self._finish(collection.attrs)
+
+    def _add(self, node: AttrNode, out: _Collection, stack: tuple[str, ...]) -> None:
         found = self.keywords.get(node.keyword)
         if found is None:
             self.report.unknown_keywords[node.keyword] += 1
@@ -369,15 +427,12 @@ class InfoBuilder:
         items: list[str] = []
         if node.children is not None:
             vr = "SQ"
-            inner: dict[Tag, _Attr] = {}
-            self._expand(node.children, inner, False, None, stack)
-            items.append(self.item_name(node.keyword, self._finish(inner)))
+            inner = _Collection()
+            self._expand(node.children, inner, stack)
+            items.append(self._item_for(node.keyword, inner, out))
         elif vr == "SQ" and not node.verify_only:
             self.report.sq_without_items[node.keyword] += 1
             return
-        type_, condition = node.type, node.condition
-        if conditional and type_ is not None:
-            type_, condition = weaken(type_, condition, usage_condition)
         positions: dict[int | None, tuple[str, tuple[str, ...]]] = {}
         for c in node.constraints:
             values = self.lists.get((c.source, c.list_name))
@@ -387,16 +442,18 @@ class InfoBuilder:
                 self.report.unknown_lists[f"{c.source}:{c.list_name}"] += 1
             elif values:
                 positions[c.selector] = (c.kind, values)
-        attr = out.get(tag)
-        if attr is None:
-            out[tag] = _Attr(tag, vr, type_, condition, positions, items)
-            return
-        if type_ is not None and (
-            attr.type is None or TYPE_ORDER.index(type_) < TYPE_ORDER.index(attr.type)
-        ):
-            attr.type, attr.condition = type_, condition
-        attr.positions.update(positions)
-        attr.items += [i for i in items if i not in attr.items]
+        _merge(out.attrs, _Attr(tag, vr, node.type, node.condition, positions, items))
+
+    def _item_for(self, keyword: str, inner: _Collection, parent: _Collection) -> str:
+        """Name the item of a sequence; a recursive one gets its own name and
+        is completed when the macro it re-enters has been expanded."""
+        if not inner.recursions:
+            return self.item_name(keyword, self._finish(inner.attrs))
+        name = self._new_name(keyword)
+        self.item_lines[name] = self._finish(inner.attrs)
+        for depth, node in inner.recursions:
+            self._open.setdefault(depth, []).append((name, inner, node))
+        return name
 
     def _finish(self, collected: dict[Tag, _Attr]) -> tuple[InfoLine, ...]:
         lines = []

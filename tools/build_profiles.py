@@ -182,7 +182,9 @@ def _info_sections(report: InfoReport, services: ServiceProfile, info: InfoProfi
         f"These {len(missing)} messages of mergecom.srv have no attributes in the source "
         "and no section in info.pfl: the command set is not described by the info "
         "profile, and the data sets of responses, query identifiers and normalized "
-        "services are not in dicom3tools.",
+        "services are not in dicom3tools. By command:",
+        "",
+        *(f"- {c}: {n}" for c, n in sorted(Counter(m.split(": ")[1] for m in missing).items())),
         "",
     ]
     out += _section("Info: keywords not in the dictionary", _counted(report.unknown_keywords))
@@ -190,7 +192,7 @@ def _info_sections(report: InfoReport, services: ServiceProfile, info: InfoProfi
     out += _section("Info: macros not found", _counted(report.unknown_macros))
     out += _section("Info: modules not found", _counted(report.unknown_modules))
     out += _section(
-        "Info: recursive macro invocations cut (nested content keeps one level)",
+        "Info: recursive macro invocations outside a sequence (not expandable)",
         _counted(report.recursive_macros),
     )
     out += _section(

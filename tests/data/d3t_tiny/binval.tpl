@@ -1,0 +1,3 @@
+BinaryValues="SamplesPerPixelIsOne" {
+	0x0001
+}

@@ -1,0 +1,7 @@
+Condition="CTImageInstance"
+	Element="SOPClassUID"		StringConstantFromRootAttribute="CTImageStorageSOPClassUID"
+ConditionEnd
+
+Condition="NeedModuleClinicalTrialSubject"
+	Element="ClinicalTrialSponsorName"	ElementPresent=""
+ConditionEnd

@@ -1,0 +1,6 @@
+(0009,0010) VERS="ACM"	VR="LO"   VM="1"	Owner="ACME Imaging, Inc."	Keyword="Comma"	Name="Comma Creator"
+(0029,0010) VERS="ACM"	VR="OB"   VM="1"	Owner="ACME  HEADER"	Keyword="HeaderInfo"	Name="Header Info, Binary"
+(0029,1011) VERS="ACM"	VR="CS"   VM="1"	Owner="ACME  HEADER"	Keyword="?"	Name="?"
+(0029,0011) VERS="ACM"	VR="SH"   VM="1"	Owner="ACME  HEADER"	Keyword="Other"	Name="Other Definition"
+(0029,0010) VERS="ACM"	VR="OB"   VM="1"	Owner="ACME  HEADER"	Keyword="HeaderInfo"	Name="Header Info, Binary"
+(0032,0010) VERS="ACM"	VR="LO"   VM="1"	Owner="ACME EVEN"	Keyword="Even"	Name="Even Group"
