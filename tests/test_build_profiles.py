@@ -80,7 +80,7 @@ def _message(built: Built, service: str, command: str = "C_STORE_RQ") -> dict[st
 def test_committed_profiles_match_a_fresh_build(built: Built) -> None:
     for name, text in built.files.items():
         assert (PROFILES / name).read_text() == text, f"profiles/{name} is stale"
-    assert (PROFILES / REPORT_NAME).read_text() == built.report
+    assert (PROFILES / REPORT_NAME).read_text() == built.report + "\n"
 
 
 def test_counts_on_the_real_source(built: Built) -> None:
@@ -142,14 +142,14 @@ def test_services_are_numbered_alphabetically_base_first(built: Built) -> None:
 
 TINY = REPO / "tests" / "data" / "d3t_tiny"
 TINY_EXPECTED = REPO / "tests" / "data" / "d3t_tiny_expected"
-GOLDEN = ("diction.pfl", "mergecom.srv", "info.pfl", REPORT_NAME)
+GOLDEN = ("diction.pfl", "mergecom.srv", "info.pfl", "README.md", REPORT_NAME, "COPYRIGHT")
 
 
 def test_tiny_source_gives_the_golden_files() -> None:
     result = build(TINY)
-    for name in GOLDEN[:3]:
+    for name in GOLDEN[:4]:
         assert result.files[name] == (TINY_EXPECTED / name).read_text(), name
-    assert result.report == (TINY_EXPECTED / REPORT_NAME).read_text()
+    assert result.report + "\n" == (TINY_EXPECTED / REPORT_NAME).read_text()
 
 
 def test_tiny_source_facts() -> None:

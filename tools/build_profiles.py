@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import sys
 import time
 from collections import Counter
@@ -44,12 +45,48 @@ from tools.build_services import (
 )
 
 REPORT_NAME = "BUILD_REPORT.md"
+README_NAME = "README.md"
+_COMMIT = re.compile(r"commit\s+([0-9a-f]{40})(?:\s+\(([0-9-]+)\))?")
+
+README = """\
+# Standard profiles
+
+mdict's standard message database, in Merge's text formats. Generated from
+public data; do not edit by hand.
+
+| File | What it holds |
+| --- | --- |
+| `diction.pfl` | {dictionary} |
+| `mergecom.srv` | {services} |
+| `info.pfl` | {info} |
+| `conditions.pfl` | {conditions} |
+| `BUILD_REPORT.md` | every source entry that could not be converted, and why |
+| `COPYRIGHT` | the dicom3tools licence, which covers these derived files |
+
+## Source
+
+The `libsrc/standard/` templates of dicom3tools by David A. Clunie (PixelMed
+Publishing), {commit}, BSD-style licence (see `COPYRIGHT`). Source digest
+(sha256 over the paths and bytes of every template):
+`{digest}`.
+
+## Regenerate
+
+From the repository root, with the templates in `../shared/data/dicom3tools`:
+
+    python tools/build_profiles.py --source ../shared/data/dicom3tools --out profiles/
+
+The same source gives byte-identical files. How the templates are mapped
+(names, VR choices, items, conditions) is described in
+`docs/standard-profiles.md`.
+"""
 
 
 @dataclass(frozen=True, slots=True)
 class Built:
     """The generated profiles as text, by file name, and the report."""
 
+    source: Path
     files: dict[str, str]
     report: str
     summary: tuple[str, ...]
@@ -96,10 +133,14 @@ def build(source: Path) -> Built:
         f"{sum(e.retired for e in dictionary.entries)} retired)",
         f"mergecom.srv: {len(services.services)} services ({base} BASE, "
         f"{len(services.services) - base} META), {len(services.items)} items",
+        f"info.pfl: {sum(not x.is_item for x in info.sections)} messages, "
+        f"{sum(x.is_item for x in info.sections)} items, "
+        f"{sum(len(x.lines) for x in info.sections)} attribute lines",
     ]
     lines = ["# Build report", "", *(f"- {c}" for c in counts), ""]
     lines += [
-        f"Source digests (sha256 of the input files, in path order): `{source_digest(source)}`",
+        "Source digest (sha256 over the paths and bytes of every template): "
+        f"`{source_digest(source)}`",
         "",
     ]
     lines += _section(
@@ -117,8 +158,28 @@ def build(source: Path) -> Built:
     lines += _info_sections(info_report, services, info)
     lines += _section("Services: source corrections", srv_report.fixed)
     lines += _section("Services: SOP classes not converted", srv_report.skipped)
+    files[README_NAME] = _readme(source, counts)
     summary = (*counts, *(ln[3:] for ln in lines if ln.startswith("## ")))
-    return Built(files, "\n".join(lines), summary, dictionary, services, info)
+    return Built(source, files, "\n".join(lines), summary, dictionary, services, info)
+
+
+def _readme(source: Path, counts: Sequence[str]) -> str:
+    readme = source / "README.md"
+    found = _COMMIT.search(readme.read_text()) if readme.is_file() else None
+    commit = "an unrecorded commit"
+    if found:
+        commit = f"commit {found.group(1)}" + (f" ({found.group(2)})" if found.group(2) else "")
+    described = {c.split(": ", 1)[0]: c.split(": ", 1)[1] for c in counts}
+    conditions = Path(__file__).with_name("build_conditions.py")
+    return README.format(
+        dictionary=f"data dictionary: {described['diction.pfl']}",
+        services=f"services and item table: {described['mergecom.srv']}",
+        info=f"message and item specifications: {described['info.pfl']}",
+        conditions="condition definitions, written by `tools/build_conditions.py`"
+        + ("" if conditions.is_file() else " (not part of this build)"),
+        commit=commit,
+        digest=source_digest(source),
+    )
 
 
 def _messages(
@@ -229,7 +290,9 @@ def write_outputs(built: Built, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name, text in built.files.items():
         write_text_atomic(out / name, text)
-    write_text_atomic(out / REPORT_NAME, built.report)
+    write_text_atomic(out / REPORT_NAME, built.report + "\n")
+    if (built.source / "COPYRIGHT").is_file():
+        write_text_atomic(out / "COPYRIGHT", (built.source / "COPYRIGHT").read_text())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
