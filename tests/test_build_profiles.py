@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +14,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from mdict.model import InfoLine  # noqa: E402
-from mdict.write import format_info_line  # noqa: E402
+from mdict.write import (  # noqa: E402
+    format_dictionary,
+    format_info,
+    format_info_line,
+    format_services,
+)
 from tools.build_dictionary import expand_mask  # noqa: E402
 from tools.build_profiles import REPORT_NAME, Built, build, main  # noqa: E402
 from tools.build_services import service_name  # noqa: E402
@@ -196,3 +203,28 @@ def test_script_writes_byte_identical_files(tmp_path: Path) -> None:
 def test_script_refuses_a_folder_that_is_not_a_source(tmp_path: Path) -> None:
     assert main(["--source", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------------------
+# mdict's own parsers read the committed profiles back to the same bytes
+# ---------------------------------------------------------------------------
+
+
+def _reader(name: str) -> Callable[[Path], Any]:
+    parse = pytest.importorskip("mdict.parse")
+    if not hasattr(parse, name):
+        pytest.skip(f"mdict.parse.{name} not available yet")
+    reader: Callable[[Path], Any] = getattr(parse, name)
+    return reader
+
+
+def test_parser_reads_generated_dictionary() -> None:
+    dictionary = _reader("read_dictionary")(PROFILES / "diction.pfl")
+    assert format_dictionary(dictionary) == (PROFILES / "diction.pfl").read_text()
+
+
+def test_parser_reads_generated_services_and_info() -> None:
+    services = _reader("read_services")(PROFILES / "mergecom.srv")
+    assert format_services(services) == (PROFILES / "mergecom.srv").read_text()
+    info = _reader("read_info")(PROFILES / "info.pfl")
+    assert format_info(info, services) == (PROFILES / "info.pfl").read_text()
