@@ -8,6 +8,7 @@ invocations) turn type 1/2 into 1C/2C with the usage condition.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -43,6 +44,7 @@ class InfoReport:
     iods_without_service: list[str] = field(default_factory=list)
     sq_without_items: Counter[str] = field(default_factory=Counter)
     unknown_modules: Counter[str] = field(default_factory=Counter)
+    odd_types: Counter[str] = field(default_factory=Counter)
 
 
 # ---------------------------------------------------------------------------
@@ -183,7 +185,11 @@ def read_modules(paths: Iterable[Path], report: InfoReport) -> dict[str, tuple[N
                 opener, children = pending.pop(), stack.pop()
                 stack[-1].append(_attr(opener, tuple(children)))
             elif key == "Name":
-                stack[-1].append(_attr(line, None))
+                node = _attr(line, None)
+                if node.type not in TYPE_ORDER:
+                    report.odd_types[f"{path.name}:{line.line}: {node.keyword} {node.type}"] += 1
+                    node = dataclasses.replace(node, type="3", condition=None)
+                stack[-1].append(node)
             elif key == "Verify":
                 if line.has("Condition"):
                     report.conditional_verifies += 1

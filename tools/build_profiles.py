@@ -265,6 +265,9 @@ def _info_sections(report: InfoReport, services: ServiceProfile, info: InfoProfi
         _counted(report.tag_lists),
     )
     out += _section("Info: values not expressible in E<>/D<>", _counted(report.skipped_values))
+    out += _section(
+        "Info: types that are not 1, 1C, 2, 2C or 3 (written as 3)", _counted(report.odd_types)
+    )
     out += _section("Info: SQ attributes without item content", _counted(report.sq_without_items))
     out += [
         f"Conditional value checks (`Verify` with a `Condition`) not written: "
