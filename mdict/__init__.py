@@ -18,6 +18,7 @@ _API: dict[str, str] = {
     "write_services": "write",
     "write_info": "write",
     "write_combine_config": "write",
+    "validate": "validate",
 }
 
 __all__ = ["__version__", *sorted(_API)]

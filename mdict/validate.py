@@ -1,0 +1,1066 @@
+"""Validate a pydicom dataset against a message spec (MC_Validate_Message).
+
+The walker checks, for every attribute the message lists and recursively for
+every item of every sequence against its named item spec: presence by value
+type, VR agreement, VM against the dictionary, value format per VR,
+enumerated values and defined terms per value position. Attributes the spec
+does not list are reported as non-service attributes; private attributes are
+matched through the block their creator reserved in the dataset.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import types
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Final, Literal
+
+from pydicom.charset import convert_encodings, decode_bytes
+from pydicom.datadict import dictionary_VR
+from pydicom.dataelem import DataElement, RawDataElement
+from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
+from pydicom.valuerep import PersonName
+
+from .database import MessageDatabase
+from .errors import LookupFailed
+from .model import VM, InfoLine, InfoSection, Tag, ValueList
+from .vr import (
+    BINARY_SIZE,
+    CHARSET_VRS,
+    NUMERIC_VRS,
+    SINGLE_VALUED_TEXT_VRS,
+    TEXT_VRS,
+    check_binary_length,
+    check_number,
+    check_text,
+    strip_padding,
+)
+
+Severity = Literal["error", "warning", "info"]
+LEVELS: Final[dict[str, int]] = {"error": 0, "warning": 1, "info": 2}
+"""Severity rank; a report level keeps findings of rank <= the level's."""
+
+QUERY_COMMANDS: Final = frozenset(("C_FIND_RQ", "C_GET_RQ", "C_MOVE_RQ"))
+
+# Stable codes -----------------------------------------------------------------
+REQUIRED_ATTRIBUTE_MISSING: Final = "REQUIRED_ATTRIBUTE_MISSING"
+VALUE_MAY_NOT_BE_NULL: Final = "VALUE_MAY_NOT_BE_NULL"
+TOO_FEW_VALUES: Final = "TOO_FEW_VALUES"
+TOO_MANY_VALUES: Final = "TOO_MANY_VALUES"
+INVALID_VR: Final = "INVALID_VR"
+UN_VR: Final = "UN_VR"
+NOT_ONE_OF_ENUMERATED_VALUES: Final = "NOT_ONE_OF_ENUMERATED_VALUES"
+NOT_ONE_OF_DEFINED_TERMS: Final = "NOT_ONE_OF_DEFINED_TERMS"
+NON_SERVICE_ATTRIBUTE: Final = "NON_SERVICE_ATTRIBUTE"
+NON_SERVICE_PRIVATE_ATTRIBUTE: Final = "NON_SERVICE_PRIVATE_ATTRIBUTE"
+UNABLE_TO_CHECK_CONDITION: Final = "UNABLE_TO_CHECK_CONDITION"
+UNDECODABLE_VALUE: Final = "UNDECODABLE_VALUE"
+PRIVATE_CREATOR_MISSING: Final = "PRIVATE_CREATOR_MISSING"
+INVALID_PRIVATE_CREATOR: Final = "INVALID_PRIVATE_CREATOR"
+DUPLICATE_PRIVATE_CREATOR: Final = "DUPLICATE_PRIVATE_CREATOR"
+INVALID_PRIVATE_GROUP: Final = "INVALID_PRIVATE_GROUP"
+ITEM_SPEC_MISSING: Final = "ITEM_SPEC_MISSING"
+NO_SOP_CLASS_UID: Final = "NO_SOP_CLASS_UID"
+UNKNOWN_SOP_CLASS: Final = "UNKNOWN_SOP_CLASS"
+NO_MESSAGE_SPEC: Final = "NO_MESSAGE_SPEC"
+RETIRED_ATTRIBUTE: Final = "RETIRED_ATTRIBUTE"
+
+_SOP_CLASS_UID: Final = 0x00080016
+_MEDIA_SOP_CLASS_UID: Final = 0x00020002
+_CHARSET: Final = 0x00080005
+_ALWAYS_SKIPPED: Final = frozenset((0xFFFCFFFC, 0xFFFEE000, 0xFFFEE00D, 0xFFFEE0DD))
+_BAD_PRIVATE_GROUPS: Final = frozenset((0x0001, 0x0003, 0x0005, 0x0007, 0xFFFF))
+_LO_UN: Final = frozenset(("LO", "UN"))
+
+
+# ---------------------------------------------------------------------------
+# Findings and reports
+# ---------------------------------------------------------------------------
+
+
+def tag_text(tag: int) -> str:
+    """``(GGGG,EEEE)``."""
+    return f"({tag >> 16:04X},{tag & 0xFFFF:04X})"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem (or note) about one attribute or the whole message.
+
+    ``tag`` is the tag as it appears in the dataset (None for message-level
+    findings); ``creator`` is the private creator of a private tag; ``path``
+    leads from the root through sequence items (1-based item numbers), e.g.
+    ``(0040,0275)[1]/(0008,0100)``; ``value_index`` is the 1-based value
+    number where a single value is at fault.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    tag: int | None = None
+    path: str = ""
+    creator: str | None = None
+    value_index: int | None = None
+    name: str | None = None
+
+    @property
+    def tag_display(self) -> str:
+        return "" if self.tag is None else tag_text(self.tag)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["tag"] = self.tag_display or None
+        return data
+
+    def __str__(self) -> str:
+        parts = [self.severity, self.code]
+        if self.tag is not None:
+            parts.append(self.tag_display)
+            if self.creator is not None:
+                parts.append(repr(self.creator))
+            if self.name:
+                parts.append(self.name)
+            if self.path and self.path != self.tag_display:
+                parts.append(f"[{self.path}]")
+        parts.append(self.message)
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How many condition uses were needed and how many could be settled."""
+
+    uses: int = 0
+    evaluated: int = 0
+    unevaluated_names: tuple[str, ...] = ()
+
+    def __add__(self, other: Coverage) -> Coverage:
+        names = tuple(sorted(set(self.unevaluated_names) | set(other.unevaluated_names)))
+        return Coverage(self.uses + other.uses, self.evaluated + other.evaluated, names)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The findings of one validation, in dataset order."""
+
+    findings: tuple[Finding, ...]
+    service: str | None = None
+    command: str = "C_STORE_RQ"
+    coverage: Coverage = field(default_factory=Coverage)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "warning")
+
+    @property
+    def infos(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "info")
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error."""
+        return not any(f.severity == "error" for f in self.findings)
+
+    def at_level(self, level: str) -> tuple[Finding, ...]:
+        """Findings at ``level`` (error, warning or info) and more severe."""
+        rank = LEVELS[level.rstrip("s")]
+        return tuple(f for f in self.findings if LEVELS[f.severity] <= rank)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "service": self.service,
+            "command": self.command,
+            "ok": self.ok,
+            "counts": {
+                "error": len(self.errors),
+                "warning": len(self.warnings),
+                "info": len(self.infos),
+            },
+            "coverage": {
+                "condition_uses": self.coverage.uses,
+                "evaluated": self.coverage.evaluated,
+                "unevaluated_names": list(self.coverage.unevaluated_names),
+            },
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
+
+
+# ---------------------------------------------------------------------------
+# Conditions
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where a condition is evaluated: the root dataset, the datasets of the
+    enclosing items (outermost first) and the current item (or the root)."""
+
+    root: Dataset
+    parents: tuple[Dataset, ...]
+    current: Dataset
+
+
+ConditionCheck = Callable[[str, Scope], "bool | None"]
+"""Evaluates a named condition: True, False, or None (cannot evaluate)."""
+
+
+def never_evaluated(name: str, scope: Scope) -> bool | None:
+    """A condition check that settles nothing (every use is reported)."""
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Plans: a message or item spec prepared for fast checking
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    line: InfoLine
+    tag: int  # standard: the tag; private: (group << 16) | element byte
+    name: str | None
+    vm: VM | None
+    items: tuple[str, ...]
+    ambiguous: frozenset[str]  # VRs the standard allows for this tag
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    rules: tuple[_Rule, ...]
+    standard: dict[int, _Rule]
+    private: dict[tuple[int, str, int], _Rule]
+
+
+def _ambiguous_vrs(tag: int) -> frozenset[str]:
+    try:
+        text = dictionary_VR(tag)
+    except KeyError:
+        return frozenset()
+    return frozenset(text.split(" or ")) if " or " in text else frozenset()
+
+
+def _repeating_base(tag: int) -> int | None:
+    """50xx/60xx repeating groups map to their 5000/6000 entry."""
+    group = tag >> 16
+    if 0x5000 <= group <= 0x501E or 0x6000 <= group <= 0x601E:
+        return ((group & 0xFF00) << 16) | (tag & 0xFFFF)
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Element values
+# ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Value:
+    """What the checks need from one element."""
+
+    vr: str
+    texts: list[str] | None = None  # text VRs: values, padding removed
+    numbers: list[int | float] | None = None  # numeric VRs given as numbers
+    nbytes: int | None = None  # binary VRs given as bytes
+    items: Sequence[Dataset] | None = None  # SQ
+    error: str | None = None
+
+    @property
+    def count(self) -> int:
+        if self.texts is not None:
+            return len(self.texts)
+        if self.numbers is not None:
+            return len(self.numbers)
+        if self.items is not None:
+            return len(self.items)
+        if self.nbytes:
+            size = BINARY_SIZE.get(self.vr, 1)
+            return self.nbytes // size if self.vr in NUMERIC_VRS else 1
+        return 0
+
+    @property
+    def empty(self) -> bool:
+        if self.texts is not None:
+            return not any(self.texts)
+        return self.count == 0
+
+
+def _text_of(value: object) -> str:
+    if isinstance(value, str) and not isinstance(value, PersonName):
+        original = getattr(value, "original_string", None)
+        return original if isinstance(original, str) else str(value)
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, PersonName):
+        return str(value)
+    original = getattr(value, "original_string", None)
+    return original if isinstance(original, str) else str(value)
+
+
+def _split_texts(vr: str, text: str) -> list[str]:
+    if not text:
+        return []
+    parts = [text] if vr in SINGLE_VALUED_TEXT_VRS else text.split("\\")
+    return [strip_padding(vr, p) for p in parts]
+
+
+def _read_value(ds: Dataset, tag: int, expected_vr: str | None, encodings: Sequence[str]) -> _Value:
+    """Read an element without letting pydicom convert (or reject) raw text."""
+    elem = ds.get_item(tag)
+    raw_vr: str | None
+    if isinstance(elem, RawDataElement):
+        raw_vr = elem.VR
+        vr = raw_vr or expected_vr or _pydicom_vr(tag)
+        if vr == "SQ" or (raw_vr is None and vr == "SQ"):
+            return _converted(ds, tag, vr)
+        data = elem.value or b""
+        if vr in TEXT_VRS:
+            if data.isascii() or vr not in CHARSET_VRS:
+                text = data.decode("latin-1")
+            else:
+                text = _decode(data, vr, encodings)
+                if text is None:
+                    shown = data[:40].hex(" ")
+                    return _Value(vr, error=f"value cannot be decoded as {encodings}: {shown}")
+            return _Value(vr, texts=_split_texts(vr, text))
+        return _Value(vr, nbytes=len(data))
+    if elem is None:
+        return _Value(expected_vr or "UN")
+    assert isinstance(elem, DataElement)
+    return _from_element(elem)
+
+
+def _decode(data: bytes, vr: str, encodings: Sequence[str]) -> str | None:
+    """Text in the dataset's character set; None when it does not decode."""
+    delimiters = {0x5E, 0x3D} if vr == "PN" else set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            text = decode_bytes(data, encodings, delimiters)
+        except Exception:  # pydicom raises several kinds
+            return None
+    return None if "\ufffd" in text and "\ufffd".encode() not in data else text
+
+
+def _pydicom_vr(tag: int) -> str:
+    try:
+        return dictionary_VR(tag).split(" or ")[0]
+    except KeyError:
+        return "UN"
+
+
+def _converted(ds: Dataset, tag: int, vr: str) -> _Value:
+    try:
+        elem = ds[tag]
+    except Exception as exc:
+        return _Value(vr, error=f"cannot decode value: {exc}")
+    return _from_element(elem)
+
+
+def _from_element(elem: DataElement) -> _Value:
+    vr = str(elem.VR)
+    value = elem.value
+    if vr == "SQ":
+        return _Value(vr, items=list(value or ()))
+    if " or " in vr:
+        vr = vr.split(" or ")[0]
+    if value is None:
+        return _Value(vr, texts=[] if vr in TEXT_VRS else None)
+    if vr in TEXT_VRS:
+        if isinstance(value, (list, tuple, MultiValue)):
+            texts = [strip_padding(vr, _text_of(v)) for v in value]
+        else:
+            texts = _split_texts(vr, _text_of(value))
+        return _Value(vr, texts=texts)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return _Value(vr, nbytes=len(value))
+    if vr in NUMERIC_VRS:
+        if isinstance(value, (list, tuple, MultiValue)):
+            return _Value(vr, numbers=[v for v in value if isinstance(v, (int, float))])
+        if isinstance(value, (int, float)):
+            return _Value(vr, numbers=[value])
+    return _Value(vr, error=f"unexpected Python value of type {type(value).__name__}")
+
+
+# ---------------------------------------------------------------------------
+# The walker
+# ---------------------------------------------------------------------------
+
+
+class Validator:
+    """Validates datasets against the messages of one database; keeps the
+    prepared specs between calls, so reuse one instance for many datasets."""
+
+    def __init__(
+        self,
+        db: MessageDatabase,
+        conditions: ConditionCheck | None = None,
+    ) -> None:
+        self.db = db
+        self.conditions = conditions if conditions is not None else default_conditions(db)
+        self._plans: dict[tuple[int, str], _Plan] = {}
+        self._items: dict[str, InfoSection | None] = {}
+        self._entries: dict[int, tuple[str | None, VM | None, str | None, bool]] = {}
+
+    # -- public ------------------------------------------------------------
+
+    def validate(
+        self,
+        dataset: Dataset,
+        service: str | int | None = None,
+        command: str = "C_STORE_RQ",
+        *,
+        coverage: bool = False,
+    ) -> Report:
+        """Validate ``dataset`` as ``command`` of ``service`` (by name, UID or
+        number; default: the dataset's SOP Class UID)."""
+        sop_class = _Where(_SOP_CLASS_UID, tag_text(_SOP_CLASS_UID), None, "SOP Class UID")
+        if service is None:
+            uid = _sop_class_uid(dataset)
+            if uid is None:
+                message = "no SOP Class UID (0008,0016) to find the service by; name a service"
+                return Report(
+                    (sop_class.finding(NO_SOP_CLASS_UID, "error", message),), None, command
+                )
+            found = self.db.service(uid)
+            if found is None:
+                message = f"SOP Class UID {uid} names no service of the database"
+                return Report(
+                    (sop_class.finding(UNKNOWN_SOP_CLASS, "error", message),), None, command
+                )
+        else:
+            found = self.db.service(service)
+            if found is None:
+                raise LookupFailed(f"no service {service!r} in the database")
+        section = self.db.message(found.number, command)
+        if section is None:
+            message = f"service {found.name} has no {command} message"
+            return Report((Finding(NO_MESSAGE_SPEC, "error", message),), found.name, command)
+        run = _Run(self, dataset, command in QUERY_COMMANDS, coverage)
+        run.check_level(dataset, self.plan(section), "", (), _encodings(dataset, None))
+        return Report(tuple(run.findings), found.name, command, run.coverage())
+
+    # -- caches ------------------------------------------------------------
+
+    def plan(self, section: InfoSection) -> _Plan:
+        key = (section.number, section.command)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._make_plan(section)
+        return plan
+
+    def _make_plan(self, section: InfoSection) -> _Plan:
+        rules: list[_Rule] = []
+        standard: dict[int, _Rule] = {}
+        private: dict[tuple[int, str, int], _Rule] = {}
+        for line in section.lines:
+            entry = self.db.entry(line.tag)
+            tag = (line.tag.group << 16) | line.tag.element
+            rule = _Rule(
+                line,
+                tag,
+                entry.name if entry else None,
+                entry.vm if entry else None,
+                line.item_names,
+                _ambiguous_vrs(tag) if line.tag.creator is None else frozenset(),
+            )
+            rules.append(rule)
+            if line.tag.creator is None:
+                standard[tag] = rule
+            else:
+                private[(line.tag.group, line.tag.creator, line.tag.element)] = rule
+        return _Plan(tuple(rules), standard, private)
+
+    def item_spec(self, name: str) -> InfoSection | None:
+        if name not in self._items:
+            self._items[name] = self.db.item(name)
+        return self._items[name]
+
+    def entry_info(self, tag: int, creator: str | None) -> tuple[str | None, VM | None, str | None]:
+        """Name, VM and VR of a tag from the dictionary (private: by creator)."""
+        if creator is None:
+            cached = self._entries.get(tag)
+            if cached is None:
+                entry = self.db.entry(Tag(tag >> 16, tag & 0xFFFF))
+                if entry is None:
+                    base = _repeating_base(tag)
+                    if base is not None:
+                        entry = self.db.entry(Tag(base >> 16, base & 0xFFFF))
+                cached = (
+                    (entry.name, entry.vm, entry.vr, entry.retired)
+                    if entry
+                    else (None, None, None, False)
+                )
+                self._entries[tag] = cached
+            return cached[:3]
+        entry = self.db.entry(Tag(tag >> 16, tag & 0xFF, creator))
+        return (entry.name, entry.vm, entry.vr) if entry else (None, None, None)
+
+
+def _sop_class_uid(ds: Dataset) -> str | None:
+    for source, tag in (
+        (ds, _SOP_CLASS_UID),
+        (getattr(ds, "file_meta", None), _MEDIA_SOP_CLASS_UID),
+    ):
+        if source is None or tag not in source:
+            continue
+        try:
+            value = source[tag].value
+        except Exception:
+            continue
+        text = str(value or "").strip("\x00 ")
+        if text:
+            return text
+    return None
+
+
+def _encodings(ds: Dataset, inherited: Sequence[str] | None) -> list[str]:
+    """Python encodings of the Specific Character Set in force for ``ds``."""
+    if _CHARSET not in ds:
+        return list(inherited) if inherited is not None else ["iso8859"]
+    try:
+        value = ds[_CHARSET].value
+        terms = list(value) if isinstance(value, (list, MultiValue)) else [value or ""]
+        return list(convert_encodings([str(t) for t in terms]))
+    except Exception:
+        return ["iso8859"]
+
+
+def _is_extended(ds: Dataset) -> bool:
+    if _CHARSET not in ds:
+        return False
+    try:
+        value = ds[_CHARSET].value
+    except Exception:
+        return False
+    terms = list(value) if isinstance(value, (list, MultiValue)) else [value]
+    return any(str(t or "").strip() not in ("", "ISO_IR 6", "ISO 2022 IR 6") for t in terms)
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """The attribute a finding is about."""
+
+    tag: int
+    path: str
+    creator: str | None = None
+    name: str | None = None
+
+    def finding(
+        self, code: str, severity: Severity, message: str, index: int | None = None
+    ) -> Finding:
+        return Finding(code, severity, message, self.tag, self.path, self.creator, index, self.name)
+
+
+class _Run:
+    """The state of validating one dataset."""
+
+    def __init__(self, validator: Validator, root: Dataset, query: bool, coverage: bool) -> None:
+        self.v = validator
+        self.root = root
+        self.query = query
+        self.want_coverage = coverage
+        self.findings: list[Finding] = []
+        self.uses = 0
+        self.evaluated = 0
+        self.unevaluated: set[str] = set()
+        self.extended = _is_extended(root)
+
+    def coverage(self) -> Coverage:
+        return Coverage(self.uses, self.evaluated, tuple(sorted(self.unevaluated)))
+
+    # -- conditions --------------------------------------------------------
+
+    def condition(self, name: str | None, scope: Scope) -> bool | None:
+        self.uses += 1
+        if name is None:
+            self.unevaluated.add("(no condition named)")
+            return None
+        try:
+            result = self.v.conditions(name, scope)
+        except Exception:  # an evaluator failure must not stop validation
+            result = None
+        if result is None:
+            self.unevaluated.add(name)
+        else:
+            self.evaluated += 1
+        return result
+
+    # -- one dataset level --------------------------------------------------
+
+    def check_level(
+        self,
+        ds: Dataset,
+        plan: _Plan,
+        prefix: str,
+        parents: tuple[Dataset, ...],
+        encodings: Sequence[str],
+    ) -> None:
+        """Check one dataset (the root or an item) against a spec."""
+        scope = Scope(self.root, parents, ds)
+        sources: list[Dataset] = [ds]
+        meta = getattr(ds, "file_meta", None) if not parents else None
+        if isinstance(meta, Dataset) and len(meta):
+            sources.insert(0, meta)
+        matched: set[int] = set()
+        for source in sources:
+            tags = sorted(source.keys())
+            creators = self._creators(source, tags, prefix)
+            for tag in tags:
+                rule, where = self._locate(tag, prefix, creators, plan)
+                if where is None:
+                    continue
+                if rule is not None:
+                    matched.add(id(rule))
+                    self._check_present(source, rule, where, scope, encodings)
+                elif tag >> 16 != 0x0002 and tag & 0xFFFF:
+                    self._non_service(source, where, parents, encodings, report=True)
+        for rule in plan.rules:
+            if id(rule) not in matched:
+                self._check_absent(rule, prefix, scope)
+            elif self.want_coverage and rule.line.vt.conditional:
+                self.condition(rule.line.vt.condition, scope)
+
+    def _locate(
+        self, tag: int, prefix: str, creators: dict[tuple[int, int], str], plan: _Plan | None
+    ) -> tuple[_Rule | None, _Where | None]:
+        """The rule for a dataset tag and where it is; no place for
+        creators, delimiters and private elements outside a block."""
+        if tag in _ALWAYS_SKIPPED:
+            return None, None
+        group, element = tag >> 16, tag & 0xFFFF
+        path = prefix + tag_text(tag)
+        if not group % 2:
+            rule = plan.standard.get(tag) if plan else None
+            if rule is None and plan:
+                base = _repeating_base(tag)
+                rule = plan.standard.get(base) if base is not None else None
+            name = rule.name if rule else self.v.entry_info(tag, None)[0]
+            return rule, _Where(tag, path, None, name)
+        if 0x0010 <= element <= 0x00FF:
+            return None, None  # a creator: checked in _creators
+        creator = creators.get((group, element >> 8)) if element >= 0x1000 else None
+        if creator is None:
+            self._orphan_private(tag, path, group)
+            return None, None
+        rule = plan.private.get((group, creator, element & 0xFF)) if plan else None
+        name = rule.name if rule else self.v.entry_info(tag, creator)[0]
+        return rule, _Where(tag, path, creator, name)
+
+    def _creators(
+        self, ds: Dataset, tags: Sequence[int], prefix: str
+    ) -> dict[tuple[int, int], str]:
+        """Private creators by (group, block); reports bad ones."""
+        creators: dict[tuple[int, int], str] = {}
+        seen: dict[tuple[int, str], int] = {}
+        for tag in tags:
+            group, element = tag >> 16, tag & 0xFFFF
+            if not group % 2 or not 0x0010 <= element <= 0x00FF:
+                continue
+            where = _Where(tag, prefix + tag_text(tag), None, "Private Creator")
+            if group in _BAD_PRIVATE_GROUPS:
+                self.findings.append(
+                    where.finding(
+                        INVALID_PRIVATE_GROUP,
+                        "error",
+                        f"group {group:04X} may not hold private attributes",
+                    )
+                )
+                continue
+            value = _read_value(ds, tag, "LO", ["iso8859"])
+            texts = value.texts or []
+            if value.error or len(texts) != 1 or not texts[0].strip() or value.vr not in _LO_UN:
+                found = value.error or f"{value.vr} {texts!r}"
+                self.findings.append(
+                    where.finding(
+                        INVALID_PRIVATE_CREATOR,
+                        "error",
+                        f"a private creator is one non-empty LO value, found {found}",
+                    )
+                )
+                continue
+            creator = texts[0]
+            if (group, creator) in seen:
+                self.findings.append(
+                    _Where(tag, where.path, creator, where.name).finding(
+                        DUPLICATE_PRIVATE_CREATOR,
+                        "warning",
+                        f"creator {creator!r} already reserved block "
+                        f"{seen[(group, creator)]:02X} of group {group:04X}",
+                    )
+                )
+            else:
+                seen[(group, creator)] = element
+            creators[(group, element)] = creator
+        return creators
+
+    def _orphan_private(self, tag: int, path: str, group: int) -> None:
+        element = tag & 0xFFFF
+        where = _Where(tag, path)
+        if group in _BAD_PRIVATE_GROUPS:
+            code, message = (
+                INVALID_PRIVATE_GROUP,
+                f"group {group:04X} may not hold private attributes",
+            )
+        elif element < 0x1000:
+            code = PRIVATE_CREATOR_MISSING
+            message = f"element {element:04X} lies outside every private block (xx10-xxFF)"
+        else:
+            block = element >> 8
+            code = PRIVATE_CREATOR_MISSING
+            message = f"no private creator ({group:04X},00{block:02X}) reserves block {block:02X}"
+        self.findings.append(where.finding(code, "error", message))
+
+    # -- absent attributes --------------------------------------------------
+
+    def _check_absent(self, rule: _Rule, prefix: str, scope: Scope) -> None:
+        vt = rule.line.vt
+        if vt.type == "3":
+            return
+        display = rule.line.tag.display if rule.line.tag.creator else tag_text(rule.tag)
+        where = _Where(rule.tag, prefix + display, rule.line.tag.creator, rule.name)
+        kind = f"type {vt.type}"
+        if vt.conditional:
+            holds = self.condition(vt.condition, scope)
+            if holds is False:
+                return
+            if holds is None:
+                self.findings.append(
+                    where.finding(
+                        UNABLE_TO_CHECK_CONDITION,
+                        "info",
+                        f"absent; required (type {vt.type}) only if condition "
+                        f"{vt.condition or '(unnamed)'} holds, which cannot be evaluated",
+                    )
+                )
+                return
+            kind += f", condition {vt.condition} holds"
+        self.findings.append(
+            where.finding(
+                REQUIRED_ATTRIBUTE_MISSING, "error", f"required attribute missing ({kind})"
+            )
+        )
+
+    # -- present attributes -------------------------------------------------
+
+    def _check_present(
+        self, ds: Dataset, rule: _Rule, where: _Where, scope: Scope, encodings: Sequence[str]
+    ) -> None:
+        line = rule.line
+        value = _read_value(ds, where.tag, line.vr, encodings)
+        add = self.findings.append
+        if value.error:
+            add(where.finding(UNDECODABLE_VALUE, "error", value.error))
+            return
+        if value.vr != line.vr and line.vr != "UNKNOWN_VR":
+            if value.vr == "UN":
+                add(
+                    where.finding(
+                        UN_VR,
+                        "warning",
+                        f"VR is UN, the message expects {line.vr}; value not checked",
+                    )
+                )
+                return
+            if not (value.vr in rule.ambiguous and line.vr in rule.ambiguous):
+                add(
+                    where.finding(
+                        INVALID_VR, "error", f"VR {value.vr}, the message expects {line.vr}"
+                    )
+                )
+        if value.empty:
+            if line.vt.type in ("1", "1C"):
+                what = "sequence has no item" if value.items is not None else "value is empty"
+                add(where.finding(VALUE_MAY_NOT_BE_NULL, "error", f"{what} (type {line.vt.type})"))
+            return
+        if value.items is not None:
+            self._check_items(value.items, rule, where, scope, encodings)
+            return
+        self._check_values(value, rule.vm, where)
+        if line.values is not None:
+            self._check_enumeration(value, line.values, where)
+
+    def _check_values(self, value: _Value, vm: VM | None, where: _Where) -> None:
+        count = value.count
+        add = self.findings.append
+        if vm is not None and value.vr != "UN" and not vm.allows(count):
+            code = (
+                TOO_MANY_VALUES if vm.maximum is not None and count > vm.maximum else TOO_FEW_VALUES
+            )
+            plural = "s" if count != 1 else ""
+            add(where.finding(code, "error", f"{count} value{plural}, the dictionary says VM {vm}"))
+        vr = value.vr
+        if value.texts is not None:
+            for index, text in enumerate(value.texts, 1):
+                problem = check_text(vr, text, extended=self.extended, query=self.query)
+                if problem:
+                    add(where.finding(problem.code, "error", problem.message, index))
+        elif value.numbers is not None:
+            for index, number in enumerate(value.numbers, 1):
+                problem = check_number(vr, number)
+                if problem:
+                    add(where.finding(problem.code, "error", problem.message, index))
+        elif value.nbytes is not None:
+            problem = check_binary_length(vr, value.nbytes)
+            if problem:
+                add(where.finding(problem.code, "error", problem.message))
+
+    def _check_enumeration(self, value: _Value, values: ValueList, where: _Where) -> None:
+        if value.texts is not None:
+            actual = [t.strip(" ") for t in value.texts]
+        elif value.numbers is not None:
+            actual = [_number_text(n) for n in value.numbers]
+        else:
+            return
+        numeric = value.texts is None or value.vr in ("IS", "DS")
+        enumerated = values.enumerated
+        for index, item in enumerate(actual):
+            allowed = values.allowed(index)
+            if allowed is None or not item:
+                continue
+            if item in allowed or (numeric and _number_in(item, allowed)):
+                continue
+            shown = ", ".join(allowed[:12]) + (", ..." if len(allowed) > 12 else "")
+            kind = "enumerated values" if enumerated else "defined terms"
+            self.findings.append(
+                where.finding(
+                    NOT_ONE_OF_ENUMERATED_VALUES if enumerated else NOT_ONE_OF_DEFINED_TERMS,
+                    "error" if enumerated else "warning",
+                    f"value {index + 1} {item!r} is not one of the {kind}: {shown}",
+                    index + 1,
+                )
+            )
+
+    # -- sequences -----------------------------------------------------------
+
+    def _check_items(
+        self,
+        items: Sequence[Dataset],
+        rule: _Rule,
+        where: _Where,
+        scope: Scope,
+        encodings: Sequence[str],
+    ) -> None:
+        specs = [(n, self.v.item_spec(n)) for n in rule.items]
+        known = [s for _, s in specs if s is not None]
+        missing = [n for n, s in specs if s is None]
+        if missing or not specs:
+            names = ", ".join(missing) if missing else "none"
+            checked = "other items checked" if known else "items checked for format only"
+            self.findings.append(
+                where.finding(
+                    ITEM_SPEC_MISSING,
+                    "warning" if known else "info",
+                    f"item spec(s) not in the database: {names}; {checked}",
+                )
+            )
+        parents = (*scope.parents, scope.current)
+        for number, item in enumerate(items, 1):
+            if not isinstance(item, Dataset):
+                continue
+            prefix = f"{where.path}[{number}]/"
+            item_encodings = _encodings(item, encodings)
+            if not known:
+                self._check_generic(item, prefix, parents, item_encodings)
+            elif len(known) == 1:
+                self.check_level(item, self.v.plan(known[0]), prefix, parents, item_encodings)
+            else:
+                self._best_item(item, known, prefix, parents, item_encodings)
+
+    def _best_item(
+        self,
+        item: Dataset,
+        candidates: list[InfoSection],
+        prefix: str,
+        parents: tuple[Dataset, ...],
+        encodings: Sequence[str],
+    ) -> None:
+        """Several item specs allowed: keep the findings of the best fit
+        (fewest errors, then fewest warnings; the first listed on a tie)."""
+        best: tuple[tuple[int, int], list[Finding], int, int, set[str]] | None = None
+        saved = (self.findings, self.uses, self.evaluated, self.unevaluated)
+        for section in candidates:
+            self.findings, self.uses, self.evaluated, self.unevaluated = [], 0, 0, set()
+            self.check_level(item, self.v.plan(section), prefix, parents, encodings)
+            score = (
+                sum(f.severity == "error" for f in self.findings),
+                sum(f.severity == "warning" for f in self.findings),
+            )
+            if best is None or score < best[0]:
+                best = (score, self.findings, self.uses, self.evaluated, self.unevaluated)
+        self.findings, self.uses, self.evaluated, self.unevaluated = saved
+        assert best is not None
+        self.findings.extend(best[1])
+        self.uses += best[2]
+        self.evaluated += best[3]
+        self.unevaluated |= best[4]
+
+    # -- attributes outside the spec ------------------------------------------
+
+    def _non_service(
+        self,
+        ds: Dataset,
+        where: _Where,
+        parents: tuple[Dataset, ...],
+        encodings: Sequence[str],
+        report: bool,
+    ) -> None:
+        """An attribute the spec does not list: reported (unless inside an
+        item without spec) and checked against the dictionary."""
+        tag, creator = where.tag, where.creator
+        _, vm, dict_vr = self.v.entry_info(tag, creator)
+        add = self.findings.append
+        if report and creator is None:
+            add(
+                where.finding(NON_SERVICE_ATTRIBUTE, "warning", "attribute not in the message spec")
+            )
+        elif report:
+            add(
+                where.finding(
+                    NON_SERVICE_PRIVATE_ATTRIBUTE,
+                    "info",
+                    "private attribute not in the message spec",
+                )
+            )
+        value = _read_value(ds, tag, dict_vr, encodings)
+        if value.error:
+            add(where.finding(UNDECODABLE_VALUE, "error", value.error))
+            return
+        if dict_vr is not None and value.vr not in (dict_vr, "UN", "UNKNOWN_VR"):
+            allowed = _ambiguous_vrs(tag)
+            if dict_vr != "UNKNOWN_VR" and not (value.vr in allowed and dict_vr in allowed):
+                add(
+                    where.finding(
+                        INVALID_VR, "error", f"VR {value.vr}, the dictionary says {dict_vr}"
+                    )
+                )
+                return
+        if value.vr == "UN" or value.empty:
+            return
+        if value.items is not None:
+            inner = (*parents, ds)
+            for number, item in enumerate(value.items, 1):
+                if isinstance(item, Dataset):
+                    prefix = f"{where.path}[{number}]/"
+                    self._check_generic(item, prefix, inner, _encodings(item, encodings))
+            return
+        self._check_values(value, vm, where)
+
+    def _check_generic(
+        self, ds: Dataset, prefix: str, parents: tuple[Dataset, ...], encodings: Sequence[str]
+    ) -> None:
+        """An item without a spec: format checks only, no presence rules."""
+        tags = sorted(ds.keys())
+        creators = self._creators(ds, tags, prefix)
+        for tag in tags:
+            _, where = self._locate(tag, prefix, creators, None)
+            if where is not None and tag & 0xFFFF:
+                self._non_service(ds, where, parents, encodings, report=False)
+
+
+def _number_text(number: int | float) -> str:
+    return str(int(number)) if float(number).is_integer() else repr(number)
+
+
+def _number_in(text: str, allowed: Sequence[str]) -> bool:
+    try:
+        target = float(text)
+    except ValueError:
+        return False
+    for candidate in allowed:
+        try:
+            if float(candidate) == target:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+# ---------------------------------------------------------------------------
+# Conditions from the database
+# ---------------------------------------------------------------------------
+
+
+def default_conditions(db: MessageDatabase) -> ConditionCheck:
+    """Conditions from the database's conditions profile and the Merge name
+    convention, evaluated three-valued (mdict.evaluate); without the
+    conditions modules every use stays unevaluated."""
+    try:
+        module = importlib.import_module(".condition_check", __package__)
+    except ModuleNotFoundError:
+        return never_evaluated
+    check: ConditionCheck = module.conditions_for(db)
+    return check
+
+
+# ---------------------------------------------------------------------------
+# Public entry point
+# ---------------------------------------------------------------------------
+
+_VALIDATORS: dict[int, tuple[MessageDatabase, Validator]] = {}
+
+
+def validator_for(db: MessageDatabase | None = None) -> Validator:
+    """A cached :class:`Validator` for ``db`` (default: the embedded database)."""
+    if db is None:
+        db = importlib.import_module(".load", __package__).default_database()
+        assert db is not None
+    cached = _VALIDATORS.get(id(db))
+    if cached is None or cached[0] is not db:
+        if len(_VALIDATORS) > 8:
+            _VALIDATORS.clear()
+        cached = _VALIDATORS[id(db)] = (db, Validator(db))
+    return cached[1]
+
+
+def validate(
+    dataset: Dataset,
+    service: str | int | None = None,
+    command: str = "C_STORE_RQ",
+    db: MessageDatabase | None = None,
+    *,
+    coverage: bool = False,
+) -> Report:
+    """Validate a pydicom dataset as one message of a database.
+
+    ``service``: name, SOP Class UID or number (default: from the dataset's
+    SOP Class UID); ``db``: any :class:`~mdict.database.MessageDatabase`
+    (default: the embedded standard database). Raises LookupFailed only for
+    a ``service`` the caller named that the database lacks.
+    """
+    return validator_for(db).validate(dataset, service, command, coverage=coverage)
+
+
+class _CallableModule(types.ModuleType):
+    """``mdict.validate`` is both this module and the function: importing the
+    submodule rebinds the package attribute, so the module forwards calls."""
+
+    def __call__(
+        self,
+        dataset: Dataset,
+        service: str | int | None = None,
+        command: str = "C_STORE_RQ",
+        db: MessageDatabase | None = None,
+        *,
+        coverage: bool = False,
+    ) -> Report:
+        return validate(dataset, service, command, db, coverage=coverage)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,323 @@
+"""The validator walker against a small in-memory database."""
+
+from __future__ import annotations
+
+import json
+from io import BytesIO
+
+import pytest
+from pydicom import dcmread
+from pydicom.dataelem import RawDataElement
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.sequence import Sequence as DicomSequence
+from pydicom.tag import BaseTag
+from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
+from validate_support import CT_UID, ct_database
+
+from mdict.errors import LookupFailed
+from mdict.validate import Finding, Report, Scope, Validator, never_evaluated
+
+pytestmark = pytest.mark.filterwarnings("ignore:Invalid value for VR")
+
+
+def codes(report: Report) -> list[tuple[str, str]]:
+    return [(f.code, f.path) for f in report]
+
+
+def make_ct() -> Dataset:
+    ds = Dataset()
+    ds.ImageType = ["ORIGINAL", "PRIMARY", "AXIAL"]
+    ds.SOPClassUID = CT_UID
+    ds.SOPInstanceUID = "1.2.3.4"
+    ds.StudyDate = "20240131"
+    ds.Modality = "CT"
+    ds.PatientName = "Doe^John"
+    ds.PatientID = "ID1"
+    ds.PatientSex = "M"
+    ds.SliceThickness = "1.5"
+    ds.Rows = 2
+    ds.Columns = 2
+    ds.PixelSpacing = ["0.5", "0.5"]
+    ds.add_new(0x7FE00010, "OW", b"\0" * 8)
+    return ds
+
+
+def set_raw(ds: Dataset, tag: int, vr: str | None, value: bytes) -> None:
+    """Put bytes into a dataset as if read from a file (no pydicom checks)."""
+    ds[tag] = RawDataElement(BaseTag(tag), vr, len(value), value, 0, vr is None, True)
+
+
+def conditions(values: dict[str, bool | None]):  # type: ignore[no-untyped-def]
+    def check(name: str, scope: Scope) -> bool | None:
+        return values.get(name)
+
+    return check
+
+
+@pytest.fixture
+def validator() -> Validator:
+    return Validator(ct_database(), conditions({"NEEDS_SPACING": True, "A00081140_PRESENT": False}))
+
+
+def roundtrip(ds: Dataset, implicit: bool = False) -> Dataset:
+    """Write and read back: the walker then sees raw (unconverted) elements."""
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ImplicitVRLittleEndian if implicit else ExplicitVRLittleEndian
+    buffer = BytesIO()
+    ds.save_as(buffer, enforce_file_format=False)
+    buffer.seek(0)
+    return dcmread(buffer, force=True)
+
+
+def test_a_conforming_dataset_has_only_condition_notes(validator: Validator) -> None:
+    report = validator.validate(make_ct())
+    assert report.ok
+    assert report.service == "CT_IMAGE"
+    assert codes(report) == [("UNABLE_TO_CHECK_CONDITION", "(0008,0005)")]
+    assert report.infos and not report.warnings and not report.errors
+
+
+@pytest.mark.parametrize("implicit", [False, True])
+def test_raw_datasets_read_from_files_give_the_same_result(
+    validator: Validator, implicit: bool
+) -> None:
+    ds = make_ct()
+    ds.PatientSex = "X"
+    ds.StudyDate = "2024.01.31"
+    in_memory = validator.validate(ds)
+    from_file = validator.validate(roundtrip(ds, implicit))
+    assert codes(in_memory) == codes(from_file)
+    assert ("NOT_ONE_OF_ENUMERATED_VALUES", "(0010,0040)") in codes(from_file)
+    assert ("INVALID_VALUE_FOR_VR", "(0008,0020)") in codes(from_file)
+
+
+def test_type_1_missing_and_empty(validator: Validator) -> None:
+    ds = make_ct()
+    del ds.Rows
+    ds.Modality = ""
+    report = validator.validate(ds)
+    found = {(f.code, f.path, f.severity) for f in report}
+    assert ("REQUIRED_ATTRIBUTE_MISSING", "(0028,0010)", "error") in found
+    assert ("VALUE_MAY_NOT_BE_NULL", "(0008,0060)", "error") in found
+    assert not report.ok
+
+
+def test_type_2_may_be_empty_but_not_missing(validator: Validator) -> None:
+    ds = make_ct()
+    ds.PatientName = ""
+    del ds.PatientID
+    assert codes(validator.validate(ds))[-1:] == [("REQUIRED_ATTRIBUTE_MISSING", "(0010,0020)")]
+    assert ("VALUE_MAY_NOT_BE_NULL", "(0010,0010)") not in codes(validator.validate(ds))
+
+
+def test_conditions_true_false_and_unknown() -> None:
+    ds = make_ct()
+    del ds.PixelSpacing
+    for value, expected in (
+        (True, [("REQUIRED_ATTRIBUTE_MISSING", "error")]),
+        (False, []),
+        (None, [("UNABLE_TO_CHECK_CONDITION", "info")]),
+    ):
+        v = Validator(ct_database(), conditions({"NEEDS_SPACING": value}))
+        report = v.validate(ds, coverage=True)
+        got = [(f.code, f.severity) for f in report if f.tag == 0x00280030]
+        assert got == expected
+        assert report.coverage.uses >= 1
+
+
+def test_condition_false_still_checks_a_present_attribute() -> None:
+    ds = make_ct()
+    set_raw(ds, 0x00280030, "DS", b"0.5\\abc ")
+    v = Validator(ct_database(), conditions({"NEEDS_SPACING": False}))
+    [finding] = [f for f in v.validate(ds) if f.tag == 0x00280030]
+    assert finding.code == "INVALID_VALUE_FOR_VR"
+    assert finding.value_index == 2
+
+
+def test_coverage_counts_every_conditional_use(validator: Validator) -> None:
+    report = validator.validate(make_ct(), coverage=True)
+    # 0008,0005 (absent, unnamed-free condition not defined), 0008,1140 (absent),
+    # 0028,0030 (present, evaluated for coverage)
+    assert report.coverage.uses == 3
+    assert report.coverage.evaluated == 2
+    assert report.coverage.unevaluated_names == ("HAS_EXTENDED_CHARS",)
+
+
+def test_vm_against_the_dictionary(validator: Validator) -> None:
+    ds = make_ct()
+    ds.ImageType = ["ORIGINAL"]
+    ds.PixelSpacing = ["1", "1", "1"]
+    found = {(f.code, f.path) for f in validator.validate(ds)}
+    assert ("TOO_FEW_VALUES", "(0008,0008)") in found
+    assert ("TOO_MANY_VALUES", "(0028,0030)") in found
+
+
+def test_enumerated_values_per_position_and_defined_terms(validator: Validator) -> None:
+    ds = make_ct()
+    ds.ImageType = ["DERIVED", "OTHER", "ANYTHING"]
+    ds.WindowCenter = ["40", "55"]
+    report = validator.validate(ds)
+    image_type = [f for f in report if f.tag == 0x00080008]
+    assert [(f.code, f.value_index) for f in image_type] == [("NOT_ONE_OF_ENUMERATED_VALUES", 2)]
+    window = [f for f in report if f.tag == 0x00281050]
+    assert [(f.code, f.severity, f.value_index) for f in window] == [
+        ("NOT_ONE_OF_DEFINED_TERMS", "warning", 2)
+    ]
+
+
+def test_wrong_vr_is_an_error(validator: Validator) -> None:
+    ds = make_ct()
+    ds.add_new(0x00100040, "LO", "M")
+    [finding] = [f for f in validator.validate(ds) if f.tag == 0x00100040]
+    assert finding.code == "INVALID_VR"
+    assert "LO" in finding.message and "CS" in finding.message
+
+
+def test_numeric_range_of_in_memory_values(validator: Validator) -> None:
+    ds = make_ct()
+    ds.add_new(0x00280010, "US", 70000)
+    [finding] = [f for f in validator.validate(ds) if f.tag == 0x00280010]
+    assert finding.code == "INVALID_VALUE_FOR_VR"
+
+
+def test_non_service_attribute(validator: Validator) -> None:
+    ds = make_ct()
+    ds.PatientAge = "045Y"
+    ds.add_new(0x00180050 + 0x10, "DS", "1")  # (0018,0060) KVP, not in the spec
+    found = [(f.code, f.severity, f.path) for f in validator.validate(ds)]
+    assert ("NON_SERVICE_ATTRIBUTE", "warning", "(0018,0060)") in found
+    assert not any(p == "(0010,1010)" for _, _, p in found)
+
+
+def test_sequence_items_follow_their_item_spec(validator: Validator) -> None:
+    ds = make_ct()
+    code = Dataset()
+    code.CodeValue = "X1"
+    code.CodeMeaning = "thing"
+    request = Dataset()
+    request.ScheduledProtocolCodeSequence = DicomSequence([code])
+    ds.RequestAttributesSequence = DicomSequence([request])
+    report = validator.validate(ds)
+    [finding] = report.errors
+    assert finding.code == "REQUIRED_ATTRIBUTE_MISSING"
+    assert finding.path == "(0040,0275)[1]/(0040,0008)[1]/(0008,0102)"
+    assert finding.name == "Coding Scheme Designator"
+    assert "[(0040,0275)[1]/(0040,0008)[1]/(0008,0102)]" in str(finding)
+
+
+def test_type_1_sequence_without_items() -> None:
+    v = Validator(ct_database(), conditions({"A00081140_PRESENT": True}))
+    ds = make_ct()
+    ds.ReferencedImageSequence = DicomSequence([])
+    [finding] = [f for f in v.validate(ds) if f.tag == 0x00081140]
+    assert finding.code == "VALUE_MAY_NOT_BE_NULL"
+
+
+def test_several_item_specs_pick_the_best_fit() -> None:
+    from validate_support import CT_MESSAGE, DICTIONARY, ITEMS, FakeDatabase
+
+    message = [
+        line.replace("E<CODE>", "E<CODE, CODE_ALT>") if line.startswith("0040") else line
+        for line in CT_MESSAGE
+    ]
+    items = {**ITEMS, "REQUEST_ATTRIBUTES": ["0040,0008@SQ@2@@E<CODE, CODE_ALT>;"]}
+    db = FakeDatabase(DICTIONARY, [("CT_IMAGE", CT_UID, {"C_STORE_RQ": message})], items)
+    ds = make_ct()
+    code = Dataset()
+    code.CodeValue = "X1"
+    code.CodeMeaning = "thing"
+    request = Dataset()
+    request.ScheduledProtocolCodeSequence = DicomSequence([code])
+    ds.RequestAttributesSequence = DicomSequence([request])
+    assert Validator(db, never_evaluated).validate(ds).ok
+
+
+def test_private_attributes_match_through_their_creator_block(validator: Validator) -> None:
+    ds = make_ct()
+    block = ds.private_block(0x0009, "ACME Imaging Group", create=True)
+    assert block.block_start == 0x1000
+    # reserve a different block number first so the creator lands elsewhere
+    ds2 = make_ct()
+    ds2.add_new(0x00090010, "LO", "SOMEONE ELSE")
+    ds2.add_new(0x00091001, "LO", "x")
+    ds2.add_new(0x00090011, "LO", "ACME Imaging Group")
+    ds2.add_new(0x0009112B, "CS", "MEDIUM")
+    ds2.add_new(0x0009112A, "PN", "Tech^Tom")
+    report = validator.validate(ds2)
+    acme = [f for f in report if f.creator == "ACME Imaging Group"]
+    assert [(f.code, f.tag, f.value_index) for f in acme] == [
+        ("NOT_ONE_OF_DEFINED_TERMS", 0x0009112B, 1)
+    ] or [(f.code, f.tag) for f in acme] == [("NOT_ONE_OF_ENUMERATED_VALUES", 0x0009112B)]
+    other = [f for f in report if f.creator == "SOMEONE ELSE"]
+    assert [(f.code, f.severity) for f in other] == [("NON_SERVICE_PRIVATE_ATTRIBUTE", "info")]
+
+
+def test_private_block_checks(validator: Validator) -> None:
+    ds = make_ct()
+    ds.add_new(0x00091001, "LO", "orphan")  # no creator for block 10
+    ds.add_new(0x00110010, "LO", "")  # empty creator
+    ds.add_new(0x00130010, "LO", "DUP")
+    ds.add_new(0x00130011, "LO", "DUP")
+    ds.add_new(0x00150005, "LO", "outside")
+    found = {(f.code, f.path) for f in validator.validate(ds)}
+    assert ("PRIVATE_CREATOR_MISSING", "(0009,1001)") in found
+    assert ("INVALID_PRIVATE_CREATOR", "(0011,0010)") in found
+    assert ("DUPLICATE_PRIVATE_CREATOR", "(0013,0011)") in found
+    assert ("PRIVATE_CREATOR_MISSING", "(0015,0005)") in found
+
+
+def test_character_repertoire_depends_on_the_character_set(validator: Validator) -> None:
+    ds = make_ct()
+    ds.PatientName = "Müller^Hans"
+    assert any(f.code == "INVALID_VALUE_FOR_VR" for f in validator.validate(ds))
+    ds.SpecificCharacterSet = "ISO_IR 100"
+    report = validator.validate(roundtrip(ds))
+    assert not any(f.tag == 0x00100010 for f in report)
+
+
+def test_undecodable_value_is_a_finding(validator: Validator) -> None:
+    ds = make_ct()
+    ds.SpecificCharacterSet = "ISO_IR 192"
+    set_raw(ds, 0x00100010, "PN", b"\xff\xfe^bad")
+    report = validator.validate(ds)
+    assert any(f.tag == 0x00100010 for f in report)  # never a traceback
+
+
+def test_service_lookup(validator: Validator) -> None:
+    ds = make_ct()
+    del ds.SOPClassUID
+    assert codes(validator.validate(ds)) == [("NO_SOP_CLASS_UID", "(0008,0016)")]
+    ds.SOPClassUID = "1.2.3"
+    [finding] = validator.validate(ds)
+    assert finding.code == "UNKNOWN_SOP_CLASS" and not validator.validate(ds).ok
+    assert validator.validate(ds, service="CT_IMAGE").service == "CT_IMAGE"
+    [missing] = validator.validate(ds, service=1, command="C_FIND_RQ")
+    assert missing.code == "NO_MESSAGE_SPEC"
+    with pytest.raises(LookupFailed):
+        validator.validate(ds, service="NOPE")
+
+
+def test_report_json_and_levels(validator: Validator) -> None:
+    ds = make_ct()
+    ds.PatientSex = "Q"
+    ds.WindowCenter = "7"
+    report = validator.validate(ds)
+    data = json.loads(report.to_json())
+    assert data["ok"] is False
+    assert data["counts"] == {"error": 1, "warning": 1, "info": 1}
+    assert data["findings"][0]["tag"].startswith("(")
+    assert [f.severity for f in report.at_level("errors")] == ["error"]
+    assert len(report.at_level("warning")) == 2
+    assert len(report.at_level("info")) == len(report) == 3
+    assert isinstance(next(iter(report)), Finding)
+
+
+def test_public_api_is_callable_before_and_after_importing_the_module() -> None:
+    import mdict
+
+    db = ct_database()
+    first = mdict.validate(make_ct(), db=db)
+    import mdict.validate as module
+
+    assert module.validate(make_ct(), db=db).ok
+    assert mdict.validate(make_ct(), db=db).findings == first.findings

@@ -1,0 +1,192 @@
+"""A tiny in-memory MessageDatabase for validator tests (a test double of the
+compiled database), built from profile-like text lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+from mdict.model import (
+    VM,
+    DictEntry,
+    InfoLine,
+    InfoSection,
+    ItemRef,
+    Service,
+    Tag,
+    ValueList,
+    ValueType,
+)
+
+
+def parse_tag(text: str) -> Tag:
+    parts = text.split(",")
+    group = int(parts[0], 16)
+    if len(parts) == 3:
+        return Tag(group, int(parts[2], 16), parts[1])
+    return Tag(group, int(parts[1], 16))
+
+
+def parse_values(text: str) -> ValueList | None:
+    if not text:
+        return None
+    kind, body = text[0], text[2:-1]
+    if body.startswith("("):
+        groups = tuple(
+            tuple(v.strip() for v in g.strip(" (").split(",")) for g in body.rstrip(")").split(")")
+        )
+        return ValueList(kind, groups, per_position=True)  # type: ignore[arg-type]
+    return ValueList(kind, (tuple(v.strip() for v in body.split(",")),))  # type: ignore[arg-type]
+
+
+def info_line(text: str) -> InfoLine:
+    """``GGGG,EEEE@VR@VT@@Values;`` (test-only reader, no error handling)."""
+    tag, vr, vt, field4, values = text.rstrip(";").split("@")
+    if "(" in vt:
+        vtype, cond = vt[:-1].split("(", 1)
+        value_type = ValueType(vtype, cond)
+    else:
+        value_type = ValueType(vt)
+    return InfoLine(parse_tag(tag), vr, value_type, parse_values(values), field4)
+
+
+def dict_entry(text: str) -> DictEntry:
+    """``Name,GGGG,EEEE,VR,VM`` or ``Name,GGGG,Creator,EB,VR,VM``."""
+    parts = text.split(",")
+    if int(parts[1], 16) % 2:
+        name, group, creator, eb, vr, vm = parts
+        tag = Tag(int(group, 16), int(eb, 16), creator)
+    else:
+        name, group, element, vr, vm = parts
+        tag = Tag(int(group, 16), int(element, 16))
+    return DictEntry(name, tag, vr, VM.from_text(vm))
+
+
+class FakeDatabase:
+    """Implements mdict.database.MessageDatabase over plain dicts."""
+
+    def __init__(
+        self,
+        dictionary: Sequence[str],
+        services: Sequence[tuple[str, str | None, Mapping[str, Sequence[str]]]],
+        items: Mapping[str, Sequence[str]],
+        conditions: Mapping[str, str] | None = None,
+    ) -> None:
+        self._entries = {e.tag: e for e in map(dict_entry, dictionary)}
+        self._services: list[Service] = []
+        self._messages: dict[tuple[int, str], InfoSection] = {}
+        for number, (name, uid, messages) in enumerate(services, 1):
+            self._services.append(Service(number, name, "BASE", uid, None, tuple(messages)))
+            for command, lines in messages.items():
+                self._messages[(number, command)] = InfoSection(
+                    number, command, tuple(info_line(t) for t in lines)
+                )
+        self._items: dict[str, InfoSection] = {}
+        self._refs: list[ItemRef] = []
+        for number, (name, lines) in enumerate(sorted(items.items()), 1):
+            self._refs.append(ItemRef(name, number))
+            self._items[name] = InfoSection(number, "ITEM", tuple(info_line(t) for t in lines))
+        self._conditions = dict(conditions or {})
+
+    def entry(self, tag: Tag) -> DictEntry | None:
+        return self._entries.get(tag)
+
+    def entry_by_name(self, name: str) -> DictEntry | None:
+        key = name.replace(" ", "").lower()
+        return next(
+            (e for e in self._entries.values() if e.name.replace(" ", "").lower() == key), None
+        )
+
+    def entries(self) -> Iterator[DictEntry]:
+        return iter(sorted(self._entries.values(), key=lambda e: e.tag.sort_key()))
+
+    def services(self) -> Sequence[Service]:
+        return self._services
+
+    def service(self, key: str | int) -> Service | None:
+        for service in self._services:
+            if key in (service.name, service.uid, service.number):
+                return service
+        return None
+
+    def message(self, service: str | int, command: str) -> InfoSection | None:
+        found = self.service(service)
+        return None if found is None else self._messages.get((found.number, command))
+
+    def item(self, key: str | int) -> InfoSection | None:
+        if isinstance(key, int):
+            ref = next((r for r in self._refs if r.number == key), None)
+            return None if ref is None else self._items[ref.name]
+        return self._items.get(key)
+
+    def item_refs(self) -> Sequence[ItemRef]:
+        return self._refs
+
+    def condition_source(self, name: str) -> str | None:
+        return self._conditions.get(name)
+
+
+CT_UID = "1.2.840.10008.5.1.4.1.1.2"
+
+DICTIONARY = [
+    "Specific Character Set,0008,0005,CS,1-n",
+    "Image Type,0008,0008,CS,2-n",
+    "SOP Class UID,0008,0016,UI,1",
+    "SOP Instance UID,0008,0018,UI,1",
+    "Study Date,0008,0020,DA,1",
+    "Modality,0008,0060,CS,1",
+    "Code Value,0008,0100,SH,1",
+    "Coding Scheme Designator,0008,0102,SH,1",
+    "Code Meaning,0008,0104,LO,1",
+    "Referenced SOP Class UID,0008,1150,UI,1",
+    "Referenced SOP Instance UID,0008,1155,UI,1",
+    "Referenced Image Sequence,0008,1140,SQ,1",
+    "Patient's Name,0010,0010,PN,1",
+    "Patient ID,0010,0020,LO,1",
+    "Patient's Sex,0010,0040,CS,1",
+    "Patient's Age,0010,1010,AS,1",
+    "Slice Thickness,0018,0050,DS,1",
+    "Pixel Spacing,0028,0030,DS,2",
+    "Rows,0028,0010,US,1",
+    "Columns,0028,0011,US,1",
+    "Window Center,0028,1050,DS,1-n",
+    "Request Attributes Sequence,0040,0275,SQ,1",
+    "Scheduled Protocol Code Sequence,0040,0008,SQ,1",
+    "Last Serviced By,0009,ACME Imaging Group,2A,PN,1",
+    "Acme Mode,0009,ACME Imaging Group,2B,CS,1",
+    "Other Private,0011,OTHER,10,LO,1",
+    "Pixel Data,7FE0,0010,OW,1",
+]
+
+CT_MESSAGE = [
+    "0008,0005@CS@1C(HAS_EXTENDED_CHARS)@@;",
+    "0008,0008@CS@1@@E<(ORIGINAL, DERIVED)(PRIMARY, SECONDARY)>;",
+    "0008,0016@UI@1@@;",
+    "0008,0018@UI@1@@;",
+    "0008,0020@DA@2@@;",
+    "0008,0060@CS@1@@E<CT>;",
+    "0008,1140@SQ@1C(A00081140_PRESENT)@@E<REF_IMAGE>;",
+    "0009,ACME Imaging Group,2A@PN@3@@;",
+    "0009,ACME Imaging Group,2B@CS@3@@E<FAST, SLOW>;",
+    "0010,0010@PN@2@@;",
+    "0010,0020@LO@2@@;",
+    "0010,0040@CS@2@@E<M, F, O>;",
+    "0010,1010@AS@3@@;",
+    "0018,0050@DS@2@@;",
+    "0028,0010@US@1@@;",
+    "0028,0011@US@1@@;",
+    "0028,0030@DS@1C(NEEDS_SPACING)@@;",
+    "0028,1050@DS@3@@D<40, 400>;",
+    "0040,0275@SQ@3@@E<REQUEST_ATTRIBUTES>;",
+    "7FE0,0010@OW@1@@;",
+]
+
+ITEMS = {
+    "REF_IMAGE": ["0008,1150@UI@1@@;", "0008,1155@UI@1@@;"],
+    "REQUEST_ATTRIBUTES": ["0040,0008@SQ@2@@E<CODE>;"],
+    "CODE": ["0008,0100@SH@1@@;", "0008,0102@SH@1@@;", "0008,0104@LO@1@@;"],
+    "CODE_ALT": ["0008,0100@SH@1@@;", "0008,0104@LO@1@@;"],
+}
+
+
+def ct_database() -> FakeDatabase:
+    return FakeDatabase(DICTIONARY, [("CT_IMAGE", CT_UID, {"C_STORE_RQ": CT_MESSAGE})], ITEMS)
