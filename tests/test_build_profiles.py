@@ -96,9 +96,9 @@ def test_counts_on_the_real_source(built: Built) -> None:
     assert sum(e.tag.creator is None for e in entries) == 6819
     assert len(built.services.services) == 248
     assert sum(s.type == "META" for s in built.services.services) == 9
-    assert len(built.services.items) == 604
+    assert len(built.services.items) == 588
     assert sum(not s.is_item for s in built.info.sections) == 119
-    assert sum(len(s.lines) for s in built.info.sections) == 38547
+    assert sum(len(s.lines) for s in built.info.sections) == 38165
 
 
 def test_well_known_facts(built: Built) -> None:

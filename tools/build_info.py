@@ -352,6 +352,8 @@ class InfoBuilder:
         self.items: dict[tuple[str, ...], str] = {}
         self.item_lines: dict[str, tuple[InfoLine, ...]] = {}
         self._base_counts: Counter[str] = Counter()
+        self._uses: dict[str, Counter[str]] = {}
+        """Item name -> how often each sequence keyword used it."""
         self._open: dict[int, list[tuple[str, _Collection, InvokeNode]]] = {}
         """Macro stack depth -> recursive items waiting for that macro's output."""
 
@@ -371,9 +373,20 @@ class InfoBuilder:
             name = self._new_name(keyword)
             self.items[key] = name
             self.item_lines[name] = lines
+        self._uses.setdefault(name, Counter())[keyword] += 1
         return name
 
     # -- expansion ---------------------------------------------------------
+
+    def finish(
+        self, messages: dict[str, tuple[InfoLine, ...]]
+    ) -> tuple[dict[str, tuple[InfoLine, ...]], dict[str, tuple[InfoLine, ...]]]:
+        """Messages and items after merging equivalent items (``minimize_items``)."""
+        names = minimize_items(self.item_lines, self._uses)
+        items: dict[str, tuple[InfoLine, ...]] = {}
+        for n, lines in self.item_lines.items():
+            items.setdefault(names[n], _renamed(lines, names))
+        return {k: _renamed(v, names) for k, v in messages.items()}, items
 
     def message_lines(self, iod: Iod) -> tuple[InfoLine, ...]:
         collected: dict[Tag, _Attr] = {}
@@ -456,6 +469,7 @@ class InfoBuilder:
         if not inner.recursions:
             return self.item_name(keyword, self._finish(inner.attrs))
         name = self._new_name(keyword)
+        self._uses[name] = Counter({keyword: 1})
         self.item_lines[name] = self._finish(inner.attrs)
         for depth, node in inner.recursions:
             self._open.setdefault(depth, []).append((name, inner, node))
@@ -494,6 +508,85 @@ class InfoBuilder:
         if not groups:
             return None
         return ValueList("E" if kinds == {"E"} else "D", tuple(groups), per_position=True)
+
+
+def _renamed(lines: Iterable[InfoLine], names: dict[str, str]) -> tuple[InfoLine, ...]:
+    """``lines`` with the item names of SQ lines mapped through ``names``."""
+    out = []
+    for line in lines:
+        if line.item_names:
+            mapped = tuple(dict.fromkeys(names[n] for n in line.item_names))
+            line = dataclasses.replace(line, values=ValueList("E", (mapped,)))
+        out.append(line)
+    return tuple(out)
+
+
+def item_base_name(uses: Counter[str]) -> str:
+    """The name of an item from the sequence keywords that use it.
+
+    Keywords are grouped by their last word (without ``Sequence``); the group
+    with the most distinct keywords (then the most uses) names the item: the
+    words all its keywords end with (``ConceptNameCodeSequence`` and
+    ``PurposeOfReferenceCodeSequence`` -> ``CODE``), or its only keyword.
+    """
+    groups: dict[str, list[list[str]]] = {}
+    weight: Counter[str] = Counter()
+    for keyword in sorted(uses):
+        words = upper_snake_words(keyword.removesuffix("Sequence")).split("_")
+        groups.setdefault(words[-1], []).append(words)
+        weight[words[-1]] += uses[keyword]
+    last = min(groups, key=lambda w: (-len(groups[w]), -weight[w], w))
+    members = groups[last]
+    common = [last]
+    while all(len(w) > len(common) for w in members) and (
+        len({w[-1 - len(common)] for w in members}) == 1
+    ):
+        common.insert(0, members[0][-1 - len(common)])
+    return "_".join(common) or "ITEM"
+
+
+def minimize_items(
+    items: dict[str, tuple[InfoLine, ...]], uses: dict[str, Counter[str]]
+) -> dict[str, str]:
+    """Item name -> final name, merging items that describe the same content.
+
+    Items are equivalent when their lines are equal once item references are
+    read as equivalence classes (Moore's partition refinement), which also
+    merges the self-naming items of recursive sequences. The survivors of a
+    base name are numbered again in discovery order: ``CONTENT``,
+    ``CONTENT_2``...
+    """
+    names = list(items)
+    classes = {n: "" for n in names}
+    count = 1
+    while True:
+        signature = {
+            n: classes[n]
+            + "\n"
+            + "\n".join(format_info_line(ln) for ln in _renamed(items[n], classes))
+            for n in names
+        }
+        ids: dict[str, str] = {}
+        for n in names:
+            ids.setdefault(signature[n], str(len(ids)))
+        classes = {n: ids[signature[n]] for n in names}
+        if len(ids) == count:
+            break
+        count = len(ids)
+    first: dict[str, str] = {}
+    for n in names:
+        first.setdefault(classes[n], n)
+    merged: dict[str, Counter[str]] = {}
+    for n in names:
+        merged.setdefault(first[classes[n]], Counter()).update(uses.get(n, Counter()))
+    survivors = [n for n in names if first[classes[n]] == n]
+    numbered: Counter[str] = Counter()
+    final: dict[str, str] = {}
+    for n in survivors:
+        base = item_base_name(merged[n])
+        numbered[base] += 1
+        final[n] = base if numbered[base] == 1 else f"{base}_{numbered[base]}"
+    return {n: final[first[classes[n]]] for n in names}
 
 
 IOD_SOP_CLASSES: dict[str, str] = {"BasicDirectory": "MediaStorageDirectoryStorage"}

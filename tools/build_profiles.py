@@ -117,9 +117,9 @@ def build(source: Path) -> Built:
         ),
         info_report,
     )
-    messages = _messages(source, builder, sop_classes, info_report)
-    services = build_services(sop_classes, builder.item_lines, srv_report)
-    info = _info_profile(services, messages, builder.item_lines)
+    messages, items = builder.finish(_messages(source, builder, sop_classes, info_report))
+    services = build_services(sop_classes, items, srv_report)
+    info = _info_profile(services, messages, items)
     files = {
         "diction.pfl": format_dictionary(dictionary),
         "mergecom.srv": format_services(services),
