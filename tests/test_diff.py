@@ -1,0 +1,236 @@
+"""Semantic diff: matching by meaning, rename hints, text and JSON output."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mdict.diff import (
+    Diff,
+    diff_dictionaries,
+    diff_info,
+    diff_profiles,
+    diff_services,
+    format_json,
+    format_text,
+)
+from mdict.model import (
+    VM,
+    DictEntry,
+    Dictionary,
+    InfoLine,
+    InfoProfile,
+    InfoSection,
+    ItemRef,
+    Service,
+    ServiceProfile,
+    Tag,
+    ValueList,
+    ValueType,
+)
+from tests.private_helpers import PRIVATE_DATA, dictionary
+
+
+def _old_new() -> tuple[Dictionary, Dictionary]:
+    old = dictionary((PRIVATE_DATA / "old_diction.pfl").read_text())
+    new = dictionary((PRIVATE_DATA / "new_diction.pfl").read_text())
+    return old, new
+
+
+def test_reordering_is_no_difference() -> None:
+    old, _ = _old_new()
+    shuffled = list(old.entries)
+    random.Random(4).shuffle(shuffled)
+    assert diff_dictionaries(old, Dictionary(tuple(shuffled))) == []
+
+
+def test_changed_vr_and_vm_shown_old_to_new() -> None:
+    old, new = _old_new()
+    changes = diff_dictionaries(old, new)
+    fields = {(c.where, c.field): (c.old, c.new) for c in changes if c.op == "changed"}
+    assert fields[("(0010,0010) Patient's Name", "VR")] == ("PN", "LO")
+    assert fields[("(0009,xx10) ACME Imaging Group: Storage Mode", "VM")] == ("1", "1-n")
+
+
+def test_added_private_attribute_in_existing_block() -> None:
+    old, new = _old_new()
+    added = [c for c in diff_dictionaries(old, new) if c.op == "added" and c.subject == "attribute"]
+    assert [c.new for c in added] == ["Service Date,0009,ACME Imaging Group,2B,DA,1"]
+
+
+def test_renamed_creator_is_removed_block_plus_added_block_with_hint() -> None:
+    old, new = _old_new()
+    blocks = [c for c in diff_dictionaries(old, new) if c.subject == "private block"]
+    assert [(c.op, c.where) for c in blocks] == [
+        ("added", "(0019,xxxx) NEW VENDOR 2.0"),
+        ("removed", "(0019,xxxx) OLD VENDOR 1.0"),
+    ]
+    assert all("'OLD VENDOR 1.0' -> 'NEW VENDOR 2.0'" in c.hint for c in blocks)
+    assert "3 of 3 attributes" in blocks[0].hint
+    assert blocks[1].details[0] == "Coil Name,0019,OLD VENDOR 1.0,10,LO,1"
+
+
+def test_creators_differing_in_spaces_get_a_hint() -> None:
+    old = dictionary("A,0019,SIEMENS CM VA0  CMS,10,SH,1")
+    new = dictionary("A,0019,SIEMENS CM VA0 CMS,10,SH,1")
+    hints = {c.hint for c in diff_dictionaries(old, new)}
+    assert any("differ only in spaces" in h for h in hints)
+
+
+def test_unrelated_blocks_get_no_hint() -> None:
+    old = dictionary("A,0019,ONE,10,SH,1\nB,0019,ONE,11,SH,1")
+    new = dictionary("A,0019,TWO,20,DA,1\nB,0019,TWO,21,TM,1")
+    assert all(c.hint == "" for c in diff_dictionaries(old, new))
+
+
+def test_text_output_has_summary_and_signs() -> None:
+    old, new = _old_new()
+    text = format_text(Diff("dictionary", "a", "b", tuple(diff_dictionaries(old, new))))
+    lines = text.splitlines()
+    assert lines[:3] == ["--- a", "+++ b", "dictionary: 2 added, 2 removed, 2 changed"]
+    assert "~ attribute (0010,0010) Patient's Name: VR PN -> LO" in lines
+    assert "    - Coil Id,0019,OLD VENDOR 1.0,12,SH,1" in lines
+
+
+def test_json_output_round_trips_through_json() -> None:
+    old, new = _old_new()
+    doc = json.loads(format_json(diff_profiles(old, new, "a", "b")))
+    assert doc["counts"] == {"added": 2, "removed": 2, "changed": 2}
+    assert doc["same"] is False
+    assert {c["op"] for c in doc["changes"]} == {"added", "removed", "changed"}
+
+
+def test_same_profiles_say_so() -> None:
+    old, _ = _old_new()
+    diff = diff_profiles(old, old)
+    assert diff.same
+    assert "no semantic difference" in format_text(diff)
+
+
+def _services(*services: Service, items: tuple[ItemRef, ...] = ()) -> ServiceProfile:
+    return ServiceProfile(services, items)
+
+
+def test_services_matched_by_name() -> None:
+    ct = Service(1, "STANDARD_CT", "BASE", "1.2.3", "CT", ("C_STORE_RQ", "C_STORE_RSP"))
+    storage = Service(2, "STORAGE", "META", "1.2.4", sop_classes=(1,))
+    old = _services(ct, storage, items=(ItemRef("REF_SOP", 1),))
+    ct2 = Service(5, "STANDARD_CT", "BASE", "1.2.3", "CT Image", ("C_STORE_RSP", "C_GET_RQ"))
+    mr = Service(6, "STANDARD_MR", "BASE", "1.2.5", commands=("C_STORE_RQ",))
+    storage2 = Service(7, "STORAGE", "META", "1.2.4", sop_classes=(5, 6))
+    new = _services(ct2, mr, storage2, items=(ItemRef("REF_SOP", 2), ItemRef("REF_X", 3)))
+    got = {(c.op, c.subject, c.where, c.field, c.old, c.new) for c in diff_services(old, new)}
+    assert ("changed", "service", "service STANDARD_CT", "number", "0001", "0005") in got
+    assert ("changed", "service", "service STANDARD_CT", "description", "CT", "CT Image") in got
+    assert ("added", "command", "service STANDARD_CT", "", "", "C_GET_RQ") in got
+    assert ("removed", "command", "service STANDARD_CT", "", "C_STORE_RQ", "") in got
+    assert ("added", "SOP class", "service STORAGE", "", "", "STANDARD_MR") in got
+    assert ("added", "service", "service STANDARD_MR", "", "", "") in got
+    assert ("changed", "item", "item REF_SOP", "number", "0001", "0002") in got
+    assert ("added", "item", "item REF_X", "", "", "0003") in got
+
+
+def test_command_order_is_no_difference() -> None:
+    a = Service(1, "X", "BASE", commands=("C_STORE_RQ", "C_STORE_RSP"))
+    b = Service(1, "X", "BASE", commands=("C_STORE_RSP", "C_STORE_RQ"))
+    assert diff_services(_services(a), _services(b)) == []
+
+
+def test_renamed_service_hint() -> None:
+    old = _services(Service(1, "OLD_NAME", "BASE", "1.2.3"))
+    new = _services(Service(1, "NEW_NAME", "BASE", "1.2.3"))
+    hints = [c.hint for c in diff_services(old, new) if c.op == "added"]
+    assert hints == ["service renamed 'OLD_NAME' -> 'NEW_NAME'? same UID"]
+
+
+def _line(tag: Tag, vr: str, vt: str, values: ValueList | None = None) -> InfoLine:
+    cond = None
+    if "(" in vt:
+        vt, cond = vt[:-1].split("(")
+    return InfoLine(tag, vr, ValueType(vt, cond), values)
+
+
+def test_info_lines_by_tag_values_as_sets() -> None:
+    sex = Tag(0x0010, 0x0040)
+    old = InfoProfile(
+        (
+            InfoSection(1, "C_STORE_RQ", (_line(sex, "CS", "2", ValueList("E", (("M", "F"),))),)),
+            InfoSection(3, "ITEM", (_line(Tag(0x0008, 0x1150), "UI", "1"),)),
+        )
+    )
+    same = InfoProfile(
+        (
+            InfoSection(3, "ITEM", (_line(Tag(0x0008, 0x1150), "UI", "1"),)),
+            InfoSection(
+                1,
+                "C_STORE_RQ",
+                (_line(sex, "CS", "2", ValueList("E", (("F", "M"),), separator=",")),),
+            ),
+        )
+    )
+    assert diff_info(old, same) == []
+    new = InfoProfile(
+        (
+            InfoSection(
+                1,
+                "C_STORE_RQ",
+                (
+                    _line(Tag(0x0009, 0x2A, "ACME"), "PN", "3"),
+                    _line(sex, "CS", "1C(HAS_SEX)", ValueList("E", (("M", "F", "O"),))),
+                ),
+            ),
+        )
+    )
+    got = {(c.op, c.subject, c.field, c.old, c.new, c.hint) for c in diff_info(old, new)}
+    assert ("changed", "line", "type", "2", "1C(HAS_SEX)", "") in got
+    assert ("changed", "line", "values", "E<M, F>", "E<M, F, O>", "added O") in got
+    assert ("added", "line", "", "", "0009,ACME,2A@PN@3@@;", "") in got
+    assert ("removed", "item", "", "1 lines", "", "") in got
+
+
+def test_info_sections_named_through_service_profiles() -> None:
+    services = _services(Service(1, "STANDARD_CT", "BASE"), items=(ItemRef("REF_SOP", 3),))
+    old = InfoProfile((InfoSection(3, "ITEM", ()),))
+    new = InfoProfile((InfoSection(1, "C_STORE_RQ", ()),))
+    wheres = {c.where for c in diff_info(old, new, services, services)}
+    assert wheres == {"item REF_SOP", "message STANDARD_CT C_STORE_RQ"}
+
+
+_names = (
+    st.text(st.sampled_from("ABCdef 0123'()"), min_size=1, max_size=12).map(str.strip).filter(bool)
+)
+_entries = st.builds(
+    lambda g, e, c, name, vr, vm: DictEntry(
+        name, Tag(g, e % 256, c) if g % 2 else Tag(g, e), vr, VM.from_text(vm)
+    ),
+    st.integers(0x0008, 0x0030),
+    st.integers(0x10, 0x1FFF),
+    st.sampled_from(["ACME 1", "ACME 2", "ACME  1"]),
+    _names,
+    st.sampled_from(["CS", "LO", "DS", "SQ"]),
+    st.sampled_from(["1", "1-n", "2-2n", "1-3"]),
+)
+
+
+@given(st.lists(_entries, max_size=30, unique_by=lambda e: e.tag), st.randoms())
+def test_diff_of_a_permutation_is_empty(entries: list[DictEntry], rnd: random.Random) -> None:
+    shuffled = list(entries)
+    rnd.shuffle(shuffled)
+    assert diff_dictionaries(Dictionary(tuple(entries)), Dictionary(tuple(shuffled))) == []
+
+
+@given(
+    st.lists(_entries, max_size=20, unique_by=lambda e: e.tag),
+    st.lists(_entries, max_size=20, unique_by=lambda e: e.tag),
+)
+def test_diff_is_antisymmetric(a: list[DictEntry], b: list[DictEntry]) -> None:
+    forward = diff_dictionaries(Dictionary(tuple(a)), Dictionary(tuple(b)))
+    backward = diff_dictionaries(Dictionary(tuple(b)), Dictionary(tuple(a)))
+    flip = {"added": "removed", "removed": "added", "changed": "changed"}
+    assert sorted((flip[c.op], c.subject) for c in forward) == sorted(
+        (c.op, c.subject) for c in backward
+    )
+    assert (forward == []) == ({e.tag: e for e in a} == {e.tag: e for e in b})
