@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from private_helpers import PRIVATE_DATA, dictionary
 
 from mdict.dcmtk import format_dcmtk, parse_dcmtk, read_dcmtk
 from mdict.errors import ProfileError
 from mdict.model import VM, VRS, DictEntry, Dictionary, Tag
-from tests.private_helpers import PRIVATE_DATA, dictionary
 
 
 def _lines(d: Dictionary) -> list[str]:

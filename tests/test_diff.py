@@ -7,6 +7,7 @@ import random
 
 from hypothesis import given
 from hypothesis import strategies as st
+from private_helpers import PRIVATE_DATA, dictionary
 
 from mdict.diff import (
     Diff,
@@ -31,7 +32,6 @@ from mdict.model import (
     ValueList,
     ValueType,
 )
-from tests.private_helpers import PRIVATE_DATA, dictionary
 
 
 def _old_new() -> tuple[Dictionary, Dictionary]:
