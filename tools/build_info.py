@@ -27,6 +27,8 @@ TYPE_ORDER = ("1", "1C", "2", "2C", "3")
 _FORBIDDEN_IN_VALUE = re.compile(r"[,()<>;@\\]")
 _ENTRY = re.compile(r"^\s*(.*?)\s*(?:=\s*.*?)?\s*,?\s*$")
 EMPTY_MARKER = "***EMPTYVALUE***"
+NUMERIC_VRS = frozenset(("US", "SS", "UL", "SL", "UV", "SV", "FL", "FD", "DS", "IS"))
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 @dataclass
@@ -45,6 +47,7 @@ class InfoReport:
     sq_without_items: Counter[str] = field(default_factory=Counter)
     unknown_modules: Counter[str] = field(default_factory=Counter)
     odd_types: Counter[str] = field(default_factory=Counter)
+    lists_not_fitting_vr: Counter[str] = field(default_factory=Counter)
 
 
 # ---------------------------------------------------------------------------
@@ -486,6 +489,13 @@ class InfoBuilder:
                 values = ValueList("E", (tuple(attr.items),)) if attr.items else None
             else:
                 values = self._value_list(attr)
+            if (
+                values is not None
+                and attr.vr in NUMERIC_VRS
+                and not all(_NUMBER.match(v) for g in values.groups for v in g)
+            ):
+                self.report.lists_not_fitting_vr[f"{attr.tag} {attr.vr}: {values}"] += 1
+                values = None
             lines.append(InfoLine(attr.tag, attr.vr, vt, values))
         return tuple(sorted_lines(lines))
 

@@ -268,6 +268,10 @@ def _info_sections(report: InfoReport, services: ServiceProfile, info: InfoProfi
     out += _section(
         "Info: types that are not 1, 1C, 2, 2C or 3 (written as 3)", _counted(report.odd_types)
     )
+    out += _section(
+        "Info: value lists that do not fit the VR (not written)",
+        _counted(report.lists_not_fitting_vr),
+    )
     out += _section("Info: SQ attributes without item content", _counted(report.sq_without_items))
     out += [
         f"Conditional value checks (`Verify` with a `Condition`) not written: "
