@@ -14,6 +14,14 @@ from typing import Any
 __version__ = "0.1.0"
 
 _API: dict[str, str] = {
+    "read_dictionary": "parse",
+    "read_services": "parse",
+    "read_info": "parse",
+    "read_combine_config": "parse",
+    "parse_dictionary": "parse",
+    "parse_services": "parse",
+    "parse_info": "parse",
+    "parse_combine_config": "parse",
     "write_dictionary": "write",
     "write_services": "write",
     "write_info": "write",

@@ -1,0 +1,56 @@
+"""Profile readers: text -> model, one module per format.
+
+``read_*`` take a path, ``parse_*`` take text (and a file name for
+messages). Both raise ProfileError (every bad line, with file, line, column,
+what was expected and what was found) or InputFileError (a file that cannot
+be read as a text profile)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from .config import parse_combine_config, read_combine_config
+from .diction import parse_dictionary, read_dictionary
+from .info import parse_info, read_info
+from .services import parse_services, read_services
+
+Kind = Literal["dictionary", "services", "info", "config"]
+KINDS: tuple[Kind, ...] = ("dictionary", "services", "info", "config")
+
+_INFO_HEADER = re.compile(r"\[\s*[0-9]+\s*,")
+_CONFIG_KEYWORD = re.compile(r"\[\s*[A-Z_]+_SECTION\s*\]")
+_SERVICES_HEADER = re.compile(r"\[\s*(SERVICE_TABLE|ITEM_TABLE|[0-9]+)\s*\]")
+_INFO_LINE = re.compile(r"[0-9A-Fa-f]{4},[^@]*@")
+
+
+def detect_kind(text: str) -> Kind:
+    """Guess a profile's kind from its first meaningful line (a dictionary
+    when nothing else fits)."""
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if _CONFIG_KEYWORD.match(line):
+            return "config"
+        if _INFO_HEADER.match(line) or _INFO_LINE.match(line):
+            return "info"
+        if _SERVICES_HEADER.match(line) or ("=" in line and "," not in line.split("=")[0]):
+            return "services"
+        return "dictionary"
+    return "dictionary"
+
+
+__all__ = [
+    "KINDS",
+    "Kind",
+    "detect_kind",
+    "parse_combine_config",
+    "parse_dictionary",
+    "parse_info",
+    "parse_services",
+    "read_combine_config",
+    "read_dictionary",
+    "read_info",
+    "read_services",
+]

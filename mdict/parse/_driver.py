@@ -1,0 +1,341 @@
+"""Shared parsing machinery: one cached LALR parser per grammar, the
+line-batch driver and the translation of Lark errors into Diagnostics.
+
+Every profile format is a sequence of lines, and real profiles repeat the
+same lines many times. The driver therefore parses each distinct meaningful
+line once: all of them in one Lark run (fast path); when that run fails it
+parses them one by one to report every bad line (recovery), up to a limit.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from ..errors import Diagnostic, InputFileError, ProfileError
+from ..fileio import decode_text, read_bytes
+
+MAX_ERRORS = 20
+"""Errors reported per file before giving up."""
+
+MAX_LINE_LENGTH = 65536
+"""Longer lines are refused without parsing (no known profile line comes close)."""
+
+_parsers: dict[str, Lark] = {}
+
+
+def get_parser(grammar: str, transformer: Transformer[Any, Any]) -> Lark:
+    """The LALR parser of ``grammar`` (e.g. ``"info.lark"``), built once per process
+    with ``transformer`` applied inline: no parse tree is built, so there are no
+    tree positions to propagate (tokens carry line and column; propagating
+    positions would only double the parse time)."""
+    parser = _parsers.get(grammar)
+    if parser is None:
+        parser = Lark.open_from_package(
+            "mdict",
+            grammar,
+            ("grammars",),
+            parser="lalr",
+            lexer="contextual",
+            strict=True,
+            propagate_positions=False,
+            maybe_placeholders=True,
+            transformer=transformer,
+        )
+        _parsers[grammar] = parser
+    return parser
+
+
+class BadValue(Exception):
+    """Raised by a transformer callback: the token is well formed for the
+    grammar but its value is not acceptable (e.g. an unknown command)."""
+
+    def __init__(self, token: Token, expected: str) -> None:
+        super().__init__(expected)
+        self.token = token
+        self.expected = expected
+
+
+# ---------------------------------------------------------------------------
+# Lines
+# ---------------------------------------------------------------------------
+
+
+def numbered_lines(text: str) -> list[tuple[int, str]]:
+    """The meaningful lines of ``text`` with their 1-based numbers: line ends
+    (LF or CRLF) removed, blank and ``#`` comment lines dropped."""
+    out: list[tuple[int, str]] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.endswith("\r"):
+            line = line[:-1]
+        stripped = line.lstrip(" \t")
+        if stripped and stripped[0] != "#":
+            out.append((number, line))
+    return out
+
+
+def source_lines(text: str) -> list[str]:
+    """All lines of ``text`` (for showing the offending line of a diagnostic)."""
+    return [line.rstrip("\r") for line in text.split("\n")]
+
+
+# ---------------------------------------------------------------------------
+# Error wording
+# ---------------------------------------------------------------------------
+
+# Terminal name (namespace prefix removed) -> what a person calls it.
+TERMINALS: Mapping[str, str] = {
+    "STD_TAG": "a tag (GGGG,EEEE)",
+    "PRIV_GROUP": "a tag (GGGG,EEEE or GGGG,Creator,EB)",
+    "CREATOR": "a private creator",
+    "HEX2": "an element byte (2 hex digits)",
+    "VR": "a VR (AE, CS, ..., UNKNOWN_VR)",
+    "VM": "a VM (1, 1-3, 1-n, 2-2n, N)",
+    "VM_FIELD": "a VM (1, 1-3, 1-n, 2-2n, N)",
+    "VR_FIELD": "a VR (AE, CS, ..., UNKNOWN_VR)",
+    "PLAIN_VT": "a value type (1, 1C, 2, 2C, 3, 1C(Condition), 2C(Condition))",
+    "CONDITIONAL_VT": "a value type (1, 1C, 2, 2C, 3, 1C(Condition), 2C(Condition))",
+    "FIELD4": "the fourth field and '@'",
+    "LIST_OPEN": "'E<' or 'D<'",
+    "VALUE": "a value",
+    "SEPARATOR": "','",
+    "GROUP_SEPARATOR": "' '",
+    "NAME": "a name",
+    "KEY": "a key",
+    "NUMBER": "a number",
+    "SECTION_NAME": "a DIMSE command or ITEM",
+    "_NL": "end of line",
+    "$END": "end of file",
+    "_WS": "' '",
+    "_SP": "' '",
+    "_EQ": "'='",
+    "_COMMENT": "'#'",
+    "COMMA": "','",
+    "AT": "'@'",
+    "SEMICOLON": "';'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "MORETHAN": "'>'",
+    "EQUAL": "'='",
+}
+
+
+def describe_expected(names: Iterable[str]) -> str:
+    """``{'COMMA', '_NL'}`` -> ``"',' or end of line"``."""
+    words: list[str] = []
+    for name in sorted(names):
+        bare = name.rsplit("__", 1)[-1] if "__" in name else name
+        word = TERMINALS.get(bare, bare)
+        if word not in words and bare not in ("_WS", "_SP", "GROUP_SEPARATOR"):
+            words.append(word)
+    if not words:
+        return "something else"
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+_STOPS = frozenset(" \t@;,<>()[]=")
+
+
+def describe_found(line: str, column: int) -> str:
+    """The text at 1-based ``column`` of ``line``: a short quoted word, or end of line."""
+    index = column - 1
+    if index >= len(line):
+        return "end of line"
+    end = index + 1
+    while end < len(line) and end - index < 30 and line[end] not in _STOPS:
+        if line[index] in _STOPS:
+            break
+        end += 1
+    word = line[index:end]
+    if end - index >= 30 and end < len(line):
+        word += "..."
+    return repr(word)
+
+
+def _lark_diagnostic(exc: UnexpectedInput, line: str) -> tuple[int, str]:
+    """(column, message) of a Lark error raised while parsing the single ``line``."""
+    if isinstance(exc, UnexpectedCharacters):
+        column = exc.column
+        allowed = exc.allowed or set()
+        expected = describe_expected(allowed)
+        # A field token starts with its separator: point past it, at the field.
+        if any(name.endswith("VR_FIELD") for name in allowed) and line[column - 1 : column] in ",@":
+            column += 2 if line[column : column + 1] == " " else 1
+    elif isinstance(exc, UnexpectedToken):
+        token = exc.token
+        if token.type in ("_NL", "$END"):
+            column = len(line) + 1
+        else:
+            column = token.column if token.column is not None else 1
+        expected = describe_expected(exc.accepts or exc.expected)
+    elif isinstance(exc, UnexpectedEOF):
+        column = len(line) + 1
+        expected = describe_expected(exc.expected)
+    else:  # pragma: no cover - Lark has no other kinds
+        column, expected = 1, "valid input"
+    return column, f"expected {expected}, found {describe_found(line, column)}"
+
+
+# ---------------------------------------------------------------------------
+# The driver
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    """A problem with one line's text: where in the line, and what."""
+
+    column: int
+    message: str
+
+
+def _parse_one(parser: Lark, line: str) -> Any:
+    """Parse one line; returns its result or a LineError."""
+    if len(line) > MAX_LINE_LENGTH:
+        return LineError(1, f"line is too long ({len(line)} characters, at most {MAX_LINE_LENGTH})")
+    try:
+        results: Any = parser.parse(line + "\n")
+    except BadValue as exc:
+        column = exc.token.column if exc.token.column is not None else 1
+        return LineError(column, f"expected {exc.expected}, found {describe_found(line, column)}")
+    except UnexpectedInput as exc:
+        column, message = _lark_diagnostic(exc, line)
+        return LineError(column, message)
+    if len(results) != 1:  # pragma: no cover - a meaningful line gives one result
+        return LineError(1, "expected one profile line")
+    return results[0]
+
+
+def parse_lines(parser: Lark, lines: list[tuple[int, str]]) -> dict[str, Any]:
+    """Parse each distinct line text once. Returns text -> result, where a
+    result is the transformer's value for the line or a LineError."""
+    distinct = list(dict.fromkeys(text for _, text in lines))
+    if distinct and max(map(len, distinct)) <= MAX_LINE_LENGTH:
+        try:
+            results: Any = parser.parse("\n".join(distinct) + "\n")
+        except (UnexpectedInput, BadValue):
+            pass
+        else:
+            if len(results) == len(distinct):
+                return dict(zip(distinct, results, strict=True))
+    return {text: _parse_one(parser, text) for text in distinct}
+
+
+class Collector:
+    """Diagnostics of one file, capped at MAX_ERRORS errors."""
+
+    def __init__(self, filename: str, text: str) -> None:
+        self.filename = filename
+        self.text = text
+        self.diagnostics: list[Diagnostic] = []
+        self._lines: list[str] | None = None
+
+    def line_text(self, line: int) -> str | None:
+        if self._lines is None:
+            self._lines = source_lines(self.text)
+        return self._lines[line - 1] if 0 < line <= len(self._lines) else None
+
+    def error(self, line: int, column: int, message: str) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.filename, line, column, message, "error", self.line_text(line))
+        )
+
+    def warning(self, line: int, column: int, message: str) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.filename, line, column, message, "warning", self.line_text(line))
+        )
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def full(self) -> bool:
+        return self.errors >= MAX_ERRORS
+
+    def raise_if_errors(self) -> None:
+        """Raise ProfileError with the diagnostics sorted by place, when any is an error."""
+        if not self.errors:
+            return
+        ordered = sorted(self.diagnostics, key=lambda d: (d.line, d.column))
+        errors = [d for d in ordered if d.severity == "error"]
+        if len(errors) > MAX_ERRORS:
+            last = errors[MAX_ERRORS - 1]
+            ordered = [d for d in ordered if (d.line, d.column) <= (last.line, last.column)]
+            ordered.append(
+                Diagnostic(
+                    self.filename,
+                    last.line,
+                    last.column,
+                    f"too many errors ({len(errors)}), stopped after {MAX_ERRORS}",
+                )
+            )
+        raise ProfileError(ordered)
+
+
+def results_or_errors(
+    parser: Lark, lines: list[tuple[int, str]], collector: Collector
+) -> list[tuple[int, Any]]:
+    """Parse ``lines``; report each bad line to ``collector``; return
+    (line number, result) of the good ones, in order."""
+    parsed = parse_lines(parser, lines)
+    good: list[tuple[int, Any]] = []
+    for number, text in lines:
+        result = parsed[text]
+        if type(result) is LineError:
+            if collector.errors < MAX_ERRORS + 1:
+                collector.error(number, result.column, result.message)
+        else:
+            good.append((number, result))
+    return good
+
+
+def require_content(lines: list[tuple[int, str]], collector: Collector, what: str) -> None:
+    """An empty file (or one holding only blank and comment lines) is an error."""
+    if not lines:
+        collector.error(1, 1, f"expected {what}, found an empty file")
+        collector.raise_if_errors()
+
+
+# ---------------------------------------------------------------------------
+# Files
+# ---------------------------------------------------------------------------
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+_CONTROL = frozenset(chr(c) for c in range(32)) - frozenset("\t\n\r\f\v\x1a")
+
+
+def read_profile_text(path: str | os.PathLike[str]) -> str:
+    """Read a profile file as text, refusing what cannot be a text profile
+    (missing, a directory, UTF-16/32, binary data) with one clear error."""
+    name = os.fspath(path)
+    data = read_bytes(name)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            raise InputFileError(name, f"{encoding} text, expected UTF-8 or latin-1")
+    text = decode_text(data, name)
+    head = text[:4096]
+    if any(c in _CONTROL for c in head):
+        offset = next(i for i, c in enumerate(head) if c in _CONTROL)
+        raise InputFileError(
+            name,
+            f"binary data (control character {ord(head[offset]):#04x} at offset {offset}),"
+            " expected a text profile",
+        )
+    if not text.strip():
+        raise InputFileError(name, "empty file, expected a profile")
+    return text
