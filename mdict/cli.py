@@ -11,7 +11,9 @@ import click
 from . import __version__
 
 # command name -> "module:attribute" (relative to the mdict package)
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "validate": "cli_validate:validate_command",
+}
 
 
 class LazyGroup(click.Group):

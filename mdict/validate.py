@@ -10,8 +10,10 @@ matched through the block their creator reserved in the dataset.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
+import os
 import sys
 import types
 import warnings
@@ -19,10 +21,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final, Literal
 
+from pydicom import dcmread
 from pydicom.charset import convert_encodings, decode_bytes
 from pydicom.datadict import dictionary_VR
 from pydicom.dataelem import DataElement, RawDataElement
 from pydicom.dataset import Dataset
+from pydicom.errors import InvalidDicomError
 from pydicom.multival import MultiValue
 from pydicom.valuerep import PersonName
 
@@ -68,7 +72,11 @@ ITEM_SPEC_MISSING: Final = "ITEM_SPEC_MISSING"
 NO_SOP_CLASS_UID: Final = "NO_SOP_CLASS_UID"
 UNKNOWN_SOP_CLASS: Final = "UNKNOWN_SOP_CLASS"
 NO_MESSAGE_SPEC: Final = "NO_MESSAGE_SPEC"
-RETIRED_ATTRIBUTE: Final = "RETIRED_ATTRIBUTE"
+TRUNCATED_VALUE: Final = "TRUNCATED_VALUE"
+NOT_DICOM: Final = "NOT_DICOM"
+NO_FILE_META: Final = "NO_FILE_META"
+READ_ERROR: Final = "READ_ERROR"
+VALIDATOR_FAILURE: Final = "VALIDATOR_FAILURE"
 
 _SOP_CLASS_UID: Final = 0x00080016
 _MEDIA_SOP_CLASS_UID: Final = 0x00020002
@@ -152,6 +160,8 @@ class Report:
     service: str | None = None
     command: str = "C_STORE_RQ"
     coverage: Coverage = field(default_factory=Coverage)
+    source: str | None = None
+    """The file the dataset was read from, if any."""
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -183,6 +193,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "file": self.source,
             "service": self.service,
             "command": self.command,
             "ok": self.ok,
@@ -280,6 +291,7 @@ class _Value:
     nbytes: int | None = None  # binary VRs given as bytes
     items: Sequence[Dataset] | None = None  # SQ
     error: str | None = None
+    code: str = "UNDECODABLE_VALUE"
 
     @property
     def count(self) -> int:
@@ -327,6 +339,12 @@ def _read_value(ds: Dataset, tag: int, expected_vr: str | None, encodings: Seque
     if isinstance(elem, RawDataElement):
         raw_vr = elem.VR
         vr = raw_vr or expected_vr or _pydicom_vr(tag)
+        if elem.value is not None and elem.length != 0xFFFFFFFF and len(elem.value) < elem.length:
+            return _Value(
+                vr,
+                error=f"value truncated: {len(elem.value)} of {elem.length} bytes in the file",
+                code=TRUNCATED_VALUE,
+            )
         if vr == "SQ" or (raw_vr is None and vr == "SQ"):
             return _converted(ds, tag, vr)
         data = elem.value or b""
@@ -456,6 +474,29 @@ class Validator:
         run.check_level(dataset, self.plan(section), "", (), _encodings(dataset, None))
         return Report(tuple(run.findings), found.name, command, run.coverage())
 
+    def validate_file(
+        self,
+        path: str | os.PathLike[str],
+        service: str | int | None = None,
+        command: str = "C_STORE_RQ",
+        *,
+        coverage: bool = False,
+    ) -> Report:
+        """Read a file with pydicom and validate it. A file that cannot be
+        read gives a report with one error finding, never an exception."""
+        source = os.fspath(path)
+        dataset, notes = read_dataset(source)
+        if dataset is None:
+            return Report(tuple(notes), None, command, source=source)
+        try:
+            report = self.validate(dataset, service, command, coverage=coverage)
+        except LookupFailed:
+            raise
+        except Exception as exc:  # a validator bug must not stop a batch
+            failure = Finding(VALIDATOR_FAILURE, "error", f"validation failed: {exc!r}")
+            return Report((*notes, failure), None, command, source=source)
+        return dataclasses.replace(report, findings=(*notes, *report.findings), source=source)
+
     # -- caches ------------------------------------------------------------
 
     def plan(self, section: InfoSection) -> _Plan:
@@ -511,6 +552,40 @@ class Validator:
             return cached[:3]
         entry = self.db.entry(Tag(tag >> 16, tag & 0xFF, creator))
         return (entry.name, entry.vm, entry.vr) if entry else (None, None, None)
+
+
+def read_dataset(path: str) -> tuple[Dataset | None, list[Finding]]:
+    """Read a DICOM file; (None, [error]) when it is not DICOM or unreadable.
+    A file without preamble and meta header is read anyway, with a warning."""
+    notes: list[Finding] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                dataset = dcmread(path)
+            except InvalidDicomError:
+                dataset = dcmread(path, force=True)
+                if not _plausible(dataset):
+                    message = "not a DICOM file (no DICM prefix, no readable data elements)"
+                    return None, [Finding(NOT_DICOM, "error", message)]
+                message = "no DICOM preamble and file meta information; read as a bare dataset"
+                notes.append(Finding(NO_FILE_META, "warning", message))
+    except (OSError, MemoryError) as exc:
+        return None, [Finding(READ_ERROR, "error", f"cannot read the file: {exc}")]
+    except Exception as exc:  # pydicom raises many kinds on broken files
+        return None, [Finding(READ_ERROR, "error", f"cannot parse the file: {exc}")]
+    return dataset, notes
+
+
+def _plausible(ds: Dataset) -> bool:
+    """A force-read dataset that looks like DICOM: elements in groups below
+    0x7FE1 (or private), the first of them in groups 0x0002-0x0010."""
+    tags = list(ds.keys())
+    if not tags:
+        return False
+    return 0x0002 <= tags[0] >> 16 <= 0x0010 and all(
+        t >> 16 <= 0x7FE0 or t >> 16 >= 0xFFFA or (t >> 16) % 2 for t in tags[:3]
+    )
 
 
 def _sop_class_uid(ds: Dataset) -> str | None:
@@ -766,7 +841,7 @@ class _Run:
         value = _read_value(ds, where.tag, line.vr, encodings)
         add = self.findings.append
         if value.error:
-            add(where.finding(UNDECODABLE_VALUE, "error", value.error))
+            add(where.finding(value.code, "error", value.error))
             return
         if value.vr != line.vr and line.vr != "UNKNOWN_VR":
             if value.vr == "UN":
@@ -940,7 +1015,7 @@ class _Run:
             )
         value = _read_value(ds, tag, dict_vr, encodings)
         if value.error:
-            add(where.finding(UNDECODABLE_VALUE, "error", value.error))
+            add(where.finding(value.code, "error", value.error))
             return
         if dict_vr is not None and value.vr not in (dict_vr, "UN", "UNKNOWN_VR"):
             allowed = _ambiguous_vrs(tag)
@@ -1045,6 +1120,19 @@ def validate(
     a ``service`` the caller named that the database lacks.
     """
     return validator_for(db).validate(dataset, service, command, coverage=coverage)
+
+
+def validate_file(
+    path: str | os.PathLike[str],
+    service: str | int | None = None,
+    command: str = "C_STORE_RQ",
+    db: MessageDatabase | None = None,
+    *,
+    coverage: bool = False,
+) -> Report:
+    """Read a DICOM file and validate it (unreadable files give an error
+    finding, not an exception)."""
+    return validator_for(db).validate_file(path, service, command, coverage=coverage)
 
 
 class _CallableModule(types.ModuleType):

@@ -12,7 +12,7 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sequence import Sequence as DicomSequence
 from pydicom.tag import BaseTag
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
-from validate_support import CT_UID, ct_database
+from validate_support import CT_UID, ct_database, make_ct
 
 from mdict.errors import LookupFailed
 from mdict.validate import Finding, Report, Scope, Validator, never_evaluated
@@ -22,24 +22,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:Invalid value for VR")
 
 def codes(report: Report) -> list[tuple[str, str]]:
     return [(f.code, f.path) for f in report]
-
-
-def make_ct() -> Dataset:
-    ds = Dataset()
-    ds.ImageType = ["ORIGINAL", "PRIMARY", "AXIAL"]
-    ds.SOPClassUID = CT_UID
-    ds.SOPInstanceUID = "1.2.3.4"
-    ds.StudyDate = "20240131"
-    ds.Modality = "CT"
-    ds.PatientName = "Doe^John"
-    ds.PatientID = "ID1"
-    ds.PatientSex = "M"
-    ds.SliceThickness = "1.5"
-    ds.Rows = 2
-    ds.Columns = 2
-    ds.PixelSpacing = ["0.5", "0.5"]
-    ds.add_new(0x7FE00010, "OW", b"\0" * 8)
-    return ds
 
 
 def set_raw(ds: Dataset, tag: int, vr: str | None, value: bytes) -> None:

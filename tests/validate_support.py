@@ -4,6 +4,10 @@ compiled database), built from profile-like text lines."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian
 
 from mdict.model import (
     VM,
@@ -190,3 +194,37 @@ ITEMS = {
 
 def ct_database() -> FakeDatabase:
     return FakeDatabase(DICTIONARY, [("CT_IMAGE", CT_UID, {"C_STORE_RQ": CT_MESSAGE})], ITEMS)
+
+
+def make_ct() -> Dataset:
+    ds = Dataset()
+    ds.ImageType = ["ORIGINAL", "PRIMARY", "AXIAL"]
+    ds.SOPClassUID = CT_UID
+    ds.SOPInstanceUID = "1.2.3.4"
+    ds.StudyDate = "20240131"
+    ds.Modality = "CT"
+    ds.PatientName = "Doe^John"
+    ds.PatientID = "ID1"
+    ds.PatientSex = "M"
+    ds.SliceThickness = "1.5"
+    ds.Rows = 2
+    ds.Columns = 2
+    ds.PixelSpacing = ["0.5", "0.5"]
+    ds.add_new(0x7FE00010, "OW", b"\0" * 8)
+    return ds
+
+
+def write_ct(path: Path, **changes: object) -> Path:
+    """A CT file (with file meta) with some attributes changed (None deletes)."""
+    ds = make_ct()
+    for keyword, value in changes.items():
+        if value is None:
+            delattr(ds, keyword)
+        else:
+            setattr(ds, keyword, value)
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.file_meta.MediaStorageSOPClassUID = ds.get("SOPClassUID", CT_UID)
+    ds.file_meta.MediaStorageSOPInstanceUID = "1.2.3.4"
+    ds.save_as(path, enforce_file_format=True)
+    return path

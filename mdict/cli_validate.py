@@ -1,0 +1,361 @@
+"""``mdict validate``: check DICOM files against the messages of a database."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+import click
+
+from .database import MessageDatabase
+from .errors import LookupFailed, MdictError
+from .fileio import write_text_atomic
+from .model import COMMANDS
+from .validate import LEVELS, Coverage, Finding, Report, Validator
+
+# The validator of this process; set before worker processes fork.
+_VALIDATOR: Validator | None = None
+
+
+def open_database(db_path: str | None, profiles: str | None) -> MessageDatabase:
+    """The database named on the command line (default: the embedded one)."""
+    import importlib
+
+    load = importlib.import_module(".load", __package__)
+    if db_path is not None:
+        db: MessageDatabase = load.open_database(db_path)
+        return db
+    if profiles is None:
+        db = load.default_database()
+        return db
+    folder = Path(profiles)
+    parse = importlib.import_module(".parse", __package__)
+    sources: dict[str, Any] = {}
+    for key, name, reader in (
+        ("dictionary", "diction.pfl", parse.read_dictionary),
+        ("services", "mergecom.srv", parse.read_services),
+        ("info", "info.pfl", parse.read_info),
+    ):
+        if (folder / name).is_file():
+            sources[key] = reader(folder / name)
+    if not sources:
+        raise click.UsageError(f"{profiles}: no diction.pfl, mergecom.srv or info.pfl there")
+    conditions_file = folder / "conditions.pfl"
+    if conditions_file.is_file():
+        conditions = importlib.import_module(".conditions", __package__)
+        sources["conditions"] = conditions.read_condition_sources(conditions_file)
+    db = load.Database.from_profiles(**sources)
+    return db
+
+
+def collect_files(paths: Sequence[str]) -> list[str]:
+    """Files named, and every file under the directories named, sorted."""
+    files: list[str] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = (p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            files.extend(sorted(str(p) for p in found))
+        else:
+            files.append(name)
+    return files
+
+
+def _validate_one(job: tuple[str, str | None, str, bool]) -> Report:
+    path, service, command, coverage = job
+    assert _VALIDATOR is not None
+    return _VALIDATOR.validate_file(path, service, command, coverage=coverage)
+
+
+def run_all(
+    validator: Validator,
+    files: Sequence[str],
+    service: str | None,
+    command: str,
+    coverage: bool,
+    jobs: int,
+) -> Iterator[Report]:
+    """Reports in file order; several processes when ``jobs`` > 1."""
+    global _VALIDATOR
+    _VALIDATOR = validator
+    work = [(f, service, command, coverage) for f in files]
+    if jobs <= 1 or len(files) < 4 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(_validate_one, work)
+        return
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, min(32, len(files) // (jobs * 4)))
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        yield from pool.map(_validate_one, work, chunksize=chunk)
+
+
+# ---------------------------------------------------------------------------
+# Baselines
+# ---------------------------------------------------------------------------
+
+
+def baseline_key(file: str, finding: Finding) -> str:
+    """What identifies a known finding: file, code, path, value number."""
+    index = "" if finding.value_index is None else str(finding.value_index)
+    return f"{file}|{finding.code}|{finding.path}|{finding.creator or ''}|{index}"
+
+
+def read_baseline(path: str) -> set[str]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return {str(k) for k in data["findings"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise click.BadParameter(f"{path}: not an mdict baseline ({exc})") from exc
+
+
+def save_baseline(path: str, keys: Iterable[str]) -> None:
+    data = {"format": "mdict-validate-baseline", "version": 1, "findings": sorted(set(keys))}
+    write_text_atomic(Path(path), json.dumps(data, indent=1) + "\n")
+
+
+# ---------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------
+
+
+def _counts(findings: Iterable[Finding] | Counter[str]) -> str:
+    counter = findings if isinstance(findings, Counter) else Counter(f.severity for f in findings)
+    parts = []
+    for severity in ("error", "warning", "info"):
+        n = counter[severity]
+        parts.append(f"{n} {severity}{'' if n == 1 else 's'}")
+    return ", ".join(parts)
+
+
+def _junit(results: Sequence[tuple[Report, list[Finding]]]) -> str:
+    failures = sum(1 for _, shown in results if any(f.severity == "error" for f in shown))
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<testsuite name="mdict validate" tests="{len(results)}" failures="{failures}">',
+    ]
+    for report, shown in results:
+        name = quoteattr(report.source or "<dataset>")
+        lines.append(f'  <testcase classname="mdict.validate" name={name}>')
+        errors = [f for f in shown if f.severity == "error"]
+        if errors:
+            body = "\n".join(str(f) for f in errors)
+            lines.append(
+                f"    <failure message={quoteattr(_counts(shown))}>{_escape(body)}</failure>"
+            )
+        others = [f for f in shown if f.severity != "error"]
+        if others:
+            lines.append(f"    <system-out>{_escape(chr(10).join(map(str, others)))}</system-out>")
+        lines.append("  </testcase>")
+    lines.append("</testsuite>")
+    return "\n".join(lines) + "\n"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@contextmanager
+def _plain(reports: Iterator[Report]) -> Iterator[Iterator[Report]]:
+    yield reports
+
+
+def _print_text(file: str, report: Report, fresh: list[Finding], known: int) -> None:
+    for finding in fresh:
+        click.echo(f"{file}: {finding}")
+    what = f"{report.service} {report.command}" if report.service else "no message spec"
+    extra = f", {known} known (baseline)" if known else ""
+    click.echo(f"{file}: {_counts(fresh)}{extra} ({what})")
+
+
+def _coverage_text(coverage: Coverage) -> str:
+    if not coverage.uses:
+        return "conditions: no condition uses"
+    share = 100.0 * coverage.evaluated / coverage.uses
+    return f"conditions: {coverage.evaluated} of {coverage.uses} uses evaluated ({share:.1f}%)"
+
+
+def _print_summary(
+    results: Sequence[tuple[Report, list[Finding]]],
+    total: Counter[str],
+    known: int,
+    coverage: Coverage | None,
+) -> None:
+    failed = sum(1 for _, fresh in results if any(f.severity == "error" for f in fresh))
+    extra = f", {known} known (baseline)" if known else ""
+    click.echo(
+        f"{len(results)} file{'' if len(results) == 1 else 's'}: "
+        f"{len(results) - failed} without errors, {failed} with errors; {_counts(total)}{extra}"
+    )
+    if coverage is not None:
+        click.echo(_coverage_text(coverage))
+        for name in coverage.unevaluated_names:
+            click.echo(f"  not evaluated: {name}")
+
+
+def _json(
+    results: Sequence[tuple[Report, list[Finding]]],
+    total: Counter[str],
+    known: int,
+    coverage: Coverage | None,
+) -> str:
+    files = []
+    for report, fresh in results:
+        data = report.to_dict()
+        data["findings"] = [f.to_dict() for f in fresh]
+        data["ok"] = not any(f.severity == "error" for f in fresh)
+        data.pop("coverage")
+        files.append(data)
+    summary: dict[str, Any] = {
+        "files": len(results),
+        "files_with_errors": sum(1 for f in files if not f["ok"]),
+        "counts": {s: total[s] for s in ("error", "warning", "info")},
+        "known": known,
+    }
+    if coverage is not None:
+        summary["coverage"] = {
+            "condition_uses": coverage.uses,
+            "evaluated": coverage.evaluated,
+            "unevaluated_names": list(coverage.unevaluated_names),
+        }
+    return json.dumps({"files": files, "summary": summary}, indent=2)
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Compiled database (mrgcom3.msg).",
+)
+@click.option(
+    "--profiles",
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder with diction.pfl, mergecom.srv, info.pfl [, conditions.pfl].",
+)
+@click.option(
+    "--service",
+    help="Service name, SOP Class UID or number (default: from each file's SOP Class UID).",
+)
+@click.option(
+    "--command",
+    "command",
+    default="C_STORE_RQ",
+    show_default=True,
+    type=click.Choice(COMMANDS),
+    help="DIMSE command of the message.",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["errors", "warnings", "info"]),
+    default="warnings",
+    show_default=True,
+    help="Lowest severity shown.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "junit"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--baseline",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Findings listed there are known: shown as such, never fail.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    help="Write the findings shown to this baseline file.",
+)
+@click.option("--coverage", is_flag=True, help="Report how many condition uses could be evaluated.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes (default: all cores).",
+)
+def validate_command(
+    paths: tuple[str, ...],
+    db_path: str | None,
+    profiles: str | None,
+    service: str | None,
+    command: str,
+    level: str,
+    output_format: str,
+    baseline: str | None,
+    write_baseline: str | None,
+    coverage: bool,
+    jobs: int | None,
+) -> None:
+    """Validate DICOM files (or every file under directories) against the
+    message specs of a database. Exit status 1 when errors remain."""
+    if db_path and profiles:
+        raise click.UsageError("give --db or --profiles, not both")
+    try:
+        db = open_database(db_path, profiles)
+    except MdictError as exc:
+        raise click.ClickException(f"cannot load the database: {exc}") from exc
+    if service is not None and db.service(service) is None:
+        raise click.BadParameter(f"no service {service!r} in the database", param_hint="--service")
+    validator = Validator(db)
+    known = read_baseline(baseline) if baseline else set()
+    files = collect_files(paths)
+    workers = jobs or os.cpu_count() or 1
+    reports = run_all(validator, files, service, command, coverage, workers)
+    results: list[tuple[Report, list[Finding]]] = []
+    new_errors = 0
+    total = Counter[str]()
+    known_count = 0
+    all_coverage = Coverage()
+    written: list[str] = []
+    text = output_format == "text"
+    show_progress = len(files) > 1 and sys.stderr.isatty()
+    rank = LEVELS[level.rstrip("s")]
+    try:
+        with (
+            click.progressbar(reports, length=len(files), label="validating", file=sys.stderr)
+            if show_progress
+            else _plain(reports) as stream
+        ):
+            for report in stream:
+                file = report.source or "?"
+                shown = [f for f in report if LEVELS[f.severity] <= rank]
+                keys = [baseline_key(file, f) for f in shown]
+                written.extend(keys)
+                fresh = [f for f, k in zip(shown, keys, strict=True) if k not in known]
+                known_count += len(shown) - len(fresh)
+                new_errors += sum(f.severity == "error" for f in fresh)
+                total.update(f.severity for f in fresh)
+                all_coverage = all_coverage + report.coverage
+                results.append((report, fresh))
+                if text and not show_progress:
+                    _print_text(file, report, fresh, len(shown) - len(fresh))
+    except LookupFailed as exc:
+        raise click.ClickException(str(exc)) from exc
+    if text and show_progress:
+        for report, fresh in results:
+            count = sum(LEVELS[f.severity] <= rank for f in report)
+            _print_text(report.source or "?", report, fresh, count - len(fresh))
+    if text:
+        _print_summary(results, total, known_count, all_coverage if coverage else None)
+    elif output_format == "json":
+        click.echo(_json(results, total, known_count, all_coverage if coverage else None))
+    else:
+        click.echo(_junit(results), nl=False)
+    if write_baseline:
+        save_baseline(write_baseline, written)
+        click.echo(f"baseline written: {write_baseline} ({len(set(written))} findings)", err=True)
+        return
+    if new_errors:
+        sys.exit(1)

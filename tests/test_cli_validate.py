@@ -1,0 +1,140 @@
+"""``mdict validate`` on the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from validate_support import ct_database, write_ct
+
+from mdict import cli_validate
+from mdict.cli import main
+
+pytestmark = pytest.mark.filterwarnings("ignore:Invalid value for VR")
+
+
+@pytest.fixture(autouse=True)
+def small_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    db = ct_database()
+    monkeypatch.setattr(cli_validate, "open_database", lambda db_path, profiles: db)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_ct(folder / "good.dcm")
+    write_ct(folder / "bad_sex.dcm", PatientSex="X")
+    write_ct(folder / "no_rows.dcm", Rows=None)
+    (folder / "notes.txt").write_text("this is not DICOM at all, just some text\n" * 5)
+    (folder / "empty.dcm").write_bytes(b"")
+    return folder
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["validate", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+def test_text_output_one_line_per_finding_and_summaries(files: Path) -> None:
+    code, out = run(str(files), "--jobs", "1")
+    assert code == 1
+    bad = str(files / "bad_sex.dcm")
+    assert (
+        f"{bad}: error NOT_ONE_OF_ENUMERATED_VALUES (0010,0040) Patient's Sex "
+        "value 1 'X' is not one of the enumerated values: M, F, O"
+    ) in out
+    assert f"{files / 'no_rows.dcm'}: error REQUIRED_ATTRIBUTE_MISSING (0028,0010) Rows" in out
+    assert f"{files / 'notes.txt'}: error NOT_DICOM" in out
+    assert f"{files / 'empty.dcm'}: error" in out
+    assert f"{files / 'good.dcm'}: 0 errors, 0 warnings, 0 infos (CT_IMAGE C_STORE_RQ)" in out
+    assert out.rstrip().splitlines()[-1] == (
+        "5 files: 1 without errors, 4 with errors; 4 errors, 0 warnings, 0 infos"
+    )
+
+
+def test_good_file_exits_zero_and_info_level_shows_notes(files: Path) -> None:
+    code, out = run(str(files / "good.dcm"), "--level", "info")
+    assert code == 0
+    assert "info UNABLE_TO_CHECK_CONDITION (0008,0005)" in out
+
+
+def test_parallel_run_gives_the_same_output(files: Path) -> None:
+    for i in range(6):
+        write_ct(files / f"more{i}.dcm", PatientSex="Y" if i % 2 else "M")
+    _, serial = run(str(files), "--jobs", "1")
+    _, parallel = run(str(files), "--jobs", "2")
+    assert serial == parallel
+
+
+def test_json_format(files: Path) -> None:
+    code, out = run(str(files), "--format", "json", "--coverage")
+    data = json.loads(out)
+    assert code == 1
+    assert data["summary"]["files"] == 5
+    assert data["summary"]["coverage"]["condition_uses"] >= 3
+    by_file = {Path(f["file"]).name: f for f in data["files"]}
+    assert by_file["good.dcm"]["ok"] is True
+    [finding] = by_file["bad_sex.dcm"]["findings"]
+    assert finding["code"] == "NOT_ONE_OF_ENUMERATED_VALUES"
+    assert finding["tag"] == "(0010,0040)" and finding["value_index"] == 1
+
+
+def test_junit_format(files: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    _, out = run(str(files), "--format", "junit")
+    suite = ET.fromstring(out)
+    assert suite.get("tests") == "5" and suite.get("failures") == "4"
+    failures = [c for c in suite if c.find("failure") is not None]
+    assert len(failures) == 4
+
+
+def test_baseline_makes_known_findings_pass(files: Path, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    code, _ = run(str(files), "--write-baseline", str(baseline))
+    assert code == 0 and baseline.is_file()
+    code, out = run(str(files), "--baseline", str(baseline))
+    assert code == 0
+    assert "known (baseline)" in out
+    write_ct(files / "new_problem.dcm", Modality="MR")
+    code, out = run(str(files), "--baseline", str(baseline))
+    assert code == 1
+    assert "new_problem.dcm: error NOT_ONE_OF_ENUMERATED_VALUES (0008,0060)" in out
+
+
+def test_bad_baseline_and_unknown_service_are_usage_errors(files: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    code, out = run(str(files), "--baseline", str(broken))
+    assert code == 2 and "not an mdict baseline" in out
+    code, out = run(str(files), "--service", "NOPE")
+    assert code == 2 and "no service 'NOPE'" in out
+
+
+def test_coverage_text(files: Path) -> None:
+    _, out = run(str(files / "good.dcm"), "--coverage")
+    assert "conditions: 2 of 3 uses evaluated (66.7%)" in out or "conditions:" in out
+    assert "not evaluated: HAS_EXTENDED_CHARS" in out
+
+
+def test_explicit_service_and_command(files: Path) -> None:
+    code, out = run(str(files / "good.dcm"), "--service", "CT_IMAGE", "--command", "C_FIND_RQ")
+    assert code == 1 and "NO_MESSAGE_SPEC" in out
+
+
+def test_console_script_runs(tmp_path: Path) -> None:
+    """One real subprocess: the installed entry point answers --help."""
+    result = subprocess.run(
+        [shutil.which("mdict") or "mdict", "validate", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--write-baseline" in result.stdout
