@@ -135,7 +135,8 @@ def build(source: Path) -> Built:
         f"{len(services.services) - base} META), {len(services.items)} items",
         f"info.pfl: {sum(not x.is_item for x in info.sections)} messages, "
         f"{sum(x.is_item for x in info.sections)} items, "
-        f"{sum(len(x.lines) for x in info.sections)} attribute lines",
+        f"{sum(len(x.lines) for x in info.sections)} attribute lines, "
+        f"{len(condition_names(info))} distinct condition names",
     ]
     lines = ["# Build report", "", *(f"- {c}" for c in counts), ""]
     lines += [
@@ -158,9 +159,22 @@ def build(source: Path) -> Built:
     lines += _info_sections(info_report, services, info)
     lines += _section("Services: source corrections", srv_report.fixed)
     lines += _section("Services: SOP classes not converted", srv_report.skipped)
+    lines += [
+        f"## Condition names used by info.pfl ({len(condition_names(info))})",
+        "",
+        "Each must be defined in conditions.pfl (or follow Merge's name convention):",
+        "",
+        ", ".join(f"`{c}`" for c in sorted(condition_names(info))),
+        "",
+    ]
     files[README_NAME] = _readme(source, counts)
     summary = (*counts, *(ln[3:] for ln in lines if ln.startswith("## ")))
     return Built(source, files, "\n".join(lines), summary, dictionary, services, info)
+
+
+def condition_names(info: InfoProfile) -> set[str]:
+    """Every condition name info.pfl uses (conditions.pfl must define them)."""
+    return {ln.vt.condition for x in info.sections for ln in x.lines if ln.vt.condition}
 
 
 def _readme(source: Path, counts: Sequence[str]) -> str:
