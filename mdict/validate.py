@@ -17,9 +17,9 @@ import os
 import sys
 import types
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 from pydicom import dcmread
 from pydicom.charset import convert_encodings, decode_bytes
@@ -83,6 +83,7 @@ _MEDIA_SOP_CLASS_UID: Final = 0x00020002
 _CHARSET: Final = 0x00080005
 _ALWAYS_SKIPPED: Final = frozenset((0xFFFCFFFC, 0xFFFEE000, 0xFFFEE00D, 0xFFFEE0DD))
 _BAD_PRIVATE_GROUPS: Final = frozenset((0x0001, 0x0003, 0x0005, 0x0007, 0xFFFF))
+_NO_VALUE: Final = frozenset((0, 0xFFFFFFFF))
 _LO_UN: Final = frozenset(("LO", "UN"))
 
 
@@ -258,6 +259,7 @@ class _Plan:
     rules: tuple[_Rule, ...]
     standard: dict[int, _Rule]
     private: dict[tuple[int, str, int], _Rule]
+    checked_when_absent: tuple[_Rule, ...]  # types 1, 1C, 2, 2C
 
 
 def _ambiguous_vrs(tag: int) -> frozenset[str]:
@@ -334,7 +336,12 @@ def _split_texts(vr: str, text: str) -> list[str]:
 
 def _read_value(ds: Dataset, tag: int, expected_vr: str | None, encodings: Sequence[str]) -> _Value:
     """Read an element without letting pydicom convert (or reject) raw text."""
-    elem = ds.get_item(tag)
+    elems = cast(Mapping[int, DataElement | RawDataElement], ds._dict)
+    elem = elems.get(tag)  # get_item without its per-call overhead
+    if elem is None or (
+        isinstance(elem, RawDataElement) and elem.value is None and elem.length not in _NO_VALUE
+    ):
+        elem = ds.get_item(tag)  # deferred reads
     raw_vr: str | None
     if isinstance(elem, RawDataElement):
         raw_vr = elem.VR
@@ -352,10 +359,11 @@ def _read_value(ds: Dataset, tag: int, expected_vr: str | None, encodings: Seque
             if data.isascii() or vr not in CHARSET_VRS:
                 text = data.decode("latin-1")
             else:
-                text = _decode(data, vr, encodings)
-                if text is None:
+                decoded = _decode(data, vr, encodings)
+                if decoded is None:
                     shown = data[:40].hex(" ")
                     return _Value(vr, error=f"value cannot be decoded as {encodings}: {shown}")
+                text = decoded
             return _Value(vr, texts=_split_texts(vr, text))
         return _Value(vr, nbytes=len(data))
     if elem is None:
@@ -435,6 +443,9 @@ class Validator:
         self._plans: dict[tuple[int, str], _Plan] = {}
         self._items: dict[str, InfoSection | None] = {}
         self._entries: dict[int, tuple[str | None, VM | None, str | None, bool]] = {}
+        self._private_entries: dict[
+            tuple[int, str, int], tuple[str | None, VM | None, str | None]
+        ] = {}
 
     # -- public ------------------------------------------------------------
 
@@ -448,7 +459,7 @@ class Validator:
     ) -> Report:
         """Validate ``dataset`` as ``command`` of ``service`` (by name, UID or
         number; default: the dataset's SOP Class UID)."""
-        sop_class = _Where(_SOP_CLASS_UID, tag_text(_SOP_CLASS_UID), None, "SOP Class UID")
+        sop_class = _Where(_SOP_CLASS_UID, "", None, "SOP Class UID")
         if service is None:
             uid = _sop_class_uid(dataset)
             if uid is None:
@@ -526,7 +537,8 @@ class Validator:
                 standard[tag] = rule
             else:
                 private[(line.tag.group, line.tag.creator, line.tag.element)] = rule
-        return _Plan(tuple(rules), standard, private)
+        required = tuple(r for r in rules if r.line.vt.type != "3")
+        return _Plan(tuple(rules), standard, private, required)
 
     def item_spec(self, name: str) -> InfoSection | None:
         if name not in self._items:
@@ -550,8 +562,13 @@ class Validator:
                 )
                 self._entries[tag] = cached
             return cached[:3]
-        entry = self.db.entry(Tag(tag >> 16, tag & 0xFF, creator))
-        return (entry.name, entry.vm, entry.vr) if entry else (None, None, None)
+        key = (tag >> 16, creator, tag & 0xFF)
+        found = self._private_entries.get(key)
+        if found is None:
+            entry = self.db.entry(Tag(tag >> 16, tag & 0xFF, creator))
+            found = (entry.name, entry.vm, entry.vr) if entry else (None, None, None)
+            self._private_entries[key] = found
+        return found
 
 
 def read_dataset(path: str) -> tuple[Dataset | None, list[Finding]]:
@@ -633,9 +650,14 @@ class _Where:
     """The attribute a finding is about."""
 
     tag: int
-    path: str
+    prefix: str
     creator: str | None = None
     name: str | None = None
+    display: str | None = None
+
+    @property
+    def path(self) -> str:
+        return self.prefix + (self.display or tag_text(self.tag))
 
     def finding(
         self, code: str, severity: Severity, message: str, index: int | None = None
@@ -695,7 +717,7 @@ class _Run:
             sources.insert(0, meta)
         matched: set[int] = set()
         for source in sources:
-            tags = sorted(source.keys())
+            tags = sorted(source.keys(), key=int)
             creators = self._creators(source, tags, prefix)
             for tag in tags:
                 rule, where = self._locate(tag, prefix, creators, plan)
@@ -706,7 +728,7 @@ class _Run:
                     self._check_present(source, rule, where, scope, encodings)
                 elif tag >> 16 != 0x0002 and tag & 0xFFFF:
                     self._non_service(source, where, parents, encodings, report=True)
-        for rule in plan.rules:
+        for rule in plan.checked_when_absent:
             if id(rule) not in matched:
                 self._check_absent(rule, prefix, scope)
             elif self.want_coverage and rule.line.vt.conditional:
@@ -720,23 +742,22 @@ class _Run:
         if tag in _ALWAYS_SKIPPED:
             return None, None
         group, element = tag >> 16, tag & 0xFFFF
-        path = prefix + tag_text(tag)
         if not group % 2:
             rule = plan.standard.get(tag) if plan else None
             if rule is None and plan:
                 base = _repeating_base(tag)
                 rule = plan.standard.get(base) if base is not None else None
             name = rule.name if rule else self.v.entry_info(tag, None)[0]
-            return rule, _Where(tag, path, None, name)
+            return rule, _Where(tag, prefix, None, name)
         if 0x0010 <= element <= 0x00FF:
             return None, None  # a creator: checked in _creators
         creator = creators.get((group, element >> 8)) if element >= 0x1000 else None
         if creator is None:
-            self._orphan_private(tag, path, group)
+            self._orphan_private(tag, prefix, group)
             return None, None
         rule = plan.private.get((group, creator, element & 0xFF)) if plan else None
         name = rule.name if rule else self.v.entry_info(tag, creator)[0]
-        return rule, _Where(tag, path, creator, name)
+        return rule, _Where(tag, prefix, creator, name)
 
     def _creators(
         self, ds: Dataset, tags: Sequence[int], prefix: str
@@ -748,7 +769,7 @@ class _Run:
             group, element = tag >> 16, tag & 0xFFFF
             if not group % 2 or not 0x0010 <= element <= 0x00FF:
                 continue
-            where = _Where(tag, prefix + tag_text(tag), None, "Private Creator")
+            where = _Where(tag, prefix, None, "Private Creator")
             if group in _BAD_PRIVATE_GROUPS:
                 self.findings.append(
                     where.finding(
@@ -773,7 +794,7 @@ class _Run:
             creator = texts[0]
             if (group, creator) in seen:
                 self.findings.append(
-                    _Where(tag, where.path, creator, where.name).finding(
+                    _Where(tag, prefix, creator, where.name).finding(
                         DUPLICATE_PRIVATE_CREATOR,
                         "warning",
                         f"creator {creator!r} already reserved block "
@@ -785,9 +806,9 @@ class _Run:
             creators[(group, element)] = creator
         return creators
 
-    def _orphan_private(self, tag: int, path: str, group: int) -> None:
+    def _orphan_private(self, tag: int, prefix: str, group: int) -> None:
         element = tag & 0xFFFF
-        where = _Where(tag, path)
+        where = _Where(tag, prefix)
         if group in _BAD_PRIVATE_GROUPS:
             code, message = (
                 INVALID_PRIVATE_GROUP,
@@ -809,7 +830,7 @@ class _Run:
         if vt.type == "3":
             return
         display = rule.line.tag.display if rule.line.tag.creator else tag_text(rule.tag)
-        where = _Where(rule.tag, prefix + display, rule.line.tag.creator, rule.name)
+        where = _Where(rule.tag, prefix, rule.line.tag.creator, rule.name, display)
         kind = f"type {vt.type}"
         if vt.conditional:
             holds = self.condition(vt.condition, scope)
@@ -1041,7 +1062,7 @@ class _Run:
         self, ds: Dataset, prefix: str, parents: tuple[Dataset, ...], encodings: Sequence[str]
     ) -> None:
         """An item without a spec: format checks only, no presence rules."""
-        tags = sorted(ds.keys())
+        tags = sorted(ds.keys(), key=int)
         creators = self._creators(ds, tags, prefix)
         for tag in tags:
             _, where = self._locate(tag, prefix, creators, None)

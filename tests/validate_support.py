@@ -12,10 +12,13 @@ from pydicom.uid import ExplicitVRLittleEndian
 from mdict.model import (
     VM,
     DictEntry,
+    Dictionary,
     InfoLine,
+    InfoProfile,
     InfoSection,
     ItemRef,
     Service,
+    ServiceProfile,
     Tag,
     ValueList,
     ValueType,
@@ -228,3 +231,40 @@ def write_ct(path: Path, **changes: object) -> Path:
     ds.file_meta.MediaStorageSOPInstanceUID = "1.2.3.4"
     ds.save_as(path, enforce_file_format=True)
     return path
+
+
+class ProfileDatabase(FakeDatabase):
+    """The protocol over parsed profile models (until a compiled one is used)."""
+
+    def __init__(self, dictionary: Dictionary, services: ServiceProfile, info: InfoProfile) -> None:
+        self._entries = {e.tag: e for e in dictionary.entries}
+        self._services = list(services.services)
+        self._refs = sorted(services.items, key=lambda r: r.name)
+        by_number = {r.number: r.name for r in services.items}
+        self._messages = {}
+        self._items = {}
+        for section in info.sections:
+            if section.is_item:
+                self._items[by_number.get(section.number, str(section.number))] = section
+            else:
+                self._messages[(section.number, section.command)] = section
+        self._conditions = {}
+        self._by_key: dict[str | int, Service] = {}
+        for service in self._services:
+            self._by_key[service.name] = self._by_key[service.number] = service
+            if service.uid:
+                self._by_key[service.uid] = service
+
+    def service(self, key: str | int) -> Service | None:
+        return self._by_key.get(key)
+
+
+def standard_database() -> ProfileDatabase:
+    from mdict.parse import read_dictionary, read_info, read_services
+
+    profiles = Path(__file__).parent.parent / "profiles"
+    return ProfileDatabase(
+        read_dictionary(profiles / "diction.pfl"),
+        read_services(profiles / "mergecom.srv"),
+        read_info(profiles / "info.pfl"),
+    )
