@@ -26,6 +26,9 @@ _API: dict[str, str] = {
     "write_services": "write",
     "write_info": "write",
     "write_combine_config": "write",
+    "merge_dictionaries": "combine",
+    "apply_config": "combine",
+    "apply_configs": "combine",
     "validate": "validate",
 }
 

@@ -12,7 +12,11 @@ from . import __version__
 
 # command name -> "module:attribute" (relative to the mdict package)
 COMMANDS: dict[str, str] = {
+    "check": "cli_check:check",
+    "fmt": "cli_check:fmt",
     "validate": "cli_validate:validate_command",
+    "dcomb": "cli_combine:dcomb",
+    "icomb": "cli_combine:icomb",
 }
 
 
