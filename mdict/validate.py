@@ -711,6 +711,7 @@ class _Run:
     ) -> None:
         """Check one dataset (the root or an item) against a spec."""
         scope = Scope(self.root, parents, ds)
+        start = len(self.findings)
         sources: list[Dataset] = [ds]
         meta = getattr(ds, "file_meta", None) if not parents else None
         if isinstance(meta, Dataset) and len(meta):
@@ -733,6 +734,11 @@ class _Run:
                 self._check_absent(rule, prefix, scope)
             elif self.want_coverage and rule.line.vt.conditional:
                 self.condition(rule.line.vt.condition, scope)
+        if len(self.findings) - start > 1:  # tag order at this level, nested after their sequence
+            cut = len(prefix)
+            self.findings[start:] = sorted(
+                self.findings[start:], key=lambda f: f.path[cut : cut + 11]
+            )
 
     def _locate(
         self, tag: int, prefix: str, creators: dict[tuple[int, int], str], plan: _Plan | None
