@@ -90,6 +90,23 @@ def report(label: str, times: list[float], target: float) -> None:
     print(f"{label:<44} best {best:6.3f} s  median {median:6.3f} s  (target {target} s) {verdict}")
 
 
+def phases(first: dict[str, Path], second: dict[str, Path], config: Path, repeat: int) -> None:
+    """Median time of each phase: where the time goes (reading is the parser's)."""
+    services, info = read_services(first["services"]), read_info(first["info"])
+    parsed = read_combine_config(config)
+    base, additions = read_dictionary(first["dictionary"]), read_dictionary(second["dictionary"])
+    result = apply_configs(services, info, [parsed])
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("read mergecom.srv + info.pfl", lambda: (read_services(first["services"]), read_info(first["info"]))),
+        ("apply the configuration", lambda: apply_configs(services, info, [parsed])),
+        ("format both profiles", lambda: (format_services(result.services), format_info(result.info, result.services))),
+        ("read two dictionaries", lambda: (read_dictionary(first["dictionary"]), read_dictionary(second["dictionary"]))),
+        ("merge the dictionaries", lambda: merge_dictionaries(base, additions)),
+    ]  # fmt: skip
+    for label, action in steps:
+        print(f"  phase: {label:<36} median {statistics.median(timed(action, repeat)):6.3f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -125,6 +142,7 @@ def main() -> None:
 
         report("icomb in process (read, apply, write)", timed(icomb, args.repeat), 1.5)
         report("dcomb in process (read, merge, write)", timed(dcomb, args.repeat), 0.3)
+        phases(first, second, config, args.repeat)
         mdict = [sys.executable, "-c", "from mdict.cli import main; main()"]
         icomb_cmd = [
             *mdict,
