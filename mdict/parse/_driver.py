@@ -276,7 +276,7 @@ class Collector:
                     self.filename,
                     last.line,
                     last.column,
-                    f"too many errors ({len(errors)}), stopped after {MAX_ERRORS}",
+                    f"too many errors, stopped after {MAX_ERRORS}",
                 )
             )
         raise ProfileError(ordered)
