@@ -383,3 +383,36 @@ def test_console_scripts_as_subprocesses(work: Path) -> None:
     assert bad.returncode == 1
     assert bad.stderr == "ERROR: Unable to open nope.cfg: no such file\n"
     assert not (work / "x.srv").exists()
+
+
+# --- the standard profiles ----------------------------------------------------------------------
+
+PROFILES = REPO / "profiles"
+EMPTY = "[ EXISTING_SERVICE_SECTION ]\n[ PRIVATE_SERVICE_SECTION ]\n[ PRIVATE_ITEM_SECTION ]\n[ EXISTING_ITEM_SECTION ]\n"
+
+
+@pytest.mark.skipif(not (PROFILES / "info.pfl").exists(), reason="standard profiles not built")
+def test_icomb_on_the_standard_profiles(tmp_path: Path) -> None:
+    """An empty configuration writes the canonical standard profiles back byte for byte;
+    a vendor configuration takes the next numbers after the standard ones."""
+    (tmp_path / "empty.cfg").write_text(EMPTY)
+    common = ("icomb", "--services", str(PROFILES / "mergecom.srv"), "--info")
+    code, out, _ = run(*common, str(PROFILES / "info.pfl"), "--config", str(tmp_path / "empty.cfg"),
+                       "-o", str(tmp_path / "same"))  # fmt: skip
+    assert code == 0 and out.startswith("no changes\n")
+    for name in ("mergecom.srv", "info.pfl"):
+        assert (tmp_path / "same" / name).read_bytes() == (PROFILES / name).read_bytes()
+    (tmp_path / "acme.cfg").write_text(
+        "[ EXISTING_SERVICE_SECTION ]\n[ CT_IMAGE, C_STORE_RQ ]\n"
+        "0019,ACME Imaging Group,20@SQ@3@@E<ACME_LAYER>;\n"
+        "[ PRIVATE_SERVICE_SECTION ]\n[ PRIVATE_ITEM_SECTION ]\n[ ACME_LAYER, ITEM ]\n"
+        "0019,ACME Imaging Group,21@LO@1@@;\n[ EXISTING_ITEM_SECTION ]\n"
+    )
+    code, out, _ = run(*common, str(PROFILES / "info.pfl"), "--config", str(tmp_path / "acme.cfg"),
+                       "--dry-run")  # fmt: skip
+    items = (PROFILES / "mergecom.srv").read_text().split("[ITEM_TABLE]")[1]
+    last = max(int(line.split("=")[1]) for line in items.splitlines()[2:] if "=" in line)
+    assert out == (
+        f"dry run, nothing written: 1 item added (ACME_LAYER={last + 1:04d}),"
+        " 1 line added to 1 message\n"
+    )
