@@ -545,6 +545,11 @@ class Validator:
             self._items[name] = self.db.item(name)
         return self._items[name]
 
+    def retired(self, tag: int) -> bool:
+        """Whether the dictionary marks a standard tag retired."""
+        self.entry_info(tag, None)
+        return self._entries[tag][3]
+
     def entry_info(self, tag: int, creator: str | None) -> tuple[str | None, VM | None, str | None]:
         """Name, VM and VR of a tag from the dictionary (private: by creator)."""
         if creator is None:
@@ -1029,9 +1034,9 @@ class _Run:
         _, vm, dict_vr = self.v.entry_info(tag, creator)
         add = self.findings.append
         if report and creator is None:
-            add(
-                where.finding(NON_SERVICE_ATTRIBUTE, "warning", "attribute not in the message spec")
-            )
+            retired = "retired " if self.v.retired(tag) else ""
+            message = f"{retired}attribute not in the message spec"
+            add(where.finding(NON_SERVICE_ATTRIBUTE, "warning", message))
         elif report:
             add(
                 where.finding(

