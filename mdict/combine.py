@@ -709,7 +709,7 @@ class _Combiner:
     def result(self) -> tuple[ServiceProfile, InfoProfile]:
         services = ServiceProfile(
             tuple(self.services[n] for n in sorted(self.services)),
-            tuple(sorted(self.items.values(), key=lambda i: i.name)),
+            tuple(sorted(self.items.values(), key=lambda i: i.number)),
         )
         sections: list[InfoSection] = []
         for section in self.info.sections:

@@ -194,6 +194,18 @@ def test_double_space_creator_is_another_creator() -> None:
     assert merged.replaced == 0 and len(merged.dictionary.entries) == 2
 
 
+def test_repeating_groups_are_separate_keys() -> None:
+    base = dictionary("a.pfl", ("Overlay Rows", Tag(0x6000, 0x0010), "US", "1"))
+    additions = dictionary(
+        "b.pfl",
+        ("Overlay Rows", Tag(0x6000, 0x0010), "US", "1"),
+        ("Overlay Rows", Tag(0x6002, 0x0010), "US", "1"),
+    )
+    merged = merge_dictionaries(base, additions)
+    assert [str(e.tag) for e in merged.dictionary.entries] == ["6000,0010", "6002,0010"]
+    assert (merged.added, merged.identical, merged.replaced) == (1, 1, 0)
+
+
 # --- icomb: existing services and items -------------------------------------------------------
 
 
@@ -320,10 +332,10 @@ def test_private_service_and_items_take_next_numbers() -> None:
         ("N_GET_RQ", "N_GET_RSP"),
     )
     assert [(i.name, i.number) for i in result.services.items] == [
-        ("ACME_INNER_ITEM", 4),
-        ("ACME_OUTER_ITEM", 3),
         ("PREFORMATTED_COLOR_IMAGE", 1),
         ("REF_SOP", 2),
+        ("ACME_OUTER_ITEM", 3),
+        ("ACME_INNER_ITEM", 4),
     ]
     assert [(s.number, s.command) for s in result.info.sections] == [
         (1, "N_SET_RQ"),

@@ -9,6 +9,8 @@ from test_combine import INFO, SERVICES
 
 from mdict.combine import apply_config, apply_configs
 from mdict.model import CombineConfig, ConfigBlock, InfoLine, Tag, ValueList, ValueType
+from mdict.parse import parse_info, parse_services
+from mdict.write import format_info, format_services
 
 TAGS = (
     Tag(0x0008, 0x0016),
@@ -106,3 +108,15 @@ def test_a_then_b_equals_a_plus_b(a: CombineConfig, b: CombineConfig) -> None:
     chained = apply_configs(SERVICES, INFO, [a, b])
     single = apply_config(SERVICES, INFO, together)
     assert (chained.services, chained.info) == (single.services, single.info)
+
+
+@given(configs("A"))
+def test_the_result_is_written_canonically_and_reads_back(config: CombineConfig) -> None:
+    assume(consistent(config))
+    result = apply_config(SERVICES, INFO, config)
+    services_text = format_services(result.services)
+    info_text = format_info(result.info, result.services)
+    services = parse_services(services_text, "out.srv")
+    info = parse_info(info_text, "out.pfl")
+    assert (services, info) == (result.services, result.info)
+    assert format_info(info, services) == info_text
