@@ -30,6 +30,7 @@ _API: dict[str, str] = {
     "apply_config": "combine",
     "apply_configs": "combine",
     "validate": "validate",
+    "register_with_pydicom": "pydicom_bridge",
 }
 
 __all__ = ["__version__", *sorted(_API)]

@@ -17,6 +17,12 @@ COMMANDS: dict[str, str] = {
     "validate": "cli_validate:validate_command",
     "dcomb": "cli_combine:dcomb",
     "icomb": "cli_combine:icomb",
+    "diff": "cli_private:diff_command",
+    "import": "cli_private:import_group",
+    "export": "cli_private:export_group",
+    "learn": "cli_private:learn_command",
+    "dump": "cli_private:dump_command",
+    "table": "cli_private:table_command",
 }
 
 

@@ -190,14 +190,10 @@ def diff_dictionaries(old: Dictionary, new: Dictionary) -> list[Change]:
             continue
         before, after = old_map.get(tag), new_map.get(tag)
         if before is None and after is not None:
-            change = Change(
-                "added", "attribute", _entry_where(tag, after.name), new=_entry_text(after)
-            )
+            change = Change("added", "attribute", tag.display, new=_entry_text(after))
             keyed.append((tag.sort_key(), change))
         elif after is None and before is not None:
-            change = Change(
-                "removed", "attribute", _entry_where(tag, before.name), old=_entry_text(before)
-            )
+            change = Change("removed", "attribute", tag.display, old=_entry_text(before))
             keyed.append((tag.sort_key(), change))
         elif before is not None and after is not None and before != after:
             keyed.extend((tag.sort_key(), c) for c in _entry_changes(before, after))

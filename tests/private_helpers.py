@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from mdict.model import VM, DictEntry, Dictionary, Tag
+from mdict.database import MessageDatabase
+from mdict.model import VM, DictEntry, Dictionary, InfoSection, ItemRef, Service, Tag
+from mdict.write import sorted_entries
 
 PRIVATE_DATA = Path(__file__).parent / "data" / "private"
 
@@ -22,3 +25,115 @@ def entry(line: str) -> DictEntry:
 
 def dictionary(text: str) -> Dictionary:
     return Dictionary(tuple(entry(ln) for ln in text.splitlines() if ln.strip()))
+
+
+def write_dicom(path: Path, *, implicit: bool, index: int = 0, extra: bool = False) -> None:
+    """A small CT-like file with ACME private blocks (one nested in a sequence)."""
+    from pydicom import Dataset
+    from pydicom.dataset import FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, generate_uid
+
+    ds = Dataset()
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.2"
+    ds.SOPInstanceUID = generate_uid(entropy_srcs=[str(path)])
+    ds.PatientName = f"Test^Patient{index}"
+    ds.PatientSex = "O"
+    block = ds.private_block(0x0009, "ACME Imaging Group", create=True)
+    block.add_new(0x10, "CS", "FAST")
+    block.add_new(0x2A, "PN", "Smith^John")
+    block.add_new(0x2B, "DS", ["1.5", "2.25", "3"][: 1 + index % 3])
+    block.add_new(0x2C, "US", 7 + index)
+    block.add_new(0x2D, "UI", "1.2.3.4.5")
+    item = Dataset()
+    inner = item.private_block(0x0011, "ACME INNER", create=True)
+    inner.add_new(0x01, "LO", "inside a sequence")
+    block.add_new(0x30, "SQ", [item])
+    other = ds.private_block(0x0019, "OTHER VENDOR 2.0", create=True)
+    other.add_new(0x05, "IS", str(index))
+    if extra:
+        other.add_new(0x06, "DA", "20240131")
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ImplicitVRLittleEndian if implicit else ExplicitVRLittleEndian
+    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
+    ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+    ds.save_as(path, implicit_vr=implicit, little_endian=True, enforce_file_format=True)
+
+
+def make_corpus(root: Path, count: int, implicit_every: int = 2) -> list[Path]:
+    """``count`` files in nested folders; every ``implicit_every``-th is implicit VR."""
+    paths = []
+    for i in range(count):
+        folder = root / f"series{i % 7}" / f"s{i % 3}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"img{i:05d}.dcm"
+        write_dicom(path, implicit=i % implicit_every == 0, index=i, extra=i % 5 == 1)
+        paths.append(path)
+    return paths
+
+
+class ModelDatabase:
+    """The MessageDatabase protocol over parsed profiles (a test double for
+    mdict.load's Database, which these tests use when it is available)."""
+
+    def __init__(self, folder: Path) -> None:
+        from mdict.parse import read_dictionary, read_info, read_services
+
+        self.dictionary = read_dictionary(folder / "diction.pfl")
+        self.profile = read_services(folder / "mergecom.srv")
+        self.info = read_info(folder / "info.pfl")
+
+    def entry(self, tag: Tag) -> DictEntry | None:
+        return next((e for e in self.dictionary.entries if e.tag == tag), None)
+
+    def entry_by_name(self, name: str) -> DictEntry | None:
+        want = name.replace(" ", "").lower()
+        return next(
+            (e for e in self.dictionary.entries if e.name.replace(" ", "").lower() == want), None
+        )
+
+    def entries(self) -> Iterator[DictEntry]:
+        return iter(sorted_entries(self.dictionary.entries))
+
+    def services(self) -> Sequence[Service]:
+        return self.profile.services
+
+    def service(self, key: str | int) -> Service | None:
+        return next((s for s in self.profile.services if key in (s.name, s.uid, s.number)), None)
+
+    def message(self, service: str | int, command: str) -> InfoSection | None:
+        found = self.service(service)
+        if found is None:
+            return None
+        return next(
+            (s for s in self.info.sections if s.number == found.number and s.command == command),
+            None,
+        )
+
+    def item(self, key: str | int) -> InfoSection | None:
+        ref = next((i for i in self.profile.items if key in (i.name, i.number)), None)
+        if ref is None:
+            return None
+        return next((s for s in self.info.sections if s.is_item and s.number == ref.number), None)
+
+    def item_refs(self) -> Sequence[ItemRef]:
+        return sorted(self.profile.items, key=lambda i: i.name)
+
+    def condition_source(self, name: str) -> str | None:
+        return None
+
+
+def database(folder: Path = PRIVATE_DATA / "db") -> MessageDatabase:
+    """mdict.load's Database built from the profiles in ``folder`` when that
+    module exists, else the ModelDatabase double."""
+    try:
+        from mdict.load import Database  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return ModelDatabase(folder)
+    from mdict.parse import read_dictionary, read_info, read_services
+
+    db: MessageDatabase = Database.from_profiles(
+        dictionary=read_dictionary(folder / "diction.pfl"),
+        services=read_services(folder / "mergecom.srv"),
+        info=read_info(folder / "info.pfl"),
+    )
+    return db

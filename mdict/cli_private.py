@@ -1,0 +1,502 @@
+"""``mdict diff | import | export | learn | dump | table``: private dictionaries in practice.
+
+Exit status: 0 success (``diff``: no difference), 1 ``diff`` found differences,
+2 an error (bad input, unreadable file, unknown service ...). Errors are one
+``file:line:column: error: ...`` line per problem on stderr, nothing is
+written, and input files are never modified.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from .database import MessageDatabase
+from .errors import Diagnostic, InputFileError, MdictError, ProfileError
+from .fileio import decode_text, read_bytes, write_text_atomic
+from .model import Dictionary, InfoProfile, ServiceProfile
+
+ERROR_STATUS = 2
+Profile = Dictionary | ServiceProfile | InfoProfile
+KIND_CHOICES = ("auto", "dictionary", "services", "info")
+DEV_NULL = "/dev/null"
+
+
+# ---------------------------------------------------------------------------
+# Shared helpers
+# ---------------------------------------------------------------------------
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(ERROR_STATUS)
+
+
+def _render(error: MdictError) -> str:
+    if isinstance(error, ProfileError):
+        return error.render()
+    return str(error)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn every mdict error (and OS error) into one message and exit status 2."""
+    try:
+        yield
+    except MdictError as exc:
+        fail(_render(exc))
+    except OSError as exc:
+        fail(f"{exc.filename or ''}: error: {exc.strerror or exc}")
+
+
+def warn(diagnostics: Sequence[Diagnostic] | Sequence[str]) -> None:
+    for d in diagnostics:
+        click.echo(str(d), err=True)
+
+
+def refuse_input_as_output(output: str, inputs: Sequence[str]) -> None:
+    """Inputs are never modified: an output that is an input is an error."""
+    if output == "-" or not os.path.exists(output):
+        return
+    for source in inputs:
+        if os.path.exists(source) and os.path.samefile(output, source):
+            raise InputFileError(output, f"is also an input ({source}); inputs are never modified")
+
+
+def emit(text: str, output: str) -> None:
+    """Write atomically to ``output`` (``-``: standard output)."""
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write_text_atomic(output, text)
+
+
+def _module(name: str) -> Any:
+    return importlib.import_module(f".{name}", __package__)
+
+
+def open_database(path: str | None = None, profiles: str | None = None) -> MessageDatabase:
+    """A compiled database, one built from a folder of profiles, or the embedded one."""
+    try:
+        load = _module("load")
+    except ImportError:
+        raise InputFileError(
+            path or profiles or "<default>", "mdict.load is not available in this build"
+        ) from None
+    if path is not None:
+        db: MessageDatabase = load.open_database(path)
+        return db
+    if profiles is None:
+        db = load.default_database()
+        return db
+    parse = _module("parse")
+    folder = Path(profiles)
+    sources: dict[str, Any] = {}
+    for key, name, reader in (
+        ("dictionary", "diction.pfl", parse.read_dictionary),
+        ("services", "mergecom.srv", parse.read_services),
+        ("info", "info.pfl", parse.read_info),
+    ):
+        if (folder / name).is_file():
+            sources[key] = reader(folder / name)
+    if not sources:
+        raise InputFileError(profiles, "holds no diction.pfl, mergecom.srv or info.pfl")
+    db = load.Database.from_profiles(**sources)
+    return db
+
+
+def read_source(path: str, kind: str = "auto") -> Profile | MessageDatabase:
+    """A profile (its kind detected unless given) or a compiled database (binary)."""
+    data = read_bytes(path)
+    try:
+        text = decode_text(data, path)
+    except InputFileError:
+        return open_database(path)
+    parse = _module("parse")
+    found = parse.detect_kind(text) if kind == "auto" else kind
+    readers: dict[str, Callable[[str, str], Profile]] = {
+        "dictionary": parse.parse_dictionary,
+        "services": parse.parse_services,
+        "info": parse.parse_info,
+    }
+    if found not in readers:
+        raise InputFileError(
+            path, f"is a {found} file; expected a dictionary, service or info profile"
+        )
+    return readers[found](text, path)
+
+
+def read_dictionary_source(path: str) -> Dictionary:
+    """A dictionary profile, or the dictionary of a compiled database."""
+    source = read_source(path)
+    if isinstance(source, Dictionary):
+        return source
+    if isinstance(source, ServiceProfile | InfoProfile):
+        raise InputFileError(path, "expected a dictionary profile or a compiled database")
+    from .diff import dictionary_of
+
+    return dictionary_of(source)
+
+
+def database_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--profiles",
+        type=click.Path(exists=True, file_okay=False),
+        help="A folder with diction.pfl, mergecom.srv, info.pfl to build the database from.",
+    )(func)
+    func = click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        help="A compiled database (default: the embedded standard one).",
+    )(func)
+    return func
+
+
+# ---------------------------------------------------------------------------
+# diff
+# ---------------------------------------------------------------------------
+
+
+def _kind_of(model: Profile) -> str:
+    if isinstance(model, Dictionary):
+        return "dictionary"
+    return "services" if isinstance(model, ServiceProfile) else "info"
+
+
+def _empty(kind: str) -> Profile:
+    if kind == "dictionary":
+        return Dictionary(())
+    return ServiceProfile((), ()) if kind == "services" else InfoProfile(())
+
+
+def _as_kind(source: Profile | MessageDatabase, kind: str) -> Profile:
+    from .diff import dictionary_of, info_of, services_of
+
+    if isinstance(source, Dictionary | ServiceProfile | InfoProfile):
+        return source
+    if kind == "dictionary":
+        return dictionary_of(source)
+    return services_of(source) if kind == "services" else info_of(source)
+
+
+def compute_diffs(
+    old_path: str,
+    new_path: str,
+    kind: str = "auto",
+    services: tuple[str, str] | None = None,
+    old_label: str | None = None,
+    new_label: str | None = None,
+) -> list[Any]:
+    """The Diff (one per kind compared) between two sources."""
+    from .diff import Diff, diff_info, diff_profiles, services_of
+
+    old = None if old_path == DEV_NULL else read_source(old_path, kind)
+    new = None if new_path == DEV_NULL else read_source(new_path, kind)
+    labels = (old_label or old_path, new_label or new_path)
+    profiles = [s for s in (old, new) if isinstance(s, Dictionary | ServiceProfile | InfoProfile)]
+    kinds = {_kind_of(p) for p in profiles}
+    if len(kinds) > 1:
+        raise InputFileError(
+            new_path,
+            f"is a {_kind_of(profiles[1])} profile but {old_path} is a "
+            f"{_kind_of(profiles[0])} profile; diff compares two of the same kind",
+        )
+    compared = sorted(kinds) if kinds else ["dictionary", "services", "info"]
+    out: list[Diff] = []
+    for k in compared:
+        a = _empty(k) if old is None else _as_kind(old, k)
+        b = _empty(k) if new is None else _as_kind(new, k)
+        if isinstance(a, InfoProfile) and isinstance(b, InfoProfile):
+            old_srv = new_srv = None
+            if services is not None:
+                parse = _module("parse")
+                old_srv, new_srv = (parse.read_services(p) for p in services)
+            elif old is not None and new is not None and not profiles:
+                old_srv, new_srv = services_of(old), services_of(new)  # type: ignore[arg-type]
+            changes = tuple(diff_info(a, b, old_srv, new_srv))
+            out.append(Diff("info", labels[0], labels[1], changes))
+        else:
+            out.append(diff_profiles(a, b, *labels))
+    return out
+
+
+@click.command("diff")
+@click.argument("paths", nargs=-1, required=True, metavar="OLD NEW")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when the profiles differ.")
+@click.option(
+    "--kind",
+    type=click.Choice(KIND_CHOICES),
+    default="auto",
+    show_default=True,
+    help="The profile kind (detected from the content by default).",
+)
+@click.option(
+    "--services",
+    nargs=2,
+    metavar="OLD_SRV NEW_SRV",
+    help="Service profiles naming the services and items of two info profiles.",
+)
+@click.option(
+    "--git-driver",
+    is_flag=True,
+    help="Take git's external-diff arguments (path old-file old-hex old-mode new-file ...).",
+)
+def diff_command(
+    paths: tuple[str, ...],
+    fmt: str,
+    exit_zero: bool,
+    kind: str,
+    services: tuple[str, str] | None,
+    git_driver: bool,
+) -> None:
+    """Compare two profiles of the same kind by meaning, or a profile and a
+    compiled database.
+
+    Attributes, services, commands, items and message lines that were added,
+    removed or changed; a changed VR, VM, type or value list shows old -> new.
+    Reordering and whitespace are no difference. Exit status: 0 same,
+    1 different, 2 error.
+    """
+    from .diff import format_json, format_text
+
+    labels: tuple[str | None, str | None] = (None, None)
+    if git_driver:
+        if len(paths) not in (7, 9):
+            fail("mdict diff --git-driver: expected the 7 (or 9) arguments git passes")
+        name = paths[0]
+        labels = (f"a/{name}", f"b/{paths[7] if len(paths) == 9 else name}")
+        old_path, new_path = paths[1], paths[4]
+    elif len(paths) != 2:
+        fail(f"mdict diff: expected OLD and NEW, found {len(paths)} paths")
+    else:
+        old_path, new_path = paths
+    with reported():
+        diffs = compute_diffs(old_path, new_path, kind, services, *labels)
+    render = format_json if fmt == "json" else format_text
+    click.echo("".join(render(d) for d in diffs), nl=False)
+    if git_driver or exit_zero:
+        return
+    sys.exit(0 if all(d.same for d in diffs) else 1)
+
+
+# ---------------------------------------------------------------------------
+# import / export
+# ---------------------------------------------------------------------------
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import a dictionary from another tool's format."""
+
+
+@import_group.command("dcmtk")
+@click.argument("source", metavar="PRIVATE_DIC")
+@click.option("-o", "--output", required=True, help="The diction.pfl to write (- for stdout).")
+@click.option("--private-only", is_flag=True, help="Skip standard (public) tags.")
+def import_dcmtk(source: str, output: str, private_only: bool) -> None:
+    """Convert a DCMTK dictionary (private.dic) into a canonical diction.pfl."""
+    from .dcmtk import read_dcmtk
+    from .write import format_dictionary
+
+    with reported():
+        refuse_input_as_output(output, [source])
+        result = read_dcmtk(source, private_only=private_only)
+        warn(result.warnings)
+        emit(format_dictionary(result.dictionary), output)
+    if output != "-":
+        click.echo(f"{output}: {len(result.dictionary.entries)} entries", err=True)
+
+
+@click.group("export")
+def export_group() -> None:
+    """Export a dictionary for another tool."""
+
+
+@export_group.command("dcmtk")
+@click.argument("source", metavar="DICTIONARY")
+@click.option("-o", "--output", required=True, help="The private.dic to write (- for stdout).")
+@click.option("--include-standard", is_flag=True, help="Also write standard (public) entries.")
+@click.option("--keywords", is_flag=True, help="Write names as keywords (PatientsName).")
+def export_dcmtk(source: str, output: str, include_standard: bool, keywords: bool) -> None:
+    """Write the private entries of a dictionary profile (or compiled database)
+    in DCMTK's private.dic format."""
+    from .dcmtk import format_dcmtk
+
+    with reported():
+        refuse_input_as_output(output, [source])
+        dictionary = read_dictionary_source(source)
+        text, warnings = format_dcmtk(dictionary, include_standard, keywords, source)
+        warn(warnings)
+        emit(text, output)
+
+
+@export_group.command("pydicom")
+@click.argument("source", metavar="DICTIONARY")
+@click.option("-o", "--output", required=True, help="The Python module to write (- for stdout).")
+def export_pydicom(source: str, output: str) -> None:
+    """Write the private entries of a dictionary profile (or compiled database)
+    as a Python module for pydicom.datadict.add_private_dict_entries."""
+    from .pydicom_bridge import format_pydicom_module
+
+    with reported():
+        refuse_input_as_output(output, [source])
+        dictionary = read_dictionary_source(source)
+        module = Path(output).stem if output != "-" else "private_dict"
+        emit(format_pydicom_module(dictionary, source, module), output)
+
+
+# ---------------------------------------------------------------------------
+# learn
+# ---------------------------------------------------------------------------
+
+
+def _known_dictionary(path: str | None) -> Dictionary | None:
+    if path is not None:
+        return read_dictionary_source(path)
+    try:
+        from .diff import dictionary_of
+
+        return dictionary_of(open_database())
+    except (ImportError, MdictError):
+        click.echo("note: no embedded database; every private attribute is new", err=True)
+        return None
+
+
+@click.command("learn")
+@click.argument("folders", nargs=-1, required=True, metavar="DIR...")
+@click.option("-o", "--output", required=True, help="The diction.pfl of proposals to write.")
+@click.option(
+    "--dictionary",
+    "dictionary_path",
+    help="Attributes known already (profile or database; default: the embedded database).",
+)
+@click.option("--report", help="The companion report (default: OUTPUT with .report.md).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def learn_command(
+    folders: tuple[str, ...],
+    output: str,
+    dictionary_path: str | None,
+    report: str | None,
+    jobs: int | None,
+    progress: bool,
+) -> None:
+    """Propose diction.pfl lines for the private attributes of a DICOM corpus
+    that the dictionary does not know yet.
+
+    Each proposal's VR comes from explicit-VR files, or is inferred from the
+    values of implicit-VR files and marked "(VR inferred)" in its name; the
+    report says for every line how it was found, the VM range seen, the number
+    of files and an example value, and lists conflicts.
+    """
+    from .learn import find_files, format_report, propose, scan_files
+    from .write import format_dictionary
+
+    report_path = report or str(Path(output).with_suffix("")) + ".report.md"
+    with reported():
+        for folder in folders:
+            if not os.path.exists(folder):
+                raise InputFileError(folder, "no such file or directory")
+        known = _known_dictionary(dictionary_path)
+        paths = [p for folder in folders for p in find_files(folder)]
+        refuse_input_as_output(output, paths)
+        refuse_input_as_output(report_path, paths)
+        with click.progressbar(
+            length=len(paths),
+            label="reading",
+            file=sys.stderr,
+            hidden=not progress,
+        ) as bar:
+            learned = propose(scan_files(paths, jobs), known, bar.update)
+        write_text_atomic(output, format_dictionary(learned.dictionary()))
+        write_text_atomic(report_path, format_report(learned, output))
+    conflicts = sum(1 for p in learned.proposals if p.conflict) + len(learned.known_conflicts)
+    click.echo(
+        f"{output}: {len(learned.proposals)} proposed lines from {learned.dicom_files} DICOM files "
+        f"({len(learned.skipped)} skipped, {conflicts} conflicts); report: {report_path}",
+        err=True,
+    )
+
+
+# ---------------------------------------------------------------------------
+# dump / table
+# ---------------------------------------------------------------------------
+
+
+@click.command("dump")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--filter", "pattern", help="Keep the lines this regular expression matches.")
+@database_options
+def dump_command(file: str, pattern: str | None, db_path: str | None, profiles: str | None) -> None:
+    """Print a DICOM file annotated with the database: tag, VR, VM, name and
+    value; for the file's message the type (1/1C/2/2C/3) with its condition and
+    the check against enumerated values and defined terms."""
+    import re
+
+    from .dump import Dumper, format_dump
+
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            fail(f"--filter: error: not a regular expression: {exc}")
+    with reported():
+        dataset = _read_dicom(file)
+        dumper = Dumper(open_database(db_path, profiles))
+        header, section = dumper.message_for(dataset)
+        text = format_dump(f"{file}: {header}", dumper.dump(dataset, section), pattern)
+    click.echo(text, nl=False)
+
+
+def _read_dicom(path: str) -> Any:
+    from pydicom import dcmread
+    from pydicom.errors import InvalidDicomError
+
+    read_bytes(path)  # one clear error for a missing or unreadable file
+    try:
+        return dcmread(path)
+    except InvalidDicomError:
+        raise InputFileError(path, "not a DICOM file (no DICM preamble)") from None
+    except Exception as exc:
+        raise InputFileError(path, f"cannot read as DICOM: {exc}") from None
+
+
+@click.command("table")
+@click.argument("service")
+@click.argument("command")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "csv", "html"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option("-o", "--output", default="-", help="The file to write (default: stdout).")
+@database_options
+def table_command(
+    service: str,
+    command: str,
+    fmt: str,
+    output: str,
+    db_path: str | None,
+    profiles: str | None,
+) -> None:
+    """Write the attribute table of a message (SERVICE by name, UID or number;
+    COMMAND such as C_STORE_RQ), items nested with '>'."""
+    from .table import format_table, message_rows
+
+    with reported():
+        db = open_database(db_path, profiles)
+        title, rows = message_rows(db, service, command)
+        emit(format_table(title, rows, fmt), output)  # type: ignore[arg-type]
