@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -53,6 +55,40 @@ def refuse_to_overwrite(outputs: Sequence[str], inputs: Sequence[str]) -> None:
                 raise InputFileError(
                     output, f"is also an input ({source}); inputs are never modified"
                 )
+
+
+def write_together(files: Sequence[tuple[str, str]]) -> None:
+    """Write several text files all or nothing: every temporary file is
+    written and flushed first, then each is renamed over its target."""
+    temporaries: list[tuple[str, str]] = []
+    try:
+        for path, text in files:
+            try:
+                fd, temporary = tempfile.mkstemp(
+                    prefix=f".{os.path.basename(path)}.",
+                    suffix=".tmp",
+                    dir=os.path.dirname(path) or ".",
+                )
+                temporaries.append((temporary, path))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(text.encode("utf-8"))
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644
+                os.chmod(temporary, mode)
+            except OSError as exc:
+                raise InputFileError(path, f"cannot write: {exc.strerror or exc}") from None
+        while temporaries:
+            temporary, path = temporaries[0]
+            try:
+                os.replace(temporary, path)
+            except OSError as exc:
+                raise InputFileError(path, f"cannot write: {exc.strerror or exc}") from None
+            temporaries.pop(0)
+    finally:
+        for temporary, _ in temporaries:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 def echo_warnings(warnings: Iterable[Diagnostic], prefix: str = "") -> None:
@@ -152,8 +188,7 @@ def icomb(
         info_text = format_info(result.info, result.services)
         if output_dir is not None:
             Path(output_dir).mkdir(parents=True, exist_ok=True)
-        write_text_atomic(out_services, services_text)
-        write_text_atomic(out_info, info_text)
+        write_together([(out_services, services_text), (out_info, info_text)])
     except MdictError as error:
         fail(error)
     except OSError as error:

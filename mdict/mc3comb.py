@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from .cli_combine import refuse_to_overwrite, with_source_lines, write_together
 from .combine import apply_configs, merge_dictionaries, short_form
 from .errors import InputFileError, MdictError, ProfileError
 from .fileio import write_text_atomic
@@ -28,8 +29,6 @@ def _banner(tool: str, purpose: str) -> None:
 
 def _report(error: MdictError) -> int:
     """Print an error in Merge's style, followed by mdict's reason; return 1."""
-    from .cli_combine import with_source_lines
-
     if isinstance(error, ProfileError):
         for diagnostic in with_source_lines(error.diagnostics):
             if diagnostic.line > 0:
@@ -47,12 +46,6 @@ def _report(error: MdictError) -> int:
     return 1
 
 
-def _refuse_overwrite(outputs: Sequence[str], inputs: Sequence[str]) -> None:
-    from .cli_combine import refuse_to_overwrite
-
-    refuse_to_overwrite(outputs, inputs)
-
-
 def run_dcomb(argv: Sequence[str]) -> int:
     if len(argv) != 3:
         print(DCOMB_USAGE, file=sys.stderr)
@@ -62,7 +55,7 @@ def run_dcomb(argv: Sequence[str]) -> int:
     base, additions, output = argv
     _banner("mc3dcomb", "merging dictionary profiles")
     try:
-        _refuse_overwrite([output], [base, additions])
+        refuse_to_overwrite([output], [base, additions])
         merged = merge_dictionaries(read_dictionary(base), read_dictionary(additions))
         write_text_atomic(output, format_dictionary(merged.dictionary))
     except MdictError as error:
@@ -85,7 +78,7 @@ def run_icomb(argv: Sequence[str]) -> int:
     services_path, info_path, config_path, out_services, out_info = argv
     _banner("mc3icomb", "applying a configuration file")
     try:
-        _refuse_overwrite([out_services, out_info], [services_path, info_path, config_path])
+        refuse_to_overwrite([out_services, out_info], [services_path, info_path, config_path])
         result = apply_configs(
             read_services(services_path),
             read_info(info_path),
@@ -93,8 +86,7 @@ def run_icomb(argv: Sequence[str]) -> int:
         )
         services_text = format_services(result.services)
         info_text = format_info(result.info, result.services)
-        write_text_atomic(out_services, services_text)
-        write_text_atomic(out_info, info_text)
+        write_together([(out_services, services_text), (out_info, info_text)])
     except MdictError as error:
         return _report(error)
     except OSError as error:

@@ -416,3 +416,13 @@ def test_icomb_on_the_standard_profiles(tmp_path: Path) -> None:
         f"dry run, nothing written: 1 item added (ACME_LAYER={last + 1:04d}),"
         " 1 line added to 1 message\n"
     )
+
+
+def test_icomb_writes_both_outputs_or_neither(work: Path) -> None:
+    code, out, err = run(
+        *ICOMB, "--config", "acme.cfg", "--out-services", "ok.srv", "--out-info", "no/info.pfl"
+    )
+    assert (code, out) == (1, "")
+    assert err.endswith("\nno/info.pfl: error: cannot write: No such file or directory\n")
+    assert not (work / "ok.srv").exists()
+    assert not [p for p in work.iterdir() if p.name.endswith(".tmp")]
