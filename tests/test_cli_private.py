@@ -1,0 +1,193 @@
+"""The private-dictionary commands end to end: exit codes, outputs, errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from private_helpers import PRIVATE_DATA, database, make_corpus
+
+from mdict import cli_private
+from mdict.cli import main
+from mdict.parse import read_dictionary
+
+OLD = str(PRIVATE_DATA / "old_diction.pfl")
+NEW = str(PRIVATE_DATA / "new_diction.pfl")
+DB = PRIVATE_DATA / "db"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_diff_exit_codes() -> None:
+    assert run("diff", OLD, OLD)[0] == 0
+    code, out, _ = run("diff", OLD, NEW)
+    assert code == 1 and "dictionary: 2 added, 2 removed, 2 changed" in out
+    assert run("diff", "--exit-zero", OLD, NEW)[0] == 0
+
+
+def test_diff_json() -> None:
+    code, out, _ = run("diff", "--format", "json", OLD, NEW)
+    doc = json.loads(out)
+    assert code == 1 and doc["kind"] == "dictionary" and len(doc["changes"]) == 6
+
+
+def test_diff_of_two_kinds_is_an_error() -> None:
+    code, out, err = run("diff", OLD, str(DB / "mergecom.srv"))
+    assert code == 2 and out == ""
+    assert "is a services profile but" in err and "same kind" in err
+
+
+def test_diff_reports_a_bad_profile_with_its_location(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pfl"
+    bad.write_text("Patient's Name,0010,0010,PN,1\nBroken,0010,0020,QQ,1\n")
+    code, _, err = run("diff", OLD, str(bad))
+    assert code == 2 and f"{bad}:2:" in err and "Traceback" not in err
+
+
+def test_diff_missing_file() -> None:
+    code, _, err = run("diff", OLD, "no/such.pfl")
+    assert code == 2 and "no/such.pfl: error: no such file" in err
+
+
+def test_diff_info_with_service_names(tmp_path: Path) -> None:
+    changed = tmp_path / "info.pfl"
+    changed.write_text((DB / "info.pfl").read_text().replace("E<M, F, O>", "E<M, F>"))
+    srv = str(DB / "mergecom.srv")
+    code, out, _ = run("diff", str(DB / "info.pfl"), str(changed), "--services", srv, srv)
+    assert code == 1
+    assert "~ line message STANDARD_CT C_STORE_RQ (0010,0040): values E<M, F, O> -> E<M, F>" in out
+    assert "hint: removed O" in out
+
+
+def test_git_driver_arguments(tmp_path: Path) -> None:
+    code, out, _ = run(
+        "diff", "--git-driver", "diction.pfl", OLD, "abc", "100644", NEW, "def", "100644"
+    )
+    assert code == 0 and out.startswith("--- a/diction.pfl\n+++ b/diction.pfl\n")
+    code, out, _ = run(
+        "diff", "--git-driver", "diction.pfl", "/dev/null", ".", ".", NEW, "def", "100644"
+    )
+    assert code == 0 and "dictionary: 4 added, 0 removed" in out
+    assert run("diff", "--git-driver", OLD, NEW)[0] == 2
+
+
+def test_import_dcmtk_writes_canonical_profile(tmp_path: Path) -> None:
+    out = tmp_path / "private.pfl"
+    code, _, err = run("import", "dcmtk", str(PRIVATE_DATA / "private.dic"), "-o", str(out))
+    assert code == 0 and "imported as US" in err
+    assert len(read_dictionary(out).entries) == 9
+
+
+def test_import_error_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.dic"
+    bad.write_text('(0009,"A",10)\tQQ\tName\t1\n')
+    out = tmp_path / "out.pfl"
+    code, _, err = run("import", "dcmtk", str(bad), "-o", str(out))
+    assert code == 2 and f"{bad}:1:15: error: expected a VR, found 'QQ'" in err
+    assert not out.exists()
+
+
+def test_output_naming_the_input_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "private.dic"
+    shutil.copy(PRIVATE_DATA / "private.dic", source)
+    before = source.read_bytes()
+    code, _, err = run("import", "dcmtk", str(source), "-o", str(source))
+    assert code == 2 and "inputs are never modified" in err
+    assert source.read_bytes() == before
+
+
+def test_export_dcmtk_and_back(tmp_path: Path) -> None:
+    dic = tmp_path / "private.dic"
+    assert run("export", "dcmtk", NEW, "-o", str(dic))[0] == 0
+    back = tmp_path / "back.pfl"
+    assert run("import", "dcmtk", str(dic), "-o", str(back))[0] == 0
+    assert run("diff", str(back), NEW)[0] == 1  # the standard entries were not exported
+    code, out, _ = run("export", "dcmtk", "--include-standard", NEW, "-o", "-")
+    assert code == 0 and "(0010,0010)\tLO\tPatient's Name\t1\tDICOM" in out
+
+
+def test_export_pydicom_module(tmp_path: Path) -> None:
+    target = tmp_path / "acme_dict.py"
+    assert run("export", "pydicom", NEW, "-o", str(target))[0] == 0
+    text = target.read_text()
+    assert "import acme_dict" in text and "'NEW VENDOR 2.0': {" in text
+    compile(text, str(target), "exec")
+
+
+def test_export_rejects_a_service_profile() -> None:
+    code, _, err = run("export", "dcmtk", str(DB / "mergecom.srv"), "-o", "-")
+    assert code == 2 and "expected a dictionary profile" in err
+
+
+def test_learn_writes_profile_and_report(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 6)
+    out = tmp_path / "learned.pfl"
+    code, _, err = run(
+        "learn", str(corpus), "-o", str(out), "--dictionary", str(DB / "diction.pfl"), "-j", "1"
+    )
+    assert code == 0, err
+    assert "proposed lines from 6 DICOM files" in err
+    learned = read_dictionary(out)
+    tags = {str(e.tag) for e in learned.entries}
+    assert tags == {"0019,OTHER VENDOR 2.0,05", "0019,OTHER VENDOR 2.0,06"}
+    report = (tmp_path / "learned.report.md").read_text()
+    assert report.count("| (0019,") == 2
+
+
+def test_learn_missing_folder(tmp_path: Path) -> None:
+    code, _, err = run("learn", str(tmp_path / "nope"), "-o", str(tmp_path / "x.pfl"))
+    assert code == 2 and "no such file or directory" in err
+    assert not (tmp_path / "x.pfl").exists()
+
+
+@pytest.fixture
+def test_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dump and table against the test profiles, whatever the embedded database is."""
+    monkeypatch.setattr(cli_private, "open_database", lambda *a, **k: database())
+
+
+def test_dump_and_filter(tmp_path: Path, test_database: None) -> None:
+    from private_helpers import write_dicom
+
+    path = tmp_path / "a.dcm"
+    write_dicom(path, implicit=True)
+    code, out, _ = run("dump", str(path))
+    assert code == 0 and out.startswith(f"# {path}: STANDARD_CT C_STORE_RQ")
+    assert "Last Serviced By [ACME Imaging Group]" in out
+    code, out, _ = run("dump", str(path), "--filter", "ACME INNER")
+    assert code == 0 and len(out.splitlines()) == 3
+
+
+def test_dump_errors(tmp_path: Path, test_database: None) -> None:
+    text = tmp_path / "t.txt"
+    text.write_text("hello")
+    code, _, err = run("dump", str(text))
+    assert code == 2 and "not a DICOM file" in err
+    code, _, err = run("dump", str(text), "--filter", "(")
+    assert code == 2 and "not a regular expression" in err
+
+
+def test_table_command(tmp_path: Path, test_database: None) -> None:
+    code, out, _ = run("table", "STANDARD_CT", "C_STORE_RQ", "--format", "csv")
+    assert code == 0 and out.startswith("Attribute,Tag,VR,VM,Type,Condition,Values\n")
+    code, _, err = run("table", "NOPE", "C_STORE_RQ")
+    assert code == 2 and "no service 'NOPE'" in err
+
+
+def test_console_script_runs_diff() -> None:
+    mdict = shutil.which("mdict")
+    command = [mdict] if mdict else [sys.executable, "-m", "mdict.cli"]
+    done = subprocess.run(
+        [*command, "diff", "--format", "json", OLD, NEW], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["counts"]["added"] == 2

@@ -1,0 +1,58 @@
+"""mdict table: rows, nesting, the three formats, lookups that fail."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from private_helpers import database
+
+from mdict.errors import LookupFailed
+from mdict.table import format_table, message_rows
+
+
+def test_rows_in_tag_order_with_nested_items() -> None:
+    title, rows = message_rows(database(), "STANDARD_CT", "c_store_rq")
+    assert title == "STANDARD_CT C_STORE_RQ (CT Image Storage)"
+    names = [r.cells()[0] for r in rows]
+    assert names[:6] == [
+        "Image Type",
+        "SOP Class UID",
+        "SOP Instance UID",
+        "Referenced Image Sequence",
+        ">Referenced SOP Class UID",
+        ">Referenced SOP Instance UID",
+    ]
+    assert ">Inner Note [ACME INNER]" in names
+    ref = rows[3]
+    assert (ref.type, ref.condition, ref.vr) == ("1C", "HAS_REFERENCES", "SQ")
+
+
+def test_service_by_uid_and_number() -> None:
+    by_uid = message_rows(database(), "1.2.840.10008.5.1.4.1.1.2", "C_STORE_RQ")
+    by_number = message_rows(database(), "1", "C_STORE_RQ")
+    assert by_uid == by_number
+
+
+def test_markdown_csv_html() -> None:
+    title, rows = message_rows(database(), "STANDARD_CT", "C_STORE_RQ")
+    md = format_table(title, rows, "markdown")
+    assert "| Patient's Sex | (0010,0040) | CS | 1 | 2 |  | E<M, F, O> |" in md
+    parsed = list(csv.reader(io.StringIO(format_table(title, rows, "csv"))))
+    assert parsed[0] == ["Attribute", "Tag", "VR", "VM", "Type", "Condition", "Values"]
+    assert len(parsed) == len(rows) + 1
+    page = format_table(title, rows, "html")
+    assert "<td>Patient&#x27;s Sex</td>" in page and page.count("<tr>") == len(rows) + 1
+
+
+@pytest.mark.parametrize(
+    ("service", "command", "message"),
+    [
+        ("NO_SUCH", "C_STORE_RQ", "no service 'NO_SUCH'"),
+        ("STANDARD_CT", "N_GET_RQ", "has no N_GET_RQ message (it has: C_STORE_RQ, C_STORE_RSP)"),
+    ],
+)
+def test_lookup_errors(service: str, command: str, message: str) -> None:
+    with pytest.raises(LookupFailed, match=message.replace("(", r"\(").replace(")", r"\)")):
+        message_rows(database(), service, command)
