@@ -10,6 +10,7 @@ summary and warnings with their places; every problem found raises one
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -36,6 +37,9 @@ from .write import format_info_line, sorted_entries, sorted_lines, sorted_sectio
 
 MAX_NUMBER = 9999
 MAX_COMMANDS = 12
+MAX_NAME_LENGTH = 64
+MAX_UID_LENGTH = 64
+_UID = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*")
 SERVICE_KEYS = ("UID", "DESCRIPTION", "TYPE")
 
 
@@ -514,6 +518,14 @@ class _Combiner:
         if "UID" not in values:
             self.error(block.loc, f"[ {block.name}, MESSAGE ] has no UID")
             ok = False
+        elif not _UID.fullmatch(values["UID"]) or len(values["UID"]) > MAX_UID_LENGTH:
+            self.error(
+                block.loc,
+                f"UID of {block.name}: expected digits and dots, at most {MAX_UID_LENGTH}"
+                f" characters, found {values['UID']!r}",
+            )
+            ok = False
+        ok = self.check_name(block, "service") and ok
         service_type: ServiceType = "META" if kind == "META" else "BASE"
         numbers: list[int] = []
         if service_type == "META":
@@ -615,6 +627,15 @@ class _Combiner:
                 return f"the lines of {command} differ"
         return ""
 
+    def check_name(self, block: ConfigBlock, kind: str) -> bool:
+        if len(block.name) <= MAX_NAME_LENGTH:
+            return True
+        self.error(
+            block.loc,
+            f"{kind} name {block.name} has {len(block.name)} characters, at most {MAX_NAME_LENGTH}",
+        )
+        return False
+
     # -- section 3: private items --------------------------------------------
     def private_items(self, blocks: Sequence[ConfigBlock]) -> None:
         first_at: dict[str, ConfigBlock] = {}
@@ -628,6 +649,8 @@ class _Combiner:
                 )
                 continue
             first = first_at.get(block.name)
+            if not self.check_name(block, "item"):
+                continue
             if first is not None:
                 self.error(
                     block.loc,

@@ -447,6 +447,16 @@ def test_private_definitions_that_differ_from_existing_ones_are_errors() -> None
             "c.cfg:3:1: error: [ ACME_X, N_GET_RQ ] must follow its [ ACME_X, MESSAGE ] block",
         ),
         (
+            config(private=(block("ACME_X", "MESSAGE", UID="1.2.03"), block("ACME_X", "N_GET_RQ"))),
+            "c.cfg:1:1: error: UID of ACME_X: expected digits and dots, at most 64 characters,"
+            " found '1.2.03'",
+        ),
+        (
+            config(items=(block("I" * 65, "ITEM", line=2),)),
+            "c.cfg:2:1: error: item name IIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIII"
+            " has 65 characters, at most 64",
+        ),
+        (
             config(private=(block("ACME_X", "MESSAGE", TYPE="BASE"),)),
             "c.cfg:1:1: error: [ ACME_X, MESSAGE ] has no UID",
         ),
