@@ -99,7 +99,9 @@ def echo_warnings(warnings: Iterable[Diagnostic], prefix: str = "") -> None:
 @click.command("dcomb")
 @click.argument("base", metavar="BASE")
 @click.argument("additions", metavar="ADDITIONS")
-@click.option("-o", "--output", required=True, help="The merged dictionary profile to write.")
+@click.option(
+    "-o", "--output", required=True, metavar="FILE", help="The merged dictionary profile to write."
+)
 @click.option("--sort", is_flag=True, help="Accept inputs that are not in canonical order.")
 @click.option("--strict", is_flag=True, help="Make every replaced entry an error.")
 def dcomb(base: str, additions: str, output: str, sort: bool, strict: bool) -> None:
@@ -126,19 +128,32 @@ def dcomb(base: str, additions: str, output: str, sort: bool, strict: bool) -> N
 
 
 @click.command("icomb")
-@click.option("--services", "services_path", required=True, help="The mergecom.srv to start from.")
-@click.option("--info", "info_path", required=True, help="The info.pfl to start from.")
+@click.option(
+    "--services",
+    "services_path",
+    required=True,
+    metavar="FILE",
+    help="The mergecom.srv to start from.",
+)
+@click.option(
+    "--info", "info_path", required=True, metavar="FILE", help="The info.pfl to start from."
+)
 @click.option(
     "--config",
     "configs",
     required=True,
     multiple=True,
+    metavar="FILE",
     help="A configuration file; repeat to apply several in order.",
 )
-@click.option("-o", "--output-dir", help="Write mergecom.srv and info.pfl into this folder.")
-@click.option("--out-services", help="Where to write the service profile.")
-@click.option("--out-info", help="Where to write the info profile.")
-@click.option("--dictionary", "dictionary_path", help="Check every tag used against it.")
+@click.option(
+    "-o", "--output-dir", metavar="DIR", help="Write mergecom.srv and info.pfl into this folder."
+)
+@click.option("--out-services", metavar="FILE", help="Where to write the service profile.")
+@click.option("--out-info", metavar="FILE", help="Where to write the info profile.")
+@click.option(
+    "--dictionary", "dictionary_path", metavar="FILE", help="Check every tag used against it."
+)
 @click.option("--strict", is_flag=True, help="Make every replaced line an error.")
 @click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
 def icomb(
