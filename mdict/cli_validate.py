@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -70,10 +71,15 @@ def collect_files(paths: Sequence[str]) -> list[str]:
     return files
 
 
-def _validate_one(job: tuple[str, str | None, str, bool]) -> Report:
-    path, service, command, coverage = job
+def _validate_one(job: tuple[str, str | None, str, bool, str]) -> Report:
+    path, service, command, coverage, level = job
     assert _VALIDATOR is not None
-    return _VALIDATOR.validate_file(path, service, command, coverage=coverage)
+    report = _VALIDATOR.validate_file(path, service, command, coverage=coverage)
+    rank = LEVELS[level.rstrip("s")]
+    if any(LEVELS[f.severity] > rank for f in report.findings):
+        # drop what will not be shown before the report crosses processes
+        return dataclasses.replace(report, findings=report.at_level(level))
+    return report
 
 
 def run_all(
@@ -83,16 +89,18 @@ def run_all(
     command: str,
     coverage: bool,
     jobs: int,
+    level: str = "info",
 ) -> Iterator[Report]:
-    """Reports in file order; several processes when ``jobs`` > 1."""
+    """Reports (findings at ``level`` and above) in file order; several
+    processes when ``jobs`` > 1."""
     global _VALIDATOR
     _VALIDATOR = validator
-    work = [(f, service, command, coverage) for f in files]
+    work = [(f, service, command, coverage, level) for f in files]
     if jobs <= 1 or len(files) < 4 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(_validate_one, work)
         return
     context = multiprocessing.get_context("fork")
-    chunk = max(1, min(32, len(files) // (jobs * 4)))
+    chunk = max(1, min(16, len(files) // (jobs * 8)))
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         yield from pool.map(_validate_one, work, chunksize=chunk)
 
@@ -312,7 +320,7 @@ def validate_command(
     known = read_baseline(baseline) if baseline else set()
     files = collect_files(paths)
     workers = jobs or os.cpu_count() or 1
-    reports = run_all(validator, files, service, command, coverage, workers)
+    reports = run_all(validator, files, service, command, coverage, workers, level)
     results: list[tuple[Report, list[Finding]]] = []
     new_errors = 0
     total = Counter[str]()
