@@ -39,6 +39,7 @@ from .vr import (
     NUMERIC_VRS,
     SINGLE_VALUED_TEXT_VRS,
     TEXT_VRS,
+    VRProblem,
     check_binary_length,
     check_number,
     check_text,
@@ -354,22 +355,32 @@ def _read_value(ds: Dataset, tag: int, expected_vr: str | None, encodings: Seque
             )
         if vr == "SQ" or (raw_vr is None and vr == "SQ"):
             return _converted(ds, tag, vr)
-        data = elem.value or b""
-        if vr in TEXT_VRS:
-            if data.isascii() or vr not in CHARSET_VRS:
-                text = data.decode("latin-1")
-            else:
-                decoded = _decode(data, vr, encodings)
-                if decoded is None:
-                    shown = data[:40].hex(" ")
-                    return _Value(vr, error=f"value cannot be decoded as {encodings}: {shown}")
-                text = decoded
-            return _Value(vr, texts=_split_texts(vr, text))
-        return _Value(vr, nbytes=len(data))
+        return from_bytes(vr, elem.value or b"", encodings)
     if elem is None:
         return _Value(expected_vr or "UN")
     assert isinstance(elem, DataElement)
     return _from_element(elem)
+
+
+def from_bytes(vr: str, data: bytes, encodings: Sequence[str]) -> _Value:
+    """The value of ``data`` read as ``vr`` (text split, or a byte count)."""
+    if vr in TEXT_VRS:
+        if data.isascii() or vr not in CHARSET_VRS:
+            text = data.decode("latin-1")
+        else:
+            decoded = _decode(data, vr, encodings)
+            if decoded is None:
+                shown = data[:40].hex(" ")
+                return _Value(vr, error=f"value cannot be decoded as {encodings}: {shown}")
+            text = decoded
+        return _Value(vr, texts=_split_texts(vr, text))
+    return _Value(vr, nbytes=len(data))
+
+
+def _raw_bytes(ds: Dataset, tag: int) -> bytes | None:
+    elem = ds.get_item(tag)
+    value = getattr(elem, "value", None)
+    return bytes(value) if isinstance(value, (bytes, bytearray)) else None
 
 
 def _decode(data: bytes, vr: str, encodings: Sequence[str]) -> str | None:
@@ -732,8 +743,13 @@ class _Run:
                 if rule is not None:
                     matched.add(id(rule))
                     self._check_present(source, rule, where, scope, encodings)
-                elif tag >> 16 != 0x0002 and tag & 0xFFFF:
+                elif tag >> 16 == 0x0002:
+                    continue  # file meta information outside the spec: not message content
+                elif tag & 0xFFFF:
                     self._non_service(source, where, parents, encodings, report=True)
+                else:
+                    message = "retired group length, not in the message spec"
+                    self.findings.append(where.finding(NON_SERVICE_ATTRIBUTE, "warning", message))
         for rule in plan.checked_when_absent:
             if id(rule) not in matched:
                 self._check_absent(rule, prefix, scope)
@@ -877,15 +893,20 @@ class _Run:
             return
         if value.vr != line.vr and line.vr != "UNKNOWN_VR":
             if value.vr == "UN":
+                data = _raw_bytes(ds, where.tag) if line.vr != "SQ" else None
+                checked = "value checked as " + line.vr if data is not None else "value not checked"
                 add(
                     where.finding(
-                        UN_VR,
-                        "warning",
-                        f"VR is UN, the message expects {line.vr}; value not checked",
+                        UN_VR, "info", f"VR is UN, the message expects {line.vr}; {checked}"
                     )
                 )
-                return
-            if not (value.vr in rule.ambiguous and line.vr in rule.ambiguous):
+                if data is None:
+                    return
+                value = from_bytes(line.vr, data, encodings)
+                if value.error:
+                    add(where.finding(value.code, "error", value.error))
+                    return
+            elif not (value.vr in rule.ambiguous and line.vr in rule.ambiguous):
                 add(
                     where.finding(
                         INVALID_VR, "error", f"VR {value.vr}, the message expects {line.vr}"
@@ -903,7 +924,9 @@ class _Run:
         if line.values is not None:
             self._check_enumeration(value, line.values, where)
 
-    def _check_values(self, value: _Value, vm: VM | None, where: _Where) -> None:
+    def _check_values(
+        self, value: _Value, vm: VM | None, where: _Where, vm_severity: Severity = "error"
+    ) -> None:
         count = value.count
         add = self.findings.append
         if vm is not None and value.vr != "UN" and not vm.allows(count):
@@ -911,22 +934,23 @@ class _Run:
                 TOO_MANY_VALUES if vm.maximum is not None and count > vm.maximum else TOO_FEW_VALUES
             )
             plural = "s" if count != 1 else ""
-            add(where.finding(code, "error", f"{count} value{plural}, the dictionary says VM {vm}"))
+            message = f"{count} value{plural}, the dictionary says VM {vm}"
+            add(where.finding(code, vm_severity, message))
         vr = value.vr
         if value.texts is not None:
             for index, text in enumerate(value.texts, 1):
                 problem = check_text(vr, text, extended=self.extended, query=self.query)
                 if problem:
-                    add(where.finding(problem.code, "error", problem.message, index))
+                    add(where.finding(problem.code, _severity(problem), problem.message, index))
         elif value.numbers is not None:
             for index, number in enumerate(value.numbers, 1):
                 problem = check_number(vr, number)
                 if problem:
-                    add(where.finding(problem.code, "error", problem.message, index))
+                    add(where.finding(problem.code, _severity(problem), problem.message, index))
         elif value.nbytes is not None:
             problem = check_binary_length(vr, value.nbytes)
             if problem:
-                add(where.finding(problem.code, "error", problem.message))
+                add(where.finding(problem.code, _severity(problem), problem.message))
 
     def _check_enumeration(self, value: _Value, values: ValueList, where: _Where) -> None:
         if value.texts is not None:
@@ -1032,6 +1056,8 @@ class _Run:
         item without spec) and checked against the dictionary."""
         tag, creator = where.tag, where.creator
         _, vm, dict_vr = self.v.entry_info(tag, creator)
+        # a vendor's private dictionary is knowledge, not a message requirement
+        private_severity: Severity = "warning" if creator is not None else "error"
         add = self.findings.append
         if report and creator is None:
             retired = "retired " if self.v.retired(tag) else ""
@@ -1052,11 +1078,8 @@ class _Run:
         if dict_vr is not None and value.vr not in (dict_vr, "UN", "UNKNOWN_VR"):
             allowed = _ambiguous_vrs(tag)
             if dict_vr != "UNKNOWN_VR" and not (value.vr in allowed and dict_vr in allowed):
-                add(
-                    where.finding(
-                        INVALID_VR, "error", f"VR {value.vr}, the dictionary says {dict_vr}"
-                    )
-                )
+                message = f"VR {value.vr}, the dictionary says {dict_vr}"
+                add(where.finding(INVALID_VR, private_severity, message))
                 return
         if value.vr == "UN" or value.empty:
             return
@@ -1067,7 +1090,7 @@ class _Run:
                     prefix = f"{where.path}[{number}]/"
                     self._check_generic(item, prefix, inner, _encodings(item, encodings))
             return
-        self._check_values(value, vm, where)
+        self._check_values(value, vm, where, private_severity)
 
     def _check_generic(
         self, ds: Dataset, prefix: str, parents: tuple[Dataset, ...], encodings: Sequence[str]
@@ -1079,6 +1102,10 @@ class _Run:
             _, where = self._locate(tag, prefix, creators, None)
             if where is not None and tag & 0xFFFF:
                 self._non_service(ds, where, parents, encodings, report=False)
+
+
+def _severity(problem: VRProblem) -> Severity:
+    return "warning" if problem.severity == "warning" else "error"
 
 
 def _number_text(number: int | float) -> str:

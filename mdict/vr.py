@@ -17,6 +17,14 @@ from typing import Final
 
 INVALID_VALUE: Final = "INVALID_VALUE_FOR_VR"
 INVALID_LENGTH: Final = "INVALID_LENGTH_FOR_VR"
+UNKNOWN_UID_ROOT: Final = "UNKNOWN_UID_ROOT"
+
+_KNOWN_SECOND_ARCS: Final = {
+    "0": frozenset(("0", "1", "2", "3", "4", "5", "9")),  # itu-t
+    "1": frozenset(("0", "1", "2", "3")),  # iso
+}
+"""Arcs that exist under the ITU-T and ISO roots (X.660); joint-iso-itu-t
+(2) has too many to list."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +33,7 @@ class VRProblem:
 
     code: str
     message: str
+    severity: str = "error"
 
 
 VRCheckFn = Callable[[str], "VRProblem | None"]
@@ -278,6 +287,21 @@ def check_ui(value: str) -> VRProblem | None:
         else:
             reason = "has a component with a leading zero"
         return _bad(f"UI value {_show(value)} {reason}")
+    arcs = value.split(".")
+    if all(arc == "0" for arc in arcs):
+        return _bad(f"UI value {_show(value)} has nothing but zero components")
+    if arcs[0] not in ("0", "1", "2"):
+        return _bad(f"UI value {_show(value)} starts with arc {arcs[0]}; roots are 0, 1 and 2")
+    if (
+        len(arcs) > 1
+        and arcs[0] in _KNOWN_SECOND_ARCS
+        and arcs[1] not in _KNOWN_SECOND_ARCS[arcs[0]]
+    ):
+        return VRProblem(
+            UNKNOWN_UID_ROOT,
+            f"UI value {_show(value)} uses arc {arcs[0]}.{arcs[1]}, which does not exist",
+            "warning",
+        )
     return None
 
 

@@ -303,3 +303,29 @@ def test_public_api_is_callable_before_and_after_importing_the_module() -> None:
 
     assert module.validate(make_ct(), db=db).ok
     assert mdict.validate(make_ct(), db=db).findings == first.findings
+
+
+def test_un_values_are_checked_as_the_expected_vr(validator: Validator) -> None:
+    ds = make_ct()
+    set_raw(ds, 0x00100040, "UN", b"X ")
+    set_raw(ds, 0x00080020, "UN", b"2024.1.1")
+    found = {(f.code, f.severity, f.tag) for f in validator.validate(ds)}
+    assert ("UN_VR", "info", 0x00100040) in found
+    assert ("NOT_ONE_OF_ENUMERATED_VALUES", "error", 0x00100040) in found
+    assert ("INVALID_VALUE_FOR_VR", "error", 0x00080020) in found
+
+
+def test_group_length_outside_the_spec_is_a_warning(validator: Validator) -> None:
+    ds = make_ct()
+    ds.add_new(0x00100000, "UL", 20)
+    [finding] = [f for f in validator.validate(ds) if f.tag == 0x00100000]
+    assert (finding.code, finding.severity) == ("NON_SERVICE_ATTRIBUTE", "warning")
+    assert "group length" in finding.message
+
+
+def test_private_dictionary_disagreement_is_a_warning(validator: Validator) -> None:
+    ds = make_ct()
+    ds.add_new(0x00110010, "LO", "OTHER")
+    ds.add_new(0x00111010, "LO", ["a", "b"])  # dictionary: VM 1
+    [vm] = [f for f in validator.validate(ds) if f.code == "TOO_MANY_VALUES"]
+    assert (vm.severity, vm.creator) == ("warning", "OTHER")

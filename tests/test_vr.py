@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from mdict.vr import (
     INVALID_LENGTH,
     INVALID_VALUE,
+    UNKNOWN_UID_ROOT,
     check_binary_length,
     check_number,
     check_text,
@@ -90,6 +91,10 @@ INVALID = [
     ("UI", "1..3", INVALID_VALUE, "empty component"),
     ("UI", "1.2.a", INVALID_VALUE, "digits"),
     ("UI", "1." + "2" * 63, INVALID_LENGTH, "at most 64"),
+    ("UI", "0", INVALID_VALUE, "nothing but zero"),
+    ("UI", "0.0.0", INVALID_VALUE, "nothing but zero"),
+    ("UI", "3.1.4", INVALID_VALUE, "roots are 0, 1 and 2"),
+    ("UI", "1.22.333.4", UNKNOWN_UID_ROOT, "does not exist"),
     ("UR", " http://x", INVALID_VALUE, "starts with a space"),
     ("UR", "http://x/a b", INVALID_VALUE, "URI"),
     ("UC", "a\\b", INVALID_VALUE, "backslash"),
@@ -199,7 +204,7 @@ def test_python_repr_of_floats_fitting_16_chars_is_valid_ds(number: float) -> No
 
 @given(st.lists(st.integers(0, 2**40), min_size=1, max_size=8))
 def test_generated_uids(parts: list[int]) -> None:
-    uid = ".".join(str(p) for p in parts)
+    uid = "2.25." + ".".join(str(p) for p in parts)
     assert (check_text("UI", uid) is None) is (len(uid) <= 64)
 
 
@@ -208,3 +213,10 @@ def test_checks_never_raise(text: str) -> None:
     for vr in ("AE", "AS", "CS", "DA", "DS", "DT", "IS", "LO", "PN", "SH", "TM", "UI", "UR"):
         check_text(vr, text)
         check_text(vr, text, query=True)
+
+
+def test_unknown_uid_arcs_are_only_a_warning() -> None:
+    problem = check_text("UI", "1.9.999.1")
+    assert problem is not None and problem.severity == "warning"
+    assert check_text("UI", "1.2.840.10008.1.2") is None
+    assert check_text("UI", "2.25.1234") is None
