@@ -196,11 +196,15 @@ def compute_diffs(
     new_label: str | None = None,
 ) -> list[Any]:
     """The Diff (one per kind compared) between two sources."""
-    from .diff import Diff, diff_info, diff_profiles, services_of
+    from .diff import Diff, diff_dictionary_texts, diff_info, diff_profiles, services_of
 
+    labels = (old_label or old_path, new_label or new_path)
+    texts = _dictionary_texts(old_path, new_path, kind)
+    if texts is not None:
+        found = diff_dictionary_texts(texts[0], texts[1], old_path, new_path)
+        return [Diff("dictionary", labels[0], labels[1], tuple(found))]
     old = None if old_path == DEV_NULL else read_source(old_path, kind)
     new = None if new_path == DEV_NULL else read_source(new_path, kind)
-    labels = (old_label or old_path, new_label or new_path)
     profiles = [s for s in (old, new) if isinstance(s, Dictionary | ServiceProfile | InfoProfile)]
     kinds = {_kind_of(p) for p in profiles}
     if len(kinds) > 1:
@@ -226,6 +230,24 @@ def compute_diffs(
         else:
             out.append(diff_profiles(a, b, *labels))
     return out
+
+
+def _dictionary_texts(old_path: str, new_path: str, kind: str) -> tuple[str, str] | None:
+    """Both texts when both files are dictionary profiles (the fast path)."""
+    if DEV_NULL in (old_path, new_path) or kind not in ("auto", "dictionary"):
+        return None
+    texts = []
+    for path in (old_path, new_path):
+        try:
+            text = decode_text(read_bytes(path), path)
+        except InputFileError as exc:
+            if not exc.reason.startswith("binary data"):
+                raise
+            return None
+        if kind == "auto" and _module("parse").detect_kind(text) != "dictionary":
+            return None
+        texts.append(text)
+    return texts[0], texts[1]
 
 
 @click.command("diff")

@@ -27,7 +27,9 @@ def dictionary(text: str) -> Dictionary:
     return Dictionary(tuple(entry(ln) for ln in text.splitlines() if ln.strip()))
 
 
-def write_dicom(path: Path, *, implicit: bool, index: int = 0, extra: bool = False) -> None:
+def write_dicom(
+    path: Path, *, implicit: bool, index: int = 0, extra: bool = False, pixels: int = 0
+) -> None:
     """A small CT-like file with ACME private blocks (one nested in a sequence)."""
     from pydicom import Dataset
     from pydicom.dataset import FileMetaDataset
@@ -52,6 +54,12 @@ def write_dicom(path: Path, *, implicit: bool, index: int = 0, extra: bool = Fal
     other.add_new(0x05, "IS", str(index))
     if extra:
         other.add_new(0x06, "DA", "20240131")
+    if pixels:
+        ds.Rows = ds.Columns = pixels
+        ds.BitsAllocated, ds.BitsStored, ds.HighBit = 16, 16, 15
+        ds.SamplesPerPixel, ds.PixelRepresentation = 1, 0
+        ds.PhotometricInterpretation = "MONOCHROME2"
+        ds.PixelData = bytes(2 * pixels * pixels)
     ds.file_meta = FileMetaDataset()
     ds.file_meta.TransferSyntaxUID = ImplicitVRLittleEndian if implicit else ExplicitVRLittleEndian
     ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
@@ -59,14 +67,16 @@ def write_dicom(path: Path, *, implicit: bool, index: int = 0, extra: bool = Fal
     ds.save_as(path, implicit_vr=implicit, little_endian=True, enforce_file_format=True)
 
 
-def make_corpus(root: Path, count: int, implicit_every: int = 2) -> list[Path]:
-    """``count`` files in nested folders; every ``implicit_every``-th is implicit VR."""
+def make_corpus(root: Path, count: int, implicit_every: int = 2, pixels: int = 0) -> list[Path]:
+    """``count`` files in nested folders; every ``implicit_every``-th is implicit
+    VR; ``pixels`` > 0 adds a square 16-bit image of that size."""
     paths = []
     for i in range(count):
         folder = root / f"series{i % 7}" / f"s{i % 3}"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"img{i:05d}.dcm"
-        write_dicom(path, implicit=i % implicit_every == 0, index=i, extra=i % 5 == 1)
+        implicit = i % implicit_every == 0
+        write_dicom(path, implicit=implicit, index=i, extra=i % 5 == 1, pixels=pixels)
         paths.append(path)
     return paths
 

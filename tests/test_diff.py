@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from private_helpers import PRIVATE_DATA, dictionary
@@ -12,12 +13,14 @@ from private_helpers import PRIVATE_DATA, dictionary
 from mdict.diff import (
     Diff,
     diff_dictionaries,
+    diff_dictionary_texts,
     diff_info,
     diff_profiles,
     diff_services,
     format_json,
     format_text,
 )
+from mdict.errors import ProfileError
 from mdict.model import (
     VM,
     DictEntry,
@@ -32,6 +35,8 @@ from mdict.model import (
     ValueList,
     ValueType,
 )
+from mdict.parse import parse_dictionary
+from mdict.write import format_dictionary
 
 
 def _old_new() -> tuple[Dictionary, Dictionary]:
@@ -234,3 +239,44 @@ def test_diff_is_antisymmetric(a: list[DictEntry], b: list[DictEntry]) -> None:
         (c.op, c.subject) for c in backward
     )
     assert (forward == []) == ({e.tag: e for e in a} == {e.tag: e for e in b})
+
+
+_lines = st.lists(
+    st.builds(
+        lambda name, g, c, e, vr, vm: (
+            f"{name},{g:04X},{c},{e % 256:02X},{vr},{vm}"
+            if g % 2
+            else f"{name},{g:04X},{e:04X},{vr},{vm}"
+        ),
+        st.sampled_from(["Alpha", "Beta Two", "Gamma's (x)"]),
+        st.integers(0x0008, 0x000B),
+        st.sampled_from(["ACME 1", "ACME 2"]),
+        st.integers(0x10, 0x14),
+        st.sampled_from(["CS", "LO"]),
+        st.sampled_from(["1", "1-n", "2-2n"]),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+def _text(lines: list[str]) -> str:
+    unique = {ln.split(",", 1)[1].rsplit(",", 2)[0]: ln for ln in lines}  # one line per tag
+    return format_dictionary(parse_dictionary("\n".join(unique.values()) + "\n"))
+
+
+@given(_lines, _lines, st.booleans())
+def test_text_fast_path_equals_full_parse(a: list[str], b: list[str], messy: bool) -> None:
+    old, new = _text(a), _text(a[: len(a) // 2] + b)
+    if messy:  # tolerated, non-canonical spellings go through the parser
+        new = new.replace(",1-n\n", ",1-N,\n").replace(",LO,", ", LO,")
+    expected = diff_dictionaries(parse_dictionary(old), parse_dictionary(new))
+    assert diff_dictionary_texts(old, new) == expected
+
+
+def test_text_fast_path_reports_bad_lines_with_their_number() -> None:
+    old = "Alpha,0008,0010,CS,1\nBeta,0008,0012,CS,1\n"
+    new = "Alpha,0008,0010,CS,1\nBeta,0008,0012,QQ,1\n"
+    with pytest.raises(ProfileError) as info:
+        diff_dictionary_texts(old, new, "a.pfl", "b.pfl")
+    assert (info.value.first.file, info.value.first.line) == ("b.pfl", 2)
