@@ -27,6 +27,7 @@ from pydicom.datadict import dictionary_VR
 from pydicom.dataelem import DataElement, RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
+from pydicom.filereader import read_dataset
 from pydicom.multival import MultiValue
 from pydicom.valuerep import PersonName
 
@@ -78,6 +79,44 @@ NOT_DICOM: Final = "NOT_DICOM"
 NO_FILE_META: Final = "NO_FILE_META"
 READ_ERROR: Final = "READ_ERROR"
 VALIDATOR_FAILURE: Final = "VALIDATOR_FAILURE"
+
+CODES: Final[dict[str, tuple[Severity, str]]] = {
+    REQUIRED_ATTRIBUTE_MISSING: (
+        "error",
+        "a type 1 or 2 attribute (1C/2C: condition true) is absent",
+    ),
+    VALUE_MAY_NOT_BE_NULL: ("error", "a type 1 or 1C attribute is present without a value"),
+    TOO_FEW_VALUES: ("error", "fewer values than the dictionary VM allows"),
+    TOO_MANY_VALUES: ("error", "more values than the dictionary VM allows"),
+    "INVALID_VALUE_FOR_VR": ("error", "a value breaks the format or repertoire of its VR"),
+    "INVALID_LENGTH_FOR_VR": ("error", "a value is longer than its VR allows"),
+    "UNKNOWN_UID_ROOT": ("warning", "a UID starts with an arc that does not exist"),
+    INVALID_VR: ("error", "the element's VR differs from the spec's (or dictionary's) VR"),
+    UN_VR: ("info", "the element has VR UN; its value is checked as the expected VR"),
+    NOT_ONE_OF_ENUMERATED_VALUES: ("error", "a value outside the E<...> list"),
+    NOT_ONE_OF_DEFINED_TERMS: ("warning", "a value outside the D<...> list"),
+    NON_SERVICE_ATTRIBUTE: ("warning", "a standard attribute the message spec does not list"),
+    NON_SERVICE_PRIVATE_ATTRIBUTE: ("info", "a private attribute the message spec does not list"),
+    UNABLE_TO_CHECK_CONDITION: (
+        "info",
+        "a 1C/2C attribute is absent and its condition cannot be evaluated",
+    ),
+    UNDECODABLE_VALUE: ("error", "a value cannot be decoded in the declared character set"),
+    TRUNCATED_VALUE: ("error", "the file ends inside a value"),
+    PRIVATE_CREATOR_MISSING: ("error", "a private element outside every reserved block"),
+    INVALID_PRIVATE_CREATOR: ("error", "a private creator element that is not one non-empty LO"),
+    DUPLICATE_PRIVATE_CREATOR: ("warning", "one creator reserves two blocks of a group"),
+    INVALID_PRIVATE_GROUP: ("error", "private data in group 0001, 0003, 0005, 0007 or FFFF"),
+    ITEM_SPEC_MISSING: ("warning", "a sequence names an item spec the database lacks"),
+    NO_SOP_CLASS_UID: ("error", "no SOP Class UID to find the service by"),
+    UNKNOWN_SOP_CLASS: ("error", "the SOP Class UID names no service of the database"),
+    NO_MESSAGE_SPEC: ("error", "the service has no spec for the command"),
+    NOT_DICOM: ("error", "the file is not DICOM"),
+    NO_FILE_META: ("warning", "the file has no preamble and meta header"),
+    READ_ERROR: ("error", "the file cannot be read or parsed"),
+    VALIDATOR_FAILURE: ("error", "the validator failed on this dataset (a bug: please report)"),
+}
+"""Every stable code: its usual severity and what it means (docs/codes.md)."""
 
 _SOP_CLASS_UID: Final = 0x00080016
 _MEDIA_SOP_CLASS_UID: Final = 0x00020002
@@ -507,7 +546,7 @@ class Validator:
         """Read a file with pydicom and validate it. A file that cannot be
         read gives a report with one error finding, never an exception."""
         source = os.fspath(path)
-        dataset, notes = read_dataset(source)
+        dataset, notes = read_file(source)
         if dataset is None:
             return Report(tuple(notes), None, command, source=source)
         try:
@@ -587,20 +626,22 @@ class Validator:
         return found
 
 
-def read_dataset(path: str) -> tuple[Dataset | None, list[Finding]]:
+def read_file(path: str) -> tuple[Dataset | None, list[Finding]]:
     """Read a DICOM file; (None, [error]) when it is not DICOM or unreadable.
     A file without preamble and meta header is read anyway, with a warning."""
     notes: list[Finding] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            dataset: Dataset
             try:
                 dataset = dcmread(path)
             except InvalidDicomError:
-                dataset = dcmread(path, force=True)
-                if not _plausible(dataset):
+                bare = _read_bare(path)
+                if bare is None:
                     message = "not a DICOM file (no DICM prefix, no readable data elements)"
                     return None, [Finding(NOT_DICOM, "error", message)]
+                dataset = bare
                 message = "no DICOM preamble and file meta information; read as a bare dataset"
                 notes.append(Finding(NO_FILE_META, "warning", message))
     except (OSError, MemoryError) as exc:
@@ -608,6 +649,20 @@ def read_dataset(path: str) -> tuple[Dataset | None, list[Finding]]:
     except Exception as exc:  # pydicom raises many kinds on broken files
         return None, [Finding(READ_ERROR, "error", f"cannot parse the file: {exc}")]
     return dataset, notes
+
+
+def _read_bare(path: str) -> Dataset | None:
+    """A dataset without preamble or meta header, in whichever of the three
+    uncompressed encodings gives plausible elements; None if none does."""
+    for implicit, little in ((False, True), (True, True), (False, False)):
+        try:
+            with open(path, "rb") as stream:
+                dataset = read_dataset(stream, implicit, little)
+        except Exception:
+            continue
+        if _plausible(dataset):
+            return dataset
+    return None
 
 
 def _plausible(ds: Dataset) -> bool:
@@ -809,7 +864,9 @@ class _Run:
             value = _read_value(ds, tag, "LO", ["iso8859"])
             texts = value.texts or []
             if value.error or len(texts) != 1 or not texts[0].strip() or value.vr not in _LO_UN:
-                found = value.error or f"{value.vr} {texts!r}"
+                found = value.error or (
+                    f"{value.vr} {texts!r}" if any(texts) else f"an empty {value.vr} value"
+                )
                 self.findings.append(
                     where.finding(
                         INVALID_PRIVATE_CREATOR,

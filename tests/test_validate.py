@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from pydicom import dcmread
@@ -329,3 +330,36 @@ def test_private_dictionary_disagreement_is_a_warning(validator: Validator) -> N
     ds.add_new(0x00111010, "LO", ["a", "b"])  # dictionary: VM 1
     [vm] = [f for f in validator.validate(ds) if f.code == "TOO_MANY_VALUES"]
     assert (vm.severity, vm.creator) == ("warning", "OTHER")
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("ExplVR_BigEndNoMeta.dcm", "NO_FILE_META"),
+        ("ExplVR_LitEndNoMeta.dcm", "NO_FILE_META"),
+        ("README.txt", "NOT_DICOM"),
+        ("MR_truncated.dcm", "TRUNCATED_VALUE"),
+        ("rtplan_truncated.dcm", "TRUNCATED_VALUE"),
+    ],
+)
+def test_bad_files_give_findings_not_tracebacks(validator: Validator, name: str, code: str) -> None:
+    import pydicom.data
+
+    path = Path(pydicom.data.__file__).parent / "test_files" / name
+    report = validator.validate_file(path, service="CT_IMAGE")
+    assert code in {f.code for f in report}
+    assert report.source == str(path)
+
+
+def test_unreadable_path_is_a_read_error(validator: Validator, tmp_path: Path) -> None:
+    [finding] = validator.validate_file(tmp_path)  # a directory
+    assert finding.code == "READ_ERROR"
+
+
+def test_codes_are_documented() -> None:
+    from mdict.validate import CODES
+
+    text = (Path(__file__).parent.parent / "docs" / "codes.md").read_text(encoding="utf-8")
+    for code, (severity, _) in CODES.items():
+        assert f"## {code}" in text, code
+        assert severity in text
