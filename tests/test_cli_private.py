@@ -191,3 +191,19 @@ def test_console_script_runs_diff() -> None:
     )
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["counts"]["added"] == 2
+
+
+def test_pre_commit_hooks_run_real_commands(tmp_path: Path) -> None:
+    import re
+
+    from mdict.cli import COMMANDS
+
+    text = (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text()
+    entries = re.findall(r"^\s+entry: (.+)$", text, re.MULTILINE)
+    assert entries == ["mdict fmt --check", "mdict check"]
+    canonical = tmp_path / "diction.pfl"
+    shutil.copy(DB / "diction.pfl", canonical)
+    for entry in entries:
+        words = entry.split()[1:]
+        assert words[0] in COMMANDS
+        assert run(*words, str(canonical))[0] == 0
