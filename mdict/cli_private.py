@@ -305,8 +305,11 @@ def diff_command(
         old_path, new_path = paths
     with reported():
         diffs = compute_diffs(old_path, new_path, kind, services, *labels)
-    render = format_json if fmt == "json" else format_text
-    click.echo("".join(render(d) for d in diffs), nl=False)
+    if fmt == "json" and len(diffs) > 1:  # two databases: one JSON array
+        text = "[\n" + ",\n".join(format_json(d).rstrip("\n") for d in diffs) + "\n]\n"
+    else:
+        text = "".join((format_json if fmt == "json" else format_text)(d) for d in diffs)
+    click.echo(text, nl=False)
     if git_driver or exit_zero:
         return
     sys.exit(0 if all(d.same for d in diffs) else 1)

@@ -361,6 +361,8 @@ def scan_files(
     if workers <= 1 or len(paths) < 2 * chunk:
         yield from map(scan_file, paths)
         return
+    import pydicom.filereader  # noqa: F401  (forked workers inherit it, not import it)
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(scan_file, paths, chunksize=chunk)
 
