@@ -510,19 +510,18 @@ class Validator:
         """Validate ``dataset`` as ``command`` of ``service`` (by name, UID or
         number; default: the dataset's SOP Class UID)."""
         sop_class = _Where(_SOP_CLASS_UID, "", None, "SOP Class UID")
+        query = command in QUERY_COMMANDS
         if service is None:
             uid = _sop_class_uid(dataset)
             if uid is None:
                 message = "no SOP Class UID (0008,0016) to find the service by; name a service"
-                return Report(
-                    (sop_class.finding(NO_SOP_CLASS_UID, "error", message),), None, command
-                )
+                first = sop_class.finding(NO_SOP_CLASS_UID, "error", message)
+                return self._without_spec(dataset, first, None, command, query)
             found = self.db.service(uid)
             if found is None:
                 message = f"SOP Class UID {uid} names no service of the database"
-                return Report(
-                    (sop_class.finding(UNKNOWN_SOP_CLASS, "error", message),), None, command
-                )
+                first = sop_class.finding(UNKNOWN_SOP_CLASS, "error", message)
+                return self._without_spec(dataset, first, None, command, query)
         else:
             found = self.db.service(service)
             if found is None:
@@ -530,10 +529,23 @@ class Validator:
         section = self.db.message(found.number, command)
         if section is None:
             message = f"service {found.name} has no {command} message"
-            return Report((Finding(NO_MESSAGE_SPEC, "error", message),), found.name, command)
+            first = Finding(NO_MESSAGE_SPEC, "error", message)
+            return self._without_spec(dataset, first, found.name, command, query)
         run = _Run(self, dataset, command in QUERY_COMMANDS, coverage)
         run.check_level(dataset, self.plan(section), "", (), _encodings(dataset, None))
         return Report(tuple(run.findings), found.name, command, run.coverage())
+
+    def _without_spec(
+        self, dataset: Dataset, first: Finding, service: str | None, command: str, query: bool
+    ) -> Report:
+        """No message spec: say why, then check formats against the dictionary."""
+        run = _Run(self, dataset, query, False)
+        encodings = _encodings(dataset, None)
+        meta = getattr(dataset, "file_meta", None)
+        if isinstance(meta, Dataset):
+            run.check_generic(meta, "", (), encodings)
+        run.check_generic(dataset, "", (), encodings)
+        return Report((first, *run.findings), service, command)
 
     def validate_file(
         self,
@@ -1065,7 +1077,7 @@ class _Run:
             prefix = f"{where.path}[{number}]/"
             item_encodings = _encodings(item, encodings)
             if not known:
-                self._check_generic(item, prefix, parents, item_encodings)
+                self.check_generic(item, prefix, parents, item_encodings)
             elif len(known) == 1:
                 self.check_level(item, self.v.plan(known[0]), prefix, parents, item_encodings)
             else:
@@ -1145,11 +1157,11 @@ class _Run:
             for number, item in enumerate(value.items, 1):
                 if isinstance(item, Dataset):
                     prefix = f"{where.path}[{number}]/"
-                    self._check_generic(item, prefix, inner, _encodings(item, encodings))
+                    self.check_generic(item, prefix, inner, _encodings(item, encodings))
             return
         self._check_values(value, vm, where, private_severity)
 
-    def _check_generic(
+    def check_generic(
         self, ds: Dataset, prefix: str, parents: tuple[Dataset, ...], encodings: Sequence[str]
     ) -> None:
         """An item without a spec: format checks only, no presence rules."""

@@ -363,3 +363,14 @@ def test_codes_are_documented() -> None:
     for code, (severity, _) in CODES.items():
         assert f"## {code}" in text, code
         assert severity in text
+
+
+def test_without_a_spec_values_are_still_checked(validator: Validator) -> None:
+    ds = make_ct()
+    ds.SOPClassUID = "1.2.3"
+    ds.StudyDate = "2024.01.31"
+    ds.KVP = "120"  # no non-service warnings without a spec
+    assert codes(validator.validate(ds)) == [
+        ("UNKNOWN_SOP_CLASS", "(0008,0016)"),
+        ("INVALID_VALUE_FOR_VR", "(0008,0020)"),
+    ]
