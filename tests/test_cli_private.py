@@ -207,3 +207,36 @@ def test_pre_commit_hooks_run_real_commands(tmp_path: Path) -> None:
         words = entry.split()[1:]
         assert words[0] in COMMANDS
         assert run(*words, str(canonical))[0] == 0
+
+
+@pytest.fixture
+def compiled(tmp_path: Path, test_database: None) -> str:
+    """A binary file standing for a compiled database (opened through the
+    patched cli_private.open_database)."""
+    path = tmp_path / "profiles.db"
+    path.write_bytes(b"MDICTDB\x00\x01")
+    return str(path)
+
+
+def test_diff_profile_against_database(compiled: str, tmp_path: Path) -> None:
+    assert run("diff", str(DB / "diction.pfl"), compiled)[0] == 0
+    assert run("diff", compiled, str(DB / "mergecom.srv"))[0] == 0
+    assert run("diff", str(DB / "info.pfl"), compiled)[0] == 0
+    edited = tmp_path / "diction.pfl"
+    edited.write_text((DB / "diction.pfl").read_text().replace("Gains,", "Gain Values,"))
+    code, out, _ = run("diff", compiled, str(edited))
+    assert code == 1
+    assert (
+        "~ attribute (0009,xx2B) ACME Imaging Group: Gain Values: name Gains -> Gain Values" in out
+    )
+
+
+def test_diff_two_databases_compares_every_kind(compiled: str) -> None:
+    code, out, _ = run("diff", "--format", "json", compiled, compiled)
+    assert code == 0
+    assert [d["kind"] for d in json.loads(out)] == ["dictionary", "services", "info"]
+
+
+def test_export_from_database(compiled: str) -> None:
+    code, out, _ = run("export", "dcmtk", compiled, "-o", "-")
+    assert code == 0 and '(0011,"ACME INNER",01)\tLO\tInner Note\t1\tPrivateTag' in out
