@@ -208,12 +208,13 @@ def parse_dcmtk(text: str, filename: str = "<string>", private_only: bool = Fals
         if not stripped or stripped.startswith("#"):
             continue
         warn: list[tuple[int, str]] = []
+        shown = raw.replace("\t", " ")  # one column per tab, so the caret lines up
         try:
             read = _parse_line(raw.rstrip("\r\n"), warn, private_only)
         except _LineError as exc:
-            errors.append(Diagnostic(filename, number, exc.column, exc.message, source_line=raw))
+            errors.append(Diagnostic(filename, number, exc.column, exc.message, source_line=shown))
             continue
-        warnings += [Diagnostic(filename, number, c, msg, "warning", raw) for c, msg in warn]
+        warnings += [Diagnostic(filename, number, c, msg, "warning", shown) for c, msg in warn]
         for entry in read:
             if entry.tag in entries:
                 warnings.append(
@@ -223,7 +224,7 @@ def parse_dcmtk(text: str, filename: str = "<string>", private_only: bool = Fals
                         1,
                         f"{entry.tag.display} defined again; this line overrides the earlier one",
                         "warning",
-                        raw,
+                        shown,
                     )
                 )
             entries[entry.tag] = DictEntry(
