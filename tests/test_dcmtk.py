@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -107,16 +109,17 @@ def test_export_keywords_and_unknown_vr() -> None:
     assert warnings == ["(0009,xx10) A: VR UNKNOWN_VR written as UN"]
 
 
+_CONTROL: list[Literal["Cc"]] = ["Cc"]
 _creator = st.text(
     st.characters(
-        codec="latin-1", exclude_characters='",\t\r\n\x85\xa0', exclude_categories=("Cc",)
+        codec="latin-1", exclude_characters='",\t\r\n\x85\xa0', exclude_categories=_CONTROL
     ),
     min_size=1,
     max_size=20,
 ).filter(lambda s: s.strip() == s)
 _name = st.text(
     st.characters(
-        codec="latin-1", exclude_characters=",\t\r\n\x85\xa0", exclude_categories=("Cc",)
+        codec="latin-1", exclude_characters=",\t\r\n\x85\xa0", exclude_categories=_CONTROL
     ),
     min_size=1,
     max_size=30,

@@ -19,12 +19,12 @@ from mdict.pydicom_bridge import format_pydicom_module, private_dictionaries
 @pytest.fixture
 def clean_pydicom() -> Iterator[None]:
     """Restore pydicom's private dictionary after the test."""
-    from pydicom import datadict
+    from pydicom._private_dict import private_dictionaries
 
-    saved = copy.deepcopy(datadict.private_dictionaries)
+    saved = copy.deepcopy(private_dictionaries)
     yield
-    datadict.private_dictionaries.clear()
-    datadict.private_dictionaries.update(saved)
+    private_dictionaries.clear()
+    private_dictionaries.update(saved)
 
 
 def _implicit_file(tmp_path: Path) -> Path:
