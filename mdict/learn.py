@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import VM, DictEntry, Dictionary, Tag
+from .model import VM, VRS, DictEntry, Dictionary, Tag
 
 Key = tuple[int, str, int]
 """(group, creator, element byte)."""
@@ -36,6 +36,7 @@ BINARY_SIZES = {"US": 2, "SS": 2, "UL": 4, "SL": 4, "FL": 4, "FD": 8, "AT": 4, "
 MULTI_TEXT = {"AE", "AS", "CS", "DA", "DS", "DT", "IS", "LO", "PN", "SH", "TM", "UC", "UI"}
 EXAMPLE_LENGTH = 40
 MAX_CREATOR = 64
+PLAIN_VRS = VRS - {"UNKNOWN_VR"}
 
 
 # ---------------------------------------------------------------------------
@@ -377,7 +378,19 @@ def _vm_text(seen: Seen) -> tuple[str, str]:
     return proposed, shown
 
 
-def _choose(seen: Seen) -> tuple[str, str, str]:
+def _pydicom_entry(key: Key) -> tuple[str, str] | None:
+    """(VR or "", name or "") pydicom's private dictionary gives, if it knows the tag."""
+    from pydicom._private_dict import private_dictionaries
+
+    entry = private_dictionaries.get(key[1], {}).get(f"{key[0]:04X}xx{key[2]:02X}")
+    if entry is None:
+        return None
+    vr = entry[0] if entry[0] in PLAIN_VRS else ""
+    name = entry[2].replace(",", ";").strip()
+    return vr, "" if name.lower() in ("", "unknown") else name
+
+
+def _choose(seen: Seen, key: Key) -> tuple[str, str, str]:
     """(VR, how it was found, conflict text)."""
     explicit = Counter({vr: n for vr, n in seen.explicit.items() if vr != "UN"})
     if explicit:
@@ -394,6 +407,10 @@ def _choose(seen: Seen) -> tuple[str, str, str]:
             conflict = f"explicit VRs disagree: {vr} in {count}, {others}"
         return vr, how, conflict
     ranked = seen.inferred.most_common()
+    known = _pydicom_entry(key)
+    if known is not None and known[0]:
+        looks = ", ".join(v for v, _ in ranked) or "nothing"
+        return known[0], f"VR from pydicom's private dictionary (values look like {looks})", ""
     if not ranked:
         return "UN", "written as UN in every file; VR unknown", ""
     vr = ranked[0][0]
@@ -456,11 +473,17 @@ def propose(
                     f"files say {', '.join(differing)} ({seen.first_file[differing[0]]})"
                 )
             continue
-        vr, how, conflict = _choose(seen)
+        vr, how, conflict = _choose(seen, key)
         proposed_vm, vm_seen = _vm_text(seen)
         name = f"Unnamed {key[1]} {key[0]:04X}xx{key[2]:02X}"
+        from_pydicom = _pydicom_entry(key)
+        if from_pydicom is not None and from_pydicom[1]:
+            name = from_pydicom[1]
+            how += "; name from pydicom's private dictionary"
         if "INFERRED" in how or vr == "UN":
             name += " (VR inferred)" if vr != "UN" else " (VR unknown)"
+        elif how.startswith("VR from pydicom"):
+            name += " (VR from pydicom)"
         if conflict:
             name += " (VR conflict)"
         entry = DictEntry(name, tag, vr, VM.from_text(proposed_vm))

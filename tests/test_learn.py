@@ -170,3 +170,24 @@ def test_unreadable_file_is_skipped_not_fatal(tmp_path: Path) -> None:
     assert scan.error is not None and scan.error.startswith("unreadable: IsADirectoryError")
     learned = propose([scan])
     assert learned.skipped == ((str(tmp_path), scan.error),)
+
+
+def test_pydicom_private_dictionary_gives_vr_and_name(tmp_path: Path) -> None:
+    from pydicom import Dataset
+    from pydicom.dataset import FileMetaDataset
+    from pydicom.uid import ImplicitVRLittleEndian
+
+    ds = Dataset()
+    ds.private_block(0x0029, "SIEMENS CSA HEADER", create=True).add_new(0x08, "CS", "IMAGE NUM 4")
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ImplicitVRLittleEndian
+    ds.file_meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.4"
+    ds.file_meta.MediaStorageSOPInstanceUID = "1.2.3.4"
+    ds.save_as(tmp_path / "csa.dcm", implicit_vr=True, little_endian=True, enforce_file_format=True)
+    (p,) = propose(scan_files([str(tmp_path / "csa.dcm")], jobs=1)).proposals
+    assert p.entry.vr == "CS"
+    assert p.entry.name == "CSA Image Header Type (VR from pydicom)"
+    assert p.how == (
+        "VR from pydicom's private dictionary (values look like CS); "
+        "name from pydicom's private dictionary"
+    )
