@@ -874,6 +874,10 @@ class _Run:
                 )
                 continue
             value = _read_value(ds, tag, "LO", ["iso8859"])
+            if value.vr == "UN":  # a creator written as UN is still text
+                data = _raw_bytes(ds, tag)
+                value = from_bytes("LO", data or b"", ["iso8859"])
+                value.vr = "UN"
             texts = value.texts or []
             if value.error or len(texts) != 1 or not texts[0].strip() or value.vr not in _LO_UN:
                 found = value.error or (

@@ -374,3 +374,11 @@ def test_without_a_spec_values_are_still_checked(validator: Validator) -> None:
         ("UNKNOWN_SOP_CLASS", "(0008,0016)"),
         ("INVALID_VALUE_FOR_VR", "(0008,0020)"),
     ]
+
+
+def test_creators_written_as_un_still_reserve_their_block(validator: Validator) -> None:
+    ds = make_ct()
+    set_raw(ds, 0x00090010, "UN", b"ACME Imaging Group")
+    set_raw(ds, 0x0009102B, "UN", b"FAST")
+    found = [(f.code, f.creator) for f in validator.validate(ds) if f.tag >> 16 == 9]
+    assert found == [("UN_VR", "ACME Imaging Group")]

