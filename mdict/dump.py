@@ -95,6 +95,16 @@ def _spec_index(section: InfoSection | None) -> dict[Tag, InfoLine]:
     return {ln.tag: ln for ln in section.lines} if section is not None else {}
 
 
+def _pydicom_name(tag: int, creator: str) -> str:
+    """pydicom's name for a private tag the database does not know, marked so."""
+    from pydicom.datadict import private_dictionary_description
+
+    try:
+        return f"{private_dictionary_description(tag, creator)} (pydicom)"
+    except KeyError:
+        return UNKNOWN_NAME
+
+
 class Dumper:
     """Walks a pydicom dataset and annotates it with ``db``."""
 
@@ -174,7 +184,7 @@ class Dumper:
         elif key is None and elem.tag >> 16 & 1 and elem.tag & 0xFFFF <= 0xFF:
             name = "Private Creator"
         elif key is not None and key.creator is not None:
-            name = f"{UNKNOWN_NAME} [{key.creator}]"
+            name = f"{_pydicom_name(elem.tag, key.creator)} [{key.creator}]"
         else:
             name = str(elem.name) if key is None or not key.is_private else UNKNOWN_NAME
         if key is not None and key.creator is not None and entry is not None:

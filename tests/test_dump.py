@@ -94,3 +94,14 @@ def test_filter(dumped: tuple[str, list[str]]) -> None:
         DumpLine(0, "(0008,0016)", "UI", 1, "SOP Class UID", "1.2"),
     ]
     assert format_dump("h", lines, "Patient").splitlines() == ["# h", str(lines[0])]
+
+
+def test_private_tag_only_pydicom_knows_is_named_and_marked(tmp_path: Path) -> None:
+    from pydicom import Dataset
+
+    ds = Dataset()
+    ds.private_block(0x0029, "SIEMENS CSA HEADER", create=True).add_new(0x08, "CS", "IMAGE NUM 4")
+    ds.private_block(0x0029, "NOBODY KNOWS", create=True).add_new(0x08, "CS", "X")
+    lines = [str(ln) for ln in Dumper(database()).dump(ds, None)]
+    assert "CSA Image Header Type (pydicom) [SIEMENS CSA HEADER]" in _line(lines, "(0029,1008)")
+    assert "? [NOBODY KNOWS]" in _line(lines, "(0029,1108)")
