@@ -65,6 +65,7 @@ class FileResult:
     mdict: list[Item] = field(default_factory=list)
     dciodvfy: list[Item] = field(default_factory=list)
     dciodvfy_status: str = "ok"
+    unchecked: set[int] = field(default_factory=set)  # mdict: condition not evaluated
     mdict_seconds: float = 0.0
     dciodvfy_seconds: float = 0.0
 
@@ -127,6 +128,8 @@ REASONS: dict[str, tuple[str, str]] = {
         "dciodvfy right",
         "the standard profile's shared SR content item lists the SCOORD3D graphic types for 2D SCOORD",
     ),
+    "crash": ("mdict right", "dciodvfy stopped (assertion failure) before reporting"),
+    "summary": ("scope", "dciodvfy's one-line summary of its per-attribute warnings"),
     "pixel": ("scope", "pixel data encoding (VR vs Bits Allocated, encapsulation, JPEG markers)"),
 }
 
@@ -148,6 +151,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
         r"MediaStorage|read failed|Seek failed|Tags out of order|Information Object Not found|Implicit VR encoding|invalid data values|Metaheader",
         "file",
     ),
+    ("dciodvfy", r"Standard Extended SOP Class|contains retired attributes", "summary"),
     ("dciodvfy", r"not present in standard DICOM IOD|Missing attribute Type [12] Required", "iod"),
     ("mdict", r"^(NON_SERVICE_ATTRIBUTE|REQUIRED_ATTRIBUTE_MISSING)", "iod"),
     ("dciodvfy", r"Unrecognized (defined term|enumerated value)", "terms"),
@@ -239,6 +243,9 @@ def compare(files: Sequence[str], validator: Validator, program: str) -> list[Fi
         result.mdict_seconds = time.perf_counter() - start
         result.sop_class = report.service or "-"
         result.mdict = mdict_items(report)
+        result.unchecked = {
+            f.tag for f in report if f.code == "UNABLE_TO_CHECK_CONDITION" and f.tag is not None
+        }
         result.dciodvfy, result.dciodvfy_status, result.dciodvfy_seconds = run_dciodvfy(
             program, path
         )
@@ -293,7 +300,16 @@ def disagreements(result: FileResult) -> list[tuple[Item, str]]:
     only_m, only_d = result.mdict_only, result.dciodvfy_only
     items = [i for i in result.mdict if i.tag in only_m or i.tag is None]
     items += [i for i in result.dciodvfy if i.tag in only_d or i.tag is None]
-    return [(i, reason(i, stripped)) for i in items]
+    explained = []
+    for item in items:
+        if item.tool == "dciodvfy" and item.tag in result.unchecked:
+            key = "cond"
+        elif item.tool == "mdict" and result.dciodvfy_status != "ok":
+            key = "crash"
+        else:
+            key = reason(item, stripped)
+        explained.append((item, key))
+    return explained
 
 
 def why(result: FileResult) -> str:
