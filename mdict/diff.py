@@ -308,7 +308,7 @@ def _service_changes(
     old_names: Mapping[int, str],
     new_names: Mapping[int, str],
 ) -> list[Change]:
-    where = f"service {new.name}"
+    where = new.name
     out: list[Change] = []
     if old.number != new.number:
         out.append(
@@ -349,19 +349,15 @@ def _service_changes(
 def _item_changes(old: Sequence[ItemRef], new: Sequence[ItemRef]) -> list[Change]:
     before = {i.name: i.number for i in old}
     after = {i.name: i.number for i in new}
-    renamed_from = {n: name for name, n in before.items() if name not in after}
     out: list[Change] = []
     for name in sorted(before.keys() | after.keys()):
         b, a = before.get(name), after.get(name)
         if b is None and a is not None:
-            hint = ""
-            if a in renamed_from:
-                hint = f"item renamed {renamed_from[a]!r} -> {name!r}? same number {a:04d}"
-            out.append(Change("added", "item", f"item {name}", new=f"{a:04d}", hint=hint))
+            out.append(Change("added", "item", name, new=f"{a:04d}"))
         elif a is None and b is not None:
-            out.append(Change("removed", "item", f"item {name}", old=f"{b:04d}"))
+            out.append(Change("removed", "item", name, old=f"{b:04d}"))
         elif a != b and a is not None and b is not None:
-            out.append(Change("changed", "item", f"item {name}", "number", f"{b:04d}", f"{a:04d}"))
+            out.append(Change("changed", "item", name, "number", f"{b:04d}", f"{a:04d}"))
     return out
 
 
@@ -383,10 +379,10 @@ def diff_services(old: ServiceProfile, new: ServiceProfile) -> list[Change]:
             if a.uid and a.uid in uid_of_removed:
                 hint = f"service renamed {uid_of_removed[a.uid]!r} -> {name!r}? same UID"
             summary = _service_summary(a, new_names)
-            out.append(Change("added", "service", f"service {name}", hint=hint, details=summary))
+            out.append(Change("added", "service", name, hint=hint, details=summary))
         elif a is None and b is not None:
             summary = _service_summary(b, old_names)
-            out.append(Change("removed", "service", f"service {name}", details=summary))
+            out.append(Change("removed", "service", name, details=summary))
         elif a is not None and b is not None:
             out += _service_changes(b, a, old_names, new_names)
     return out + _item_changes(old.items, new.items)
@@ -477,15 +473,16 @@ def diff_info(
     for key in sorted(before.keys() | after.keys()):
         where = _section_where(key)
         subject = "item" if key[0] == 1 else "message"
+        name = where.split(" ", 1)[1]
         b, a = before.get(key), after.get(key)
         if b is None and a is not None:
             text = f"{len(a.lines)} lines"
             details = tuple(format_info_line(ln) for ln in _sorted_lines(a.lines))
-            out.append(Change("added", subject, where, new=text, details=details))
+            out.append(Change("added", subject, name, new=text, details=details))
         elif a is None and b is not None:
             text = f"{len(b.lines)} lines"
             details = tuple(format_info_line(ln) for ln in _sorted_lines(b.lines))
-            out.append(Change("removed", subject, where, old=text, details=details))
+            out.append(Change("removed", subject, name, old=text, details=details))
         elif a is not None and b is not None:
             out += _section_changes(where, b, a)
     return out

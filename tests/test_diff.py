@@ -128,14 +128,14 @@ def test_services_matched_by_name() -> None:
     storage2 = Service(7, "STORAGE", "META", "1.2.4", sop_classes=(5, 6))
     new = _services(ct2, mr, storage2, items=(ItemRef("REF_SOP", 2), ItemRef("REF_X", 3)))
     got = {(c.op, c.subject, c.where, c.field, c.old, c.new) for c in diff_services(old, new)}
-    assert ("changed", "service", "service STANDARD_CT", "number", "0001", "0005") in got
-    assert ("changed", "service", "service STANDARD_CT", "description", "CT", "CT Image") in got
-    assert ("added", "command", "service STANDARD_CT", "", "", "C_GET_RQ") in got
-    assert ("removed", "command", "service STANDARD_CT", "", "C_STORE_RQ", "") in got
-    assert ("added", "SOP class", "service STORAGE", "", "", "STANDARD_MR") in got
-    assert ("added", "service", "service STANDARD_MR", "", "", "") in got
-    assert ("changed", "item", "item REF_SOP", "number", "0001", "0002") in got
-    assert ("added", "item", "item REF_X", "", "", "0003") in got
+    assert ("changed", "service", "STANDARD_CT", "number", "0001", "0005") in got
+    assert ("changed", "service", "STANDARD_CT", "description", "CT", "CT Image") in got
+    assert ("added", "command", "STANDARD_CT", "", "", "C_GET_RQ") in got
+    assert ("removed", "command", "STANDARD_CT", "", "C_STORE_RQ", "") in got
+    assert ("added", "SOP class", "STORAGE", "", "", "STANDARD_MR") in got
+    assert ("added", "service", "STANDARD_MR", "", "", "") in got
+    assert ("changed", "item", "REF_SOP", "number", "0001", "0002") in got
+    assert ("added", "item", "REF_X", "", "", "0003") in got
 
 
 def test_command_order_is_no_difference() -> None:
@@ -201,7 +201,7 @@ def test_info_sections_named_through_service_profiles() -> None:
     old = InfoProfile((InfoSection(3, "ITEM", ()),))
     new = InfoProfile((InfoSection(1, "C_STORE_RQ", ()),))
     wheres = {c.where for c in diff_info(old, new, services, services)}
-    assert wheres == {"item REF_SOP", "message STANDARD_CT C_STORE_RQ"}
+    assert wheres == {"REF_SOP", "STANDARD_CT C_STORE_RQ"}
 
 
 _names = (
