@@ -219,15 +219,15 @@ _CANONICAL_ENTRY = re.compile(
 )
 
 
-def _canonical_entry(line: str, vms: dict[str, bool]) -> BlockKey | bool:
-    """For a canonical diction.pfl line: its private block key, or True for a
-    standard line; False for any other line (which the parser must read)."""
+def _canonical_tag(line: str, vms: dict[str, bool]) -> Tag | None:
+    """The tag of a diction.pfl line in canonical form; None for any other
+    line (which the parser must read)."""
     m = _CANONICAL_ENTRY.fullmatch(line)
     if m is None:
-        return False
+        return None
     group = int(m.group(1), 16)
     if (group % 2 == 1) != (m.group(3) is not None):
-        return False
+        return None
     vm = m.group(4)
     if vm not in vms:
         try:
@@ -236,8 +236,10 @@ def _canonical_entry(line: str, vms: dict[str, bool]) -> BlockKey | bool:
         except ValueError:
             vms[vm] = False
     if not vms[vm]:
-        return False
-    return (group, m.group(3)) if m.group(3) is not None else True
+        return None
+    if m.group(3) is None:
+        return Tag(group, int(m.group(2), 16))
+    return Tag(group, int(line[m.end(3) + 1 : m.end(3) + 3], 16), m.group(3))
 
 
 def diff_dictionary_texts(
@@ -248,21 +250,25 @@ def diff_dictionary_texts(
     A line found byte for byte in both files that is in canonical form means
     the same entry on both sides, so it is not parsed (it is blanked, keeping
     line numbers for errors); every other line goes through the parser, which
-    raises ProfileError for a bad one exactly as reading the file would.
+    raises ProfileError for a bad one exactly as reading the file would. When
+    a shared line's tag also appears on another line (a duplicate tag), both
+    files are parsed whole, so the result is always that of
+    ``diff_dictionaries`` on the two parsed files.
     """
     from .parse import parse_dictionary
 
     old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
     vms: dict[str, bool] = {}
     common: set[str] = set()
-    shared: set[BlockKey] = set()
+    common_tags: set[Tag] = set()
+    duplicated = False
     for line in set(old_lines) & set(new_lines):
-        kind = _canonical_entry(line, vms)
-        if kind is False:
+        tag = _canonical_tag(line, vms)
+        if tag is None:
             continue
         common.add(line)
-        if isinstance(kind, tuple):
-            shared.add(kind)
+        duplicated = duplicated or tag in common_tags
+        common_tags.add(tag)
 
     def partial(lines: list[str], name: str) -> Dictionary:
         rest = [ln for ln in lines if ln not in common and ln.strip()]
@@ -271,7 +277,12 @@ def diff_dictionary_texts(
             return Dictionary((), name)  # only shared entries (and comments or blanks)
         return parse_dictionary("".join("\n" if ln in common else ln + "\n" for ln in lines), name)
 
-    return diff_dictionaries(partial(old_lines, old_name), partial(new_lines, new_name), shared)
+    old, new = partial(old_lines, old_name), partial(new_lines, new_name)
+    if duplicated or any(e.tag in common_tags for e in (*old.entries, *new.entries)):
+        old, new = parse_dictionary(old_text, old_name), parse_dictionary(new_text, new_name)
+        return diff_dictionaries(old, new)
+    shared = {(t.group, t.creator) for t in common_tags if t.creator is not None}
+    return diff_dictionaries(old, new, shared)
 
 
 # ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 import random
 
 import pytest
+import strategies
 from hypothesis import given
 from hypothesis import strategies as st
 from private_helpers import PRIVATE_DATA, dictionary
@@ -35,8 +36,8 @@ from mdict.model import (
     ValueList,
     ValueType,
 )
-from mdict.parse import parse_dictionary
-from mdict.write import format_dictionary
+from mdict.parse import parse_dictionary, parse_info, parse_services
+from mdict.write import format_dictionary, format_info, format_services
 
 
 def _old_new() -> tuple[Dictionary, Dictionary]:
@@ -280,3 +281,45 @@ def test_text_fast_path_reports_bad_lines_with_their_number() -> None:
     with pytest.raises(ProfileError) as info:
         diff_dictionary_texts(old, new, "a.pfl", "b.pfl")
     assert (info.value.first.file, info.value.first.line) == ("b.pfl", 2)
+
+
+# Laws over the shared model strategies (tests/strategies.py).
+
+
+@given(strategies.dictionaries(), strategies.dictionaries())
+def test_law_text_fast_path_equals_models(a: Dictionary, b: Dictionary) -> None:
+    old, new = format_dictionary(a), format_dictionary(b)
+    mixed = format_dictionary(Dictionary(a.entries[: len(a.entries) // 2] + b.entries))
+    for other in (new, mixed):
+        expected = diff_dictionaries(parse_dictionary(old), parse_dictionary(other))
+        assert diff_dictionary_texts(old, other) == expected
+
+
+@given(strategies.service_profiles(), st.randoms())
+def test_law_services_reordered_and_rewritten_are_the_same(
+    profile: ServiceProfile, rnd: random.Random
+) -> None:
+    services = list(profile.services)
+    rnd.shuffle(services)
+    shuffled = ServiceProfile(tuple(services), profile.items[::-1])
+    assert diff_services(profile, shuffled) == []
+    assert diff_services(profile, parse_services(format_services(profile))) == []
+
+
+def _unique(profile: InfoProfile) -> InfoProfile:
+    sections = {}
+    for s in profile.sections:
+        lines = tuple({ln.tag: ln for ln in s.lines}.values())
+        sections.setdefault((s.number, s.command), InfoSection(s.number, s.command, lines))
+    return InfoProfile(tuple(sections.values()))
+
+
+@given(strategies.info_profiles(), st.randoms())
+def test_law_info_reordered_and_rewritten_are_the_same(
+    profile: InfoProfile, rnd: random.Random
+) -> None:
+    profile = _unique(profile)  # a tag once per section, a section once (as check demands)
+    sections = [InfoSection(s.number, s.command, s.lines[::-1]) for s in profile.sections]
+    rnd.shuffle(sections)
+    assert diff_info(profile, InfoProfile(tuple(sections))) == []
+    assert diff_info(profile, parse_info(format_info(profile))) == []
