@@ -89,7 +89,11 @@ def bench_diff(folder: Path, lines: int) -> None:
     command += ["diff", "--exit-zero", str(old_path), str(new_path)]
     whole = best_of(3, lambda: subprocess.run(command, check=True, capture_output=True))
     print(f"  `mdict diff` (process start, parse, diff, print): {whole:.3f} s")
-    print(f"  target: diff <= 0.5 s -> {'met' if seconds <= 0.5 else 'MISSED'} (models)")
+    verdict = {True: "met", False: "MISSED"}
+    print(
+        f"  target: diff <= 0.5 s -> models {verdict[seconds <= 0.5]}, "
+        f"whole command {verdict[whole <= 0.5]}"
+    )
 
 
 def bench_learn(folder: Path, count: int) -> None:
