@@ -1205,14 +1205,47 @@ def _number_in(text: str, allowed: Sequence[str]) -> bool:
 
 
 def default_conditions(db: MessageDatabase) -> ConditionCheck:
-    """Conditions from the database's conditions profile and the Merge name
-    convention, evaluated three-valued (mdict.evaluate); without the
-    conditions modules every use stays unevaluated."""
+    """Conditions as the database defines them (its conditions profile, via
+    ``db.condition_source``) or as their Merge-style name reads
+    (``A00100033_PRESENT``), evaluated three-valued by ``mdict.evaluate``.
+
+    The evaluator gets the :class:`Scope` (root dataset, enclosing items,
+    current item). A name neither source defines, an expression that does
+    not parse, or missing conditions modules all give None: not evaluated.
+    """
     try:
-        module = importlib.import_module(".condition_check", __package__)
+        conditions = importlib.import_module(".conditions", __package__)
+        evaluator = importlib.import_module(".evaluate", __package__)
     except ModuleNotFoundError:
         return never_evaluated
-    check: ConditionCheck = module.conditions_for(db)
+    try:
+        names: Any = importlib.import_module(".condnames", __package__)
+    except ModuleNotFoundError:
+        names = None
+    read_name = getattr(names, "parse_name", None)
+    parsed: dict[str, object | None] = {}
+
+    def expression(name: str) -> object | None:
+        if name not in parsed:
+            result: object | None = None
+            try:
+                source = db.condition_source(name)
+                if source is not None:
+                    result = conditions.parse_expression(source)
+                elif read_name is not None:
+                    result = read_name(name)
+            except Exception:  # an undefined or unreadable condition is not evaluated
+                result = None
+            parsed[name] = result
+        return parsed[name]
+
+    def check(name: str, scope: Scope) -> bool | None:
+        expr = expression(name)
+        if expr is None:
+            return None
+        value = evaluator.evaluate(expr, scope)
+        return value if isinstance(value, bool) else None
+
     return check
 
 

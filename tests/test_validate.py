@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from io import BytesIO
 from pathlib import Path
 
@@ -382,3 +383,46 @@ def test_creators_written_as_un_still_reserve_their_block(validator: Validator) 
     set_raw(ds, 0x0009102B, "UN", b"FAST")
     found = [(f.code, f.creator) for f in validator.validate(ds) if f.tag >> 16 == 9]
     assert found == [("UN_VR", "ACME Imaging Group")]
+
+
+def test_default_conditions_use_the_profile_then_the_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The adapter over the conditions modules, with stand-ins for them."""
+    import types
+
+    from mdict.validate import default_conditions
+
+    conditions = types.ModuleType("mdict.conditions")
+    conditions.parse_expression = lambda text: ("profile", text)  # type: ignore[attr-defined]
+    evaluate = types.ModuleType("mdict.evaluate")
+    seen: list[object] = []
+
+    def fake_evaluate(expr: tuple[str, str], context: Scope) -> bool | None:
+        seen.append(context)
+        return {"yes": True, "no": False}.get(expr[1])
+
+    evaluate.evaluate = fake_evaluate  # type: ignore[attr-defined]
+    names = types.ModuleType("mdict.condnames")
+    names.parse_name = lambda name: ("name", "no") if name.startswith("A") else None  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "mdict.conditions", conditions)
+    monkeypatch.setitem(sys.modules, "mdict.evaluate", evaluate)
+    monkeypatch.setitem(sys.modules, "mdict.condnames", names)
+    from validate_support import CT_MESSAGE, DICTIONARY, ITEMS, FakeDatabase
+
+    db = FakeDatabase(
+        DICTIONARY,
+        [("CT_IMAGE", CT_UID, {"C_STORE_RQ": CT_MESSAGE})],
+        ITEMS,
+        {"NEEDS_SPACING": "yes", "HAS_EXTENDED_CHARS": "maybe"},
+    )
+    check = default_conditions(db)
+    scope = Scope(Dataset(), (), Dataset())
+    assert check("NEEDS_SPACING", scope) is True
+    assert check("HAS_EXTENDED_CHARS", scope) is None
+    assert check("A00081140_PRESENT", scope) is False
+    assert check("UNDEFINED", scope) is None
+    assert seen[0] is scope
+    ds = make_ct()
+    del ds.PixelSpacing
+    report = Validator(db).validate(ds, coverage=True)
+    assert ("REQUIRED_ATTRIBUTE_MISSING", "(0028,0030)") in codes(report)
+    assert report.coverage.unevaluated_names == ("HAS_EXTENDED_CHARS",)
