@@ -23,6 +23,13 @@ from .fileio import write_text_atomic
 from .model import COMMANDS
 from .validate import LEVELS, Coverage, Finding, Report, Validator
 
+
+class SetupError(click.ClickException):
+    """Nothing could be validated (no database): status 2, like usage errors."""
+
+    exit_code = 2
+
+
 # The validator of this process; set before worker processes fork.
 _VALIDATOR: Validator | None = None
 
@@ -312,8 +319,10 @@ def validate_command(
         raise click.UsageError("give --db or --profiles, not both")
     try:
         db = open_database(db_path, profiles)
-    except MdictError as exc:
-        raise click.ClickException(f"cannot load the database: {exc}") from exc
+    except (MdictError, OSError) as exc:
+        raise SetupError(f"cannot load the database: {exc}") from exc
+    except ImportError as exc:  # an install without the database modules
+        raise SetupError(f"cannot load the database: {exc.msg}") from exc
     if service is not None and db.service(service) is None:
         raise click.BadParameter(f"no service {service!r} in the database", param_hint="--service")
     validator = Validator(db)

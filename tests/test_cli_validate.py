@@ -138,3 +138,18 @@ def test_console_script_runs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "--write-baseline" in result.stdout
+
+
+def test_database_that_cannot_load_is_one_clear_error(
+    files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mdict.errors import DatabaseError
+
+    def broken(db_path: str | None, profiles: str | None) -> None:
+        raise DatabaseError("x.msg: schema version 9, expected 1")
+
+    monkeypatch.setattr(cli_validate, "open_database", broken)
+    result = CliRunner().invoke(main, ["validate", str(files)])
+    assert result.exit_code == 2
+    assert "cannot load the database: x.msg: schema version 9" in result.output
+    assert "Traceback" not in result.output
