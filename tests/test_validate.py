@@ -426,3 +426,65 @@ def test_default_conditions_use_the_profile_then_the_name(monkeypatch: pytest.Mo
     report = Validator(db).validate(ds, coverage=True)
     assert ("REQUIRED_ATTRIBUTE_MISSING", "(0028,0030)") in codes(report)
     assert report.coverage.unevaluated_names == ("HAS_EXTENDED_CHARS",)
+
+
+def test_query_messages_accept_matching_syntax() -> None:
+    from validate_support import DICTIONARY, FakeDatabase
+
+    find = ["0008,0020@DA@2@@;", "0010,0010@PN@2@@;", "0008,0060@CS@2@@;"]
+    db = FakeDatabase(DICTIONARY, [("CT_IMAGE", CT_UID, {"C_FIND_RQ": find})], {})
+    ds = Dataset()
+    ds.StudyDate = "20240101-20240131"
+    ds.PatientName = "Do*"
+    ds.Modality = "C?"
+    assert not Validator(db, never_evaluated).validate(ds, "CT_IMAGE", "C_FIND_RQ").findings
+    ds.StudyDate = "20241301-"
+    [finding] = Validator(db, never_evaluated).validate(ds, "CT_IMAGE", "C_FIND_RQ")
+    assert finding.code == "INVALID_VALUE_FOR_VR"
+
+
+def test_per_frame_items_and_conditions_see_the_root() -> None:
+    """Functional-group style nesting: each frame item is checked, and the
+    condition evaluator gets the root, the enclosing items and the item."""
+    from validate_support import DICTIONARY, FakeDatabase
+
+    dictionary = [
+        *DICTIONARY,
+        "Per-frame Functional Groups Sequence,5200,9230,SQ,1",
+        "Frame Content Sequence,0020,9111,SQ,1",
+        "Frame Acquisition Number,0020,9156,US,1",
+        "Stack ID,0020,9056,SH,1",
+    ]
+    message = ["0008,0016@UI@1@@;", "5200,9230@SQ@1@@E<PER_FRAME>;"]
+    items = {
+        "PER_FRAME": ["0020,9111@SQ@1@@E<FRAME_CONTENT>;"],
+        "FRAME_CONTENT": ["0020,9056@SH@1C(IN_STACK)@@;", "0020,9156@US@1@@;"],
+    }
+    db = FakeDatabase(dictionary, [("MF", "1.2.3.4", {"C_STORE_RQ": message})], items)
+    scopes: list[Scope] = []
+
+    def in_stack(name: str, scope: Scope) -> bool | None:
+        scopes.append(scope)
+        return True
+
+    ds = Dataset()
+    ds.SOPClassUID = "1.2.3.4"
+    frames = []
+    for number in range(1, 4):
+        content = Dataset()
+        if number != 2:
+            content.FrameAcquisitionNumber = number
+        frame = Dataset()
+        frame.FrameContentSequence = DicomSequence([content])
+        frames.append(frame)
+    ds.PerFrameFunctionalGroupsSequence = DicomSequence(frames)
+    report = Validator(db, in_stack).validate(ds)
+    assert codes(report) == [
+        ("REQUIRED_ATTRIBUTE_MISSING", "(5200,9230)[1]/(0020,9111)[1]/(0020,9056)"),
+        ("REQUIRED_ATTRIBUTE_MISSING", "(5200,9230)[2]/(0020,9111)[1]/(0020,9056)"),
+        ("REQUIRED_ATTRIBUTE_MISSING", "(5200,9230)[2]/(0020,9111)[1]/(0020,9156)"),
+        ("REQUIRED_ATTRIBUTE_MISSING", "(5200,9230)[3]/(0020,9111)[1]/(0020,9056)"),
+    ]
+    assert scopes[1].root is ds
+    assert scopes[1].parents[0] is ds and scopes[1].parents[1] is frames[1]
+    assert scopes[1].current is frames[1].FrameContentSequence[0]
