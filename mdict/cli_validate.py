@@ -10,6 +10,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -108,8 +109,14 @@ def run_all(
         return
     context = multiprocessing.get_context("fork")
     chunk = max(1, min(16, len(files) // (jobs * 8)))
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        yield from pool.map(_validate_one, work, chunksize=chunk)
+    done = 0
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            for report in pool.map(_validate_one, work, chunksize=chunk):
+                done += 1
+                yield report
+    except BrokenProcessPool:  # a worker died (killed, out of memory): finish here
+        yield from map(_validate_one, work[done:])
 
 
 # ---------------------------------------------------------------------------

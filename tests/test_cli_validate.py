@@ -153,3 +153,25 @@ def test_database_that_cannot_load_is_one_clear_error(
     assert result.exit_code == 2
     assert "cannot load the database: x.msg: schema version 9" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_dying_worker_does_not_stop_the_batch(
+    files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from mdict.validate import Validator
+
+    parent = os.getpid()
+    real = Validator.validate_file
+
+    def fragile(self: Validator, path: object, *args: object, **kwargs: object) -> object:
+        if os.getpid() != parent and str(path).endswith("good.dcm"):
+            os._exit(3)  # the worker process dies
+        return real(self, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Validator, "validate_file", fragile)
+    validator = Validator(ct_database())
+    paths = cli_validate.collect_files([str(files)])
+    reports = list(cli_validate.run_all(validator, paths, None, "C_STORE_RQ", False, 2))
+    assert [r.source for r in reports] == paths
