@@ -942,7 +942,10 @@ class _Run:
                         UNABLE_TO_CHECK_CONDITION,
                         "info",
                         f"absent; required (type {vt.type}) only if condition "
-                        f"{vt.condition or '(unnamed)'} holds, which cannot be evaluated",
+                        f"{vt.condition} holds, which cannot be evaluated"
+                        if vt.condition
+                        else f"absent; required (type {vt.type}) under a condition "
+                        "the spec does not name, so it cannot be checked",
                     )
                 )
                 return
