@@ -161,10 +161,9 @@ def _parse_line(line: str, warn: list[tuple[int, str]], private_only: bool) -> l
         name = name.replace(",", ";")
     if creator is not None:
         if "," in creator:
-            raise _LineError(
-                offset + m.start("creator"),
-                f"private creator {creator!r} holds a comma, which diction.pfl cannot store",
-            )
+            column = offset + m.start("creator")
+            warn.append((column, f"private creator {creator!r} holds a comma; skipped"))
+            return []
         em = _PRIVATE_ELEMENT_RE.match(m.group("element").strip())
         if em is None:
             elo, ehi, erestr = _range(m.group("element"), e_col, "element byte")

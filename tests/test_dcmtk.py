@@ -52,6 +52,16 @@ def test_space_separated_line_is_read() -> None:
     assert _lines(result.dictionary) == ["Slice Gap|0019,X Y,0A|DS|1"]
 
 
+def test_creator_with_comma_is_skipped_with_warning() -> None:
+    result = parse_dcmtk('(0009,"MERGE TECHNOLOGIES, INC.",00)\tOB\tUnknown\t1\tPrivateTag\n')
+    assert result.dictionary.entries == ()
+    (warning,) = result.warnings
+    assert (warning.column, warning.message) == (
+        8,
+        "private creator 'MERGE TECHNOLOGIES, INC.' holds a comma; skipped",
+    )
+
+
 def test_group_range_too_large_is_skipped_with_warning() -> None:
     result = parse_dcmtk("(0000-u-ffff,0000)\tUL\tGenericGroupLength\t1\tGENERIC\n")
     assert result.dictionary.entries == ()
@@ -67,7 +77,6 @@ def test_group_range_too_large_is_skipped_with_warning() -> None:
         ("0009,0010\tCS\tName\t1", 1, "expected a tag"),
         ('(00zz,"A",10)\tCS\tN\t1', 2, "expected a hex group"),
         ('(0008,"A",10)\tCS\tN\t1', 2, "expected an odd group for a private tag"),
-        ('(0009,"A,B",10)\tCS\tN\t1', 8, "holds a comma"),
         ('(0009,"A",1ff)\tCS\tN\t1', 11, "expected an element byte 00-ff"),
     ],
 )
