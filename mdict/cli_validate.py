@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import multiprocessing
 import os
@@ -82,12 +81,8 @@ def collect_files(paths: Sequence[str]) -> list[str]:
 def _validate_one(job: tuple[str, str | None, str, bool, str]) -> Report:
     path, service, command, coverage, level = job
     assert _VALIDATOR is not None
-    report = _VALIDATOR.validate_file(path, service, command, coverage=coverage)
-    rank = LEVELS[level.rstrip("s")]
-    if any(LEVELS[f.severity] > rank for f in report.findings):
-        # drop what will not be shown before the report crosses processes
-        return dataclasses.replace(report, findings=report.at_level(level))
-    return report
+    # findings below the level are never made, so never cross processes
+    return _VALIDATOR.validate_file(path, service, command, coverage=coverage, level=level)
 
 
 def run_all(

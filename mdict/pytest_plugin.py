@@ -77,9 +77,9 @@ def assert_valid_dicom(
 
     validator = validator_for(db)
     if isinstance(dataset, (str, os.PathLike)):
-        report = validator.validate_file(dataset, service, command)
+        report = validator.validate_file(dataset, service, command, level=level)
     else:
-        report = validator.validate(dataset, service, command)
+        report = validator.validate(dataset, service, command, level=level)
     rank = LEVELS[level.rstrip("s")]
     prefix = key_prefix or (report.source or "<dataset>")
     failing = []

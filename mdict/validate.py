@@ -506,9 +506,13 @@ class Validator:
         command: str = "C_STORE_RQ",
         *,
         coverage: bool = False,
+        level: str = "info",
     ) -> Report:
         """Validate ``dataset`` as ``command`` of ``service`` (by name, UID or
-        number; default: the dataset's SOP Class UID)."""
+        number; default: the dataset's SOP Class UID). ``level`` ("errors",
+        "warnings" or "info") drops less severe findings (and skips making
+        the notes, which is faster)."""
+        rank = LEVELS[level.rstrip("s")]
         sop_class = _Where(_SOP_CLASS_UID, "", None, "SOP Class UID")
         query = command in QUERY_COMMANDS
         if service is None:
@@ -516,12 +520,12 @@ class Validator:
             if uid is None:
                 message = "no SOP Class UID (0008,0016) to find the service by; name a service"
                 first = sop_class.finding(NO_SOP_CLASS_UID, "error", message)
-                return self._without_spec(dataset, first, None, command, query)
+                return self._without_spec(dataset, first, None, command, query, rank)
             found = self.db.service(uid)
             if found is None:
                 message = f"SOP Class UID {uid} names no service of the database"
                 first = sop_class.finding(UNKNOWN_SOP_CLASS, "error", message)
-                return self._without_spec(dataset, first, None, command, query)
+                return self._without_spec(dataset, first, None, command, query, rank)
         else:
             found = self.db.service(service)
             if found is None:
@@ -530,22 +534,28 @@ class Validator:
         if section is None:
             message = f"service {found.name} has no {command} message"
             first = Finding(NO_MESSAGE_SPEC, "error", message)
-            return self._without_spec(dataset, first, found.name, command, query)
-        run = _Run(self, dataset, command in QUERY_COMMANDS, coverage)
+            return self._without_spec(dataset, first, found.name, command, query, rank)
+        run = _Run(self, dataset, query, coverage, rank)
         run.check_level(dataset, self.plan(section), "", (), _encodings(dataset, None))
-        return Report(tuple(run.findings), found.name, command, run.coverage())
+        return Report(run.kept(), found.name, command, run.coverage())
 
     def _without_spec(
-        self, dataset: Dataset, first: Finding, service: str | None, command: str, query: bool
+        self,
+        dataset: Dataset,
+        first: Finding,
+        service: str | None,
+        command: str,
+        query: bool,
+        rank: int,
     ) -> Report:
         """No message spec: say why, then check formats against the dictionary."""
-        run = _Run(self, dataset, query, False)
+        run = _Run(self, dataset, query, False, rank)
         encodings = _encodings(dataset, None)
         meta = getattr(dataset, "file_meta", None)
         if isinstance(meta, Dataset):
             run.check_generic(meta, "", (), encodings)
         run.check_generic(dataset, "", (), encodings)
-        return Report((first, *run.findings), service, command)
+        return Report((first, *run.kept()), service, command)
 
     def validate_file(
         self,
@@ -554,6 +564,7 @@ class Validator:
         command: str = "C_STORE_RQ",
         *,
         coverage: bool = False,
+        level: str = "info",
     ) -> Report:
         """Read a file with pydicom and validate it. A file that cannot be
         read gives a report with one error finding, never an exception."""
@@ -562,12 +573,14 @@ class Validator:
         if dataset is None:
             return Report(tuple(notes), None, command, source=source)
         try:
-            report = self.validate(dataset, service, command, coverage=coverage)
+            report = self.validate(dataset, service, command, coverage=coverage, level=level)
         except LookupFailed:
             raise
         except Exception as exc:  # a validator bug must not stop a batch
             failure = Finding(VALIDATOR_FAILURE, "error", f"validation failed: {exc!r}")
             return Report((*notes, failure), None, command, source=source)
+        rank = LEVELS[level.rstrip("s")]
+        notes = [n for n in notes if LEVELS[n.severity] <= rank]
         return dataclasses.replace(report, findings=(*notes, *report.findings), source=source)
 
     # -- caches ------------------------------------------------------------
@@ -751,8 +764,12 @@ class _Where:
 class _Run:
     """The state of validating one dataset."""
 
-    def __init__(self, validator: Validator, root: Dataset, query: bool, coverage: bool) -> None:
+    def __init__(
+        self, validator: Validator, root: Dataset, query: bool, coverage: bool, rank: int = 2
+    ) -> None:
         self.v = validator
+        self.rank = rank
+        self.notes = rank >= LEVELS["info"]  # make info findings at all
         self.root = root
         self.query = query
         self.want_coverage = coverage
@@ -764,6 +781,12 @@ class _Run:
 
     def coverage(self) -> Coverage:
         return Coverage(self.uses, self.evaluated, tuple(sorted(self.unevaluated)))
+
+    def kept(self) -> tuple[Finding, ...]:
+        """The findings at the requested level."""
+        if self.notes:
+            return tuple(self.findings)
+        return tuple(f for f in self.findings if LEVELS[f.severity] <= self.rank)
 
     # -- conditions --------------------------------------------------------
 
@@ -937,6 +960,8 @@ class _Run:
             if holds is False:
                 return
             if holds is None:
+                if not self.notes:
+                    return
                 self.findings.append(
                     where.finding(
                         UNABLE_TO_CHECK_CONDITION,
@@ -1139,7 +1164,7 @@ class _Run:
             retired = "retired " if self.v.retired(tag) else ""
             message = f"{retired}attribute not in the message spec"
             add(where.finding(NON_SERVICE_ATTRIBUTE, "warning", message))
-        elif report:
+        elif report and self.notes:
             add(
                 where.finding(
                     NON_SERVICE_PRIVATE_ATTRIBUTE,
@@ -1279,6 +1304,7 @@ def validate(
     db: MessageDatabase | None = None,
     *,
     coverage: bool = False,
+    level: str = "info",
 ) -> Report:
     """Validate a pydicom dataset as one message of a database.
 
@@ -1287,7 +1313,7 @@ def validate(
     (default: the embedded standard database). Raises LookupFailed only for
     a ``service`` the caller named that the database lacks.
     """
-    return validator_for(db).validate(dataset, service, command, coverage=coverage)
+    return validator_for(db).validate(dataset, service, command, coverage=coverage, level=level)
 
 
 def validate_file(
@@ -1297,10 +1323,11 @@ def validate_file(
     db: MessageDatabase | None = None,
     *,
     coverage: bool = False,
+    level: str = "info",
 ) -> Report:
     """Read a DICOM file and validate it (unreadable files give an error
     finding, not an exception)."""
-    return validator_for(db).validate_file(path, service, command, coverage=coverage)
+    return validator_for(db).validate_file(path, service, command, coverage=coverage, level=level)
 
 
 class _CallableModule(types.ModuleType):
@@ -1315,8 +1342,9 @@ class _CallableModule(types.ModuleType):
         db: MessageDatabase | None = None,
         *,
         coverage: bool = False,
+        level: str = "info",
     ) -> Report:
-        return validate(dataset, service, command, db, coverage=coverage)
+        return validate(dataset, service, command, db, coverage=coverage, level=level)
 
 
 sys.modules[__name__].__class__ = _CallableModule

@@ -488,3 +488,15 @@ def test_per_frame_items_and_conditions_see_the_root() -> None:
     assert scopes[1].root is ds
     assert scopes[1].parents[0] is ds and scopes[1].parents[1] is frames[1]
     assert scopes[1].current is frames[1].FrameContentSequence[0]
+
+
+def test_level_leaves_out_less_severe_findings(validator: Validator) -> None:
+    ds = make_ct()
+    ds.add_new(0x00110010, "LO", "OTHER")
+    ds.add_new(0x00111011, "LO", "x")
+    ds.WindowCenter = "7"
+    ds.PatientSex = "Q"
+    full = validator.validate(ds)
+    assert {f.severity for f in full} == {"error", "warning", "info"}
+    for level in ("errors", "warnings", "info"):
+        assert validator.validate(ds, level=level).findings == full.at_level(level)
