@@ -132,9 +132,17 @@ _LO_UN: Final = frozenset(("LO", "UN"))
 # ---------------------------------------------------------------------------
 
 
+_TAG_TEXTS: dict[int, str] = {}
+
+
 def tag_text(tag: int) -> str:
     """``(GGGG,EEEE)``."""
-    return f"({tag >> 16:04X},{tag & 0xFFFF:04X})"
+    text = _TAG_TEXTS.get(tag)
+    if text is None:
+        text = f"({tag >> 16:04X},{tag & 0xFFFF:04X})"
+        if len(_TAG_TEXTS) < 65536:
+            _TAG_TEXTS[tag] = text
+    return text
 
 
 @dataclass(frozen=True, slots=True)
