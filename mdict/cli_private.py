@@ -21,11 +21,12 @@ import click
 from .database import MessageDatabase
 from .errors import Diagnostic, InputFileError, MdictError, ProfileError
 from .fileio import decode_text, read_bytes, write_text_atomic
-from .model import Dictionary, InfoProfile, ServiceProfile
+from .model import CombineConfig, Dictionary, InfoProfile, ServiceProfile
 
 ERROR_STATUS = 2
-Profile = Dictionary | ServiceProfile | InfoProfile
-KIND_CHOICES = ("auto", "dictionary", "services", "info")
+Profile = Dictionary | ServiceProfile | InfoProfile | CombineConfig
+PROFILE_TYPES = (Dictionary, ServiceProfile, InfoProfile, CombineConfig)
+KIND_CHOICES = ("auto", "dictionary", "services", "info", "config")
 DEV_NULL = "/dev/null"
 
 
@@ -125,6 +126,7 @@ def read_source(path: str, kind: str = "auto") -> Profile | MessageDatabase:
         "dictionary": parse.parse_dictionary,
         "services": parse.parse_services,
         "info": parse.parse_info,
+        "config": parse.parse_combine_config,
     }
     if found not in readers:
         raise InputFileError(
@@ -138,7 +140,7 @@ def read_dictionary_source(path: str) -> Dictionary:
     source = read_source(path)
     if isinstance(source, Dictionary):
         return source
-    if isinstance(source, ServiceProfile | InfoProfile):
+    if isinstance(source, PROFILE_TYPES):
         raise InputFileError(path, "expected a dictionary profile or a compiled database")
     from .diff import dictionary_of
 
@@ -168,20 +170,26 @@ def database_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def _kind_of(model: Profile) -> str:
     if isinstance(model, Dictionary):
         return "dictionary"
+    if isinstance(model, CombineConfig):
+        return "config"
     return "services" if isinstance(model, ServiceProfile) else "info"
 
 
 def _empty(kind: str) -> Profile:
     if kind == "dictionary":
         return Dictionary(())
+    if kind == "config":
+        return CombineConfig()
     return ServiceProfile((), ()) if kind == "services" else InfoProfile(())
 
 
 def _as_kind(source: Profile | MessageDatabase, kind: str) -> Profile:
     from .diff import dictionary_of, info_of, services_of
 
-    if isinstance(source, Dictionary | ServiceProfile | InfoProfile):
+    if isinstance(source, PROFILE_TYPES):
         return source
+    if kind == "config":
+        raise InputFileError("<database>", "a database holds no mc3icomb configuration")
     if kind == "dictionary":
         return dictionary_of(source)
     return services_of(source) if kind == "services" else info_of(source)
@@ -205,7 +213,7 @@ def compute_diffs(
         return [Diff("dictionary", labels[0], labels[1], tuple(found))]
     old = None if old_path == DEV_NULL else read_source(old_path, kind)
     new = None if new_path == DEV_NULL else read_source(new_path, kind)
-    profiles = [s for s in (old, new) if isinstance(s, Dictionary | ServiceProfile | InfoProfile)]
+    profiles = [s for s in (old, new) if isinstance(s, PROFILE_TYPES)]
     kinds = {_kind_of(p) for p in profiles}
     if len(kinds) > 1:
         raise InputFileError(
@@ -282,8 +290,8 @@ def diff_command(
     services: tuple[str, str] | None,
     git_driver: bool,
 ) -> None:
-    """Compare two profiles of the same kind by meaning, or a profile and a
-    compiled database.
+    """Compare two profiles of the same kind (dictionary, service, info or
+    mc3icomb configuration) by meaning, or a profile and a compiled database.
 
     Attributes, services, commands, items and message lines that were added,
     removed or changed; a changed VR, VM, type or value list shows old -> new.

@@ -21,6 +21,8 @@ from .model import (
     ITEM,
     VM,
     VRS,
+    CombineConfig,
+    ConfigBlock,
     DictEntry,
     Dictionary,
     InfoLine,
@@ -34,7 +36,7 @@ from .model import (
 )
 from .write import format_dict_entry, format_info_line
 
-Kind = Literal["dictionary", "services", "info"]
+Kind = Literal["dictionary", "services", "info", "config"]
 Op = Literal["added", "removed", "changed"]
 OP_SIGN: dict[str, str] = {"added": "+", "removed": "-", "changed": "~"}
 RENAME_THRESHOLD = 0.5
@@ -495,7 +497,7 @@ def diff_info(
             details = tuple(format_info_line(ln) for ln in _sorted_lines(b.lines))
             out.append(Change("removed", subject, name, old=text, details=details))
         elif a is not None and b is not None:
-            out += _section_changes(where, b, a)
+            out += _line_set_changes(where, b.lines, a.lines)
     return out
 
 
@@ -503,9 +505,9 @@ def _sorted_lines(lines: Iterable[InfoLine]) -> list[InfoLine]:
     return sorted(lines, key=lambda ln: ln.tag.sort_key())
 
 
-def _section_changes(where: str, old: InfoSection, new: InfoSection) -> list[Change]:
-    before = {ln.tag: ln for ln in old.lines}
-    after = {ln.tag: ln for ln in new.lines}
+def _line_set_changes(where: str, old: Iterable[InfoLine], new: Iterable[InfoLine]) -> list[Change]:
+    before = {ln.tag: ln for ln in old}
+    after = {ln.tag: ln for ln in new}
     out: list[Change] = []
     for tag in sorted(before.keys() | after.keys(), key=Tag.sort_key):
         b, a = before.get(tag), after.get(tag)
@@ -515,6 +517,50 @@ def _section_changes(where: str, old: InfoSection, new: InfoSection) -> list[Cha
             out.append(Change("removed", "line", f"{where} {tag.display}", old=format_info_line(b)))
         elif a is not None and b is not None and a != b:
             out += _line_changes(where, b, a)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# mc3icomb configurations
+# ---------------------------------------------------------------------------
+
+_CONFIG_LABELS = ("existing service", "private service", "private item", "existing item")
+
+
+def _block_details(block: ConfigBlock) -> tuple[str, ...]:
+    props = [f"{k} = {v}" for k, v in block.properties]
+    return (*props, *(format_info_line(ln) for ln in _sorted_lines(block.lines)))
+
+
+def diff_configs(old: CombineConfig, new: CombineConfig) -> list[Change]:
+    """Blocks by (section, name, command); their properties and lines by tag."""
+    pairs = (
+        (old.existing_services, new.existing_services),
+        (old.private_services, new.private_services),
+        (old.private_items, new.private_items),
+        (old.existing_items, new.existing_items),
+    )
+    out: list[Change] = []
+    for label, (old_blocks, new_blocks) in zip(_CONFIG_LABELS, pairs, strict=True):
+        before = {(b.name, b.command): b for b in old_blocks}
+        after = {(b.name, b.command): b for b in new_blocks}
+        for key in sorted(before.keys() | after.keys()):
+            where = f"{label} {key[0]} {key[1]}"
+            b, a = before.get(key), after.get(key)
+            if b is None and a is not None:
+                out.append(Change("added", "block", where, details=_block_details(a)))
+            elif a is None and b is not None:
+                out.append(Change("removed", "block", where, details=_block_details(b)))
+            elif a is not None and b is not None:
+                old_props, new_props = dict(b.properties), dict(a.properties)
+                for prop in sorted(old_props.keys() | new_props.keys()):
+                    if old_props.get(prop) != new_props.get(prop):
+                        before_value = _optional(old_props.get(prop))
+                        after_value = _optional(new_props.get(prop))
+                        out.append(
+                            Change("changed", "block", where, prop, before_value, after_value)
+                        )
+                out += _line_set_changes(where, b.lines, a.lines)
     return out
 
 
@@ -596,8 +642,8 @@ def format_json(diff: Diff) -> str:
 
 
 def diff_profiles(
-    old: Dictionary | ServiceProfile | InfoProfile,
-    new: Dictionary | ServiceProfile | InfoProfile,
+    old: Dictionary | ServiceProfile | InfoProfile | CombineConfig,
+    new: Dictionary | ServiceProfile | InfoProfile | CombineConfig,
     old_label: str = "old",
     new_label: str = "new",
 ) -> Diff:
@@ -608,4 +654,6 @@ def diff_profiles(
         return Diff("services", old_label, new_label, tuple(diff_services(old, new)))
     if isinstance(old, InfoProfile) and isinstance(new, InfoProfile):
         return Diff("info", old_label, new_label, tuple(diff_info(old, new)))
+    if isinstance(old, CombineConfig) and isinstance(new, CombineConfig):
+        return Diff("config", old_label, new_label, tuple(diff_configs(old, new)))
     raise TypeError(f"cannot diff a {type(old).__name__} with a {type(new).__name__}")

@@ -13,6 +13,7 @@ from private_helpers import PRIVATE_DATA, dictionary
 
 from mdict.diff import (
     Diff,
+    diff_configs,
     diff_dictionaries,
     diff_dictionary_texts,
     diff_info,
@@ -24,6 +25,7 @@ from mdict.diff import (
 from mdict.errors import ProfileError
 from mdict.model import (
     VM,
+    CombineConfig,
     DictEntry,
     Dictionary,
     InfoLine,
@@ -36,8 +38,8 @@ from mdict.model import (
     ValueList,
     ValueType,
 )
-from mdict.parse import parse_dictionary, parse_info, parse_services
-from mdict.write import format_dictionary, format_info, format_services
+from mdict.parse import parse_combine_config, parse_dictionary, parse_info, parse_services
+from mdict.write import format_config, format_dictionary, format_info, format_services
 
 
 def _old_new() -> tuple[Dictionary, Dictionary]:
@@ -307,7 +309,7 @@ def test_law_services_reordered_and_rewritten_are_the_same(
 
 
 def _unique(profile: InfoProfile) -> InfoProfile:
-    sections = {}
+    sections: dict[tuple[int, str], InfoSection] = {}
     for s in profile.sections:
         lines = tuple({ln.tag: ln for ln in s.lines}.values())
         sections.setdefault((s.number, s.command), InfoSection(s.number, s.command, lines))
@@ -323,3 +325,36 @@ def test_law_info_reordered_and_rewritten_are_the_same(
     rnd.shuffle(sections)
     assert diff_info(profile, InfoProfile(tuple(sections))) == []
     assert diff_info(profile, parse_info(format_info(profile))) == []
+
+
+def test_configs_by_block_with_properties_and_lines() -> None:
+    from mdict.model import CombineConfig, ConfigBlock
+
+    props = (("UID", "1.2.3"), ("TYPE", "BASE"))
+    line = _line(Tag(0x2030, 0x10), "US", "1")
+    old = CombineConfig(
+        private_services=(
+            ConfigBlock("DUMMY", "MESSAGE", properties=props),
+            ConfigBlock("DUMMY", "N_SET_RQ", (line,)),
+        ),
+        private_items=(ConfigBlock("GONE", "ITEM", (line,)),),
+    )
+    new = CombineConfig(
+        private_services=(
+            ConfigBlock("DUMMY", "N_SET_RQ", (_line(Tag(0x2030, 0x10), "US", "3"),)),
+            ConfigBlock("DUMMY", "MESSAGE", properties=(("TYPE", "BASE"), ("UID", "1.2.4"))),
+        ),
+    )
+    got = [
+        (c.op, c.subject, c.where, c.field, c.old, c.new) for c in diff_profiles(old, new).changes
+    ]
+    assert got == [
+        ("changed", "block", "private service DUMMY MESSAGE", "UID", "1.2.3", "1.2.4"),
+        ("changed", "line", "private service DUMMY N_SET_RQ (2030,0010)", "type", "1", "3"),
+        ("removed", "block", "private item GONE ITEM", "", "", ""),
+    ]
+
+
+@given(strategies.combine_configs())
+def test_law_config_rewritten_is_the_same(config: CombineConfig) -> None:
+    assert diff_configs(config, parse_combine_config(format_config(config))) == []
