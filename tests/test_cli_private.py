@@ -240,3 +240,16 @@ def test_diff_two_databases_compares_every_kind(compiled: str) -> None:
 def test_export_from_database(compiled: str) -> None:
     code, out, _ = run("export", "dcmtk", compiled, "-o", "-")
     assert code == 0 and '(0011,"ACME INNER",01)\tLO\tInner Note\t1\tPrivateTag' in out
+
+
+def test_diff_configuration_files(tmp_path: Path) -> None:
+    valid = Path(__file__).parent / "data" / "valid"
+    base, variants = str(valid / "mc3icomb.cfg"), str(valid / "mc3icomb_variants.cfg")
+    assert run("diff", base, variants)[0] == 0  # the same configuration, spelled differently
+    changed = tmp_path / "changed.cfg"
+    changed.write_text(
+        (valid / "mc3icomb.cfg").read_text().replace("2030,0020@LO@3", "2030,0020@LO@1")
+    )
+    code, out, _ = run("diff", base, str(changed))
+    assert code == 1
+    assert "~ line private service BASIC_DUMMY_MANAGEMENT N_SET_RQ (2030,0020): type 3 -> 1" in out
