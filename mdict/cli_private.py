@@ -470,8 +470,20 @@ def learn_command(
 @click.command("dump")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--filter", "pattern", help="Keep the lines this regular expression matches.")
+@click.option(
+    "--message",
+    nargs=2,
+    metavar="SERVICE COMMAND",
+    help="Annotate with this message instead of the SOP Class's C_STORE_RQ.",
+)
 @database_options
-def dump_command(file: str, pattern: str | None, db_path: str | None, profiles: str | None) -> None:
+def dump_command(
+    file: str,
+    pattern: str | None,
+    message: tuple[str, str] | None,
+    db_path: str | None,
+    profiles: str | None,
+) -> None:
     """Print a DICOM file annotated with the database: tag, VR, VM, name and
     value; for the file's message the type (1/1C/2/2C/3) with its condition and
     the check against enumerated values and defined terms."""
@@ -487,7 +499,8 @@ def dump_command(file: str, pattern: str | None, db_path: str | None, profiles: 
     with reported():
         dataset = _read_dicom(file)
         dumper = Dumper(open_database(db_path, profiles))
-        header, section = dumper.message_for(dataset)
+        chosen = dumper.message_named(*message) if message else None
+        header, section = chosen if chosen else dumper.message_for(dataset)
         text = format_dump(f"{file}: {header}", dumper.dump(dataset, section), pattern)
     click.echo(text, nl=False)
 

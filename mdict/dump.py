@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .database import MessageDatabase
+from .errors import LookupFailed
 from .model import InfoLine, InfoSection, Tag
 from .write import sorted_lines
 
@@ -123,6 +124,17 @@ class Dumper:
         if message is None:
             return f"service {service.name} has no {STORE} message: dictionary only", None
         return f"{service.name} {STORE} ({uid})", message
+
+    def message_named(self, service: str, command: str) -> tuple[str, InfoSection]:
+        """A message chosen by name (service by name, UID or number); LookupFailed
+        when the database does not have it."""
+        found = self.db.service(int(service) if service.isdigit() else service)
+        if found is None:
+            raise LookupFailed(f"no service {service!r} in the database")
+        message = self.db.message(found.number, command.upper())
+        if message is None:
+            raise LookupFailed(f"service {found.name} has no {command.upper()} message")
+        return f"{found.name} {command.upper()} (chosen with --message)", message
 
     def dump(self, dataset: Any, section: InfoSection | None) -> list[DumpLine]:
         return list(self._walk(dataset, section, 0))

@@ -253,3 +253,15 @@ def test_diff_configuration_files(tmp_path: Path) -> None:
     code, out, _ = run("diff", base, str(changed))
     assert code == 1
     assert "~ line private service BASIC_DUMMY_MANAGEMENT N_SET_RQ (2030,0020): type 3 -> 1" in out
+
+
+def test_dump_with_a_chosen_message(tmp_path: Path, test_database: None) -> None:
+    from private_helpers import write_dicom
+
+    path = tmp_path / "a.dcm"
+    write_dicom(path, implicit=False)
+    code, out, _ = run("dump", str(path), "--message", "1", "c_store_rsp")
+    assert code == 0 and "STANDARD_CT C_STORE_RSP (chosen with --message)" in out
+    assert "Patient's Sex                            O  [not in the message]" in out
+    code, _, err = run("dump", str(path), "--message", "STANDARD_CT", "N_GET_RQ")
+    assert code == 2 and "service STANDARD_CT has no N_GET_RQ message" in err
