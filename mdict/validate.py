@@ -12,255 +12,92 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import json
 import os
 import sys
 import types
-import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any, Final, Literal, cast
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
 
-from pydicom import dcmread
-from pydicom.charset import convert_encodings, decode_bytes
 from pydicom.datadict import dictionary_VR
-from pydicom.dataelem import DataElement, RawDataElement
 from pydicom.dataset import Dataset
-from pydicom.errors import InvalidDicomError
-from pydicom.filereader import read_dataset
-from pydicom.multival import MultiValue
-from pydicom.valuerep import PersonName
 
 from .database import MessageDatabase
+from .elements import (
+    Value,
+    encodings_of,
+    from_bytes,
+    is_extended,
+    raw_bytes,
+    read_file,
+    read_value,
+)
 from .errors import LookupFailed
+from .findings import (
+    CODES,
+    DUPLICATE_PRIVATE_CREATOR,
+    INVALID_PRIVATE_CREATOR,
+    INVALID_PRIVATE_GROUP,
+    INVALID_VR,
+    ITEM_SPEC_MISSING,
+    LEVELS,
+    NO_MESSAGE_SPEC,
+    NO_SOP_CLASS_UID,
+    NON_SERVICE_ATTRIBUTE,
+    NON_SERVICE_PRIVATE_ATTRIBUTE,
+    NOT_ONE_OF_DEFINED_TERMS,
+    NOT_ONE_OF_ENUMERATED_VALUES,
+    PRIVATE_CREATOR_MISSING,
+    REQUIRED_ATTRIBUTE_MISSING,
+    TOO_FEW_VALUES,
+    TOO_MANY_VALUES,
+    UN_VR,
+    UNABLE_TO_CHECK_CONDITION,
+    UNKNOWN_SOP_CLASS,
+    VALIDATOR_FAILURE,
+    VALUE_MAY_NOT_BE_NULL,
+    Coverage,
+    Finding,
+    Report,
+    Severity,
+    tag_text,
+)
 from .model import VM, InfoLine, InfoSection, Tag, ValueList
 from .vr import (
-    BINARY_SIZE,
-    CHARSET_VRS,
-    NUMERIC_VRS,
-    SINGLE_VALUED_TEXT_VRS,
-    TEXT_VRS,
     VRProblem,
     check_binary_length,
     check_number,
     check_text,
-    strip_padding,
 )
 
-Severity = Literal["error", "warning", "info"]
-LEVELS: Final[dict[str, int]] = {"error": 0, "warning": 1, "info": 2}
-"""Severity rank; a report level keeps findings of rank <= the level's."""
+__all__ = [
+    "CODES",
+    "LEVELS",
+    "ConditionCheck",
+    "Coverage",
+    "Finding",
+    "Report",
+    "Scope",
+    "Severity",
+    "Validator",
+    "default_conditions",
+    "never_evaluated",
+    "read_file",
+    "tag_text",
+    "validate",
+    "validate_file",
+    "validator_for",
+]
 
 QUERY_COMMANDS: Final = frozenset(("C_FIND_RQ", "C_GET_RQ", "C_MOVE_RQ"))
 
-# Stable codes -----------------------------------------------------------------
-REQUIRED_ATTRIBUTE_MISSING: Final = "REQUIRED_ATTRIBUTE_MISSING"
-VALUE_MAY_NOT_BE_NULL: Final = "VALUE_MAY_NOT_BE_NULL"
-TOO_FEW_VALUES: Final = "TOO_FEW_VALUES"
-TOO_MANY_VALUES: Final = "TOO_MANY_VALUES"
-INVALID_VR: Final = "INVALID_VR"
-UN_VR: Final = "UN_VR"
-NOT_ONE_OF_ENUMERATED_VALUES: Final = "NOT_ONE_OF_ENUMERATED_VALUES"
-NOT_ONE_OF_DEFINED_TERMS: Final = "NOT_ONE_OF_DEFINED_TERMS"
-NON_SERVICE_ATTRIBUTE: Final = "NON_SERVICE_ATTRIBUTE"
-NON_SERVICE_PRIVATE_ATTRIBUTE: Final = "NON_SERVICE_PRIVATE_ATTRIBUTE"
-UNABLE_TO_CHECK_CONDITION: Final = "UNABLE_TO_CHECK_CONDITION"
-UNDECODABLE_VALUE: Final = "UNDECODABLE_VALUE"
-PRIVATE_CREATOR_MISSING: Final = "PRIVATE_CREATOR_MISSING"
-INVALID_PRIVATE_CREATOR: Final = "INVALID_PRIVATE_CREATOR"
-DUPLICATE_PRIVATE_CREATOR: Final = "DUPLICATE_PRIVATE_CREATOR"
-INVALID_PRIVATE_GROUP: Final = "INVALID_PRIVATE_GROUP"
-ITEM_SPEC_MISSING: Final = "ITEM_SPEC_MISSING"
-NO_SOP_CLASS_UID: Final = "NO_SOP_CLASS_UID"
-UNKNOWN_SOP_CLASS: Final = "UNKNOWN_SOP_CLASS"
-NO_MESSAGE_SPEC: Final = "NO_MESSAGE_SPEC"
-TRUNCATED_VALUE: Final = "TRUNCATED_VALUE"
-NOT_DICOM: Final = "NOT_DICOM"
-NO_FILE_META: Final = "NO_FILE_META"
-READ_ERROR: Final = "READ_ERROR"
-VALIDATOR_FAILURE: Final = "VALIDATOR_FAILURE"
-
-CODES: Final[dict[str, tuple[Severity, str]]] = {
-    REQUIRED_ATTRIBUTE_MISSING: (
-        "error",
-        "a type 1 or 2 attribute (1C/2C: condition true) is absent",
-    ),
-    VALUE_MAY_NOT_BE_NULL: ("error", "a type 1 or 1C attribute is present without a value"),
-    TOO_FEW_VALUES: ("error", "fewer values than the dictionary VM allows"),
-    TOO_MANY_VALUES: ("error", "more values than the dictionary VM allows"),
-    "INVALID_VALUE_FOR_VR": ("error", "a value breaks the format or repertoire of its VR"),
-    "INVALID_LENGTH_FOR_VR": ("error", "a value is longer than its VR allows"),
-    "UNKNOWN_UID_ROOT": ("warning", "a UID starts with an arc that does not exist"),
-    INVALID_VR: ("error", "the element's VR differs from the spec's (or dictionary's) VR"),
-    UN_VR: ("info", "the element has VR UN; its value is checked as the expected VR"),
-    NOT_ONE_OF_ENUMERATED_VALUES: ("error", "a value outside the E<...> list"),
-    NOT_ONE_OF_DEFINED_TERMS: ("warning", "a value outside the D<...> list"),
-    NON_SERVICE_ATTRIBUTE: ("warning", "a standard attribute the message spec does not list"),
-    NON_SERVICE_PRIVATE_ATTRIBUTE: ("info", "a private attribute the message spec does not list"),
-    UNABLE_TO_CHECK_CONDITION: (
-        "info",
-        "a 1C/2C attribute is absent and its condition cannot be evaluated",
-    ),
-    UNDECODABLE_VALUE: ("error", "a value cannot be decoded in the declared character set"),
-    TRUNCATED_VALUE: ("error", "the file ends inside a value"),
-    PRIVATE_CREATOR_MISSING: ("error", "a private element outside every reserved block"),
-    INVALID_PRIVATE_CREATOR: ("error", "a private creator element that is not one non-empty LO"),
-    DUPLICATE_PRIVATE_CREATOR: ("warning", "one creator reserves two blocks of a group"),
-    INVALID_PRIVATE_GROUP: ("error", "private data in group 0001, 0003, 0005, 0007 or FFFF"),
-    ITEM_SPEC_MISSING: ("warning", "a sequence names an item spec the database lacks"),
-    NO_SOP_CLASS_UID: ("error", "no SOP Class UID to find the service by"),
-    UNKNOWN_SOP_CLASS: ("error", "the SOP Class UID names no service of the database"),
-    NO_MESSAGE_SPEC: ("error", "the service has no spec for the command"),
-    NOT_DICOM: ("error", "the file is not DICOM"),
-    NO_FILE_META: ("warning", "the file has no preamble and meta header"),
-    READ_ERROR: ("error", "the file cannot be read or parsed"),
-    VALIDATOR_FAILURE: ("error", "the validator failed on this dataset (a bug: please report)"),
-}
-"""Every stable code: its usual severity and what it means (docs/codes.md)."""
-
 _SOP_CLASS_UID: Final = 0x00080016
 _MEDIA_SOP_CLASS_UID: Final = 0x00020002
-_CHARSET: Final = 0x00080005
+CHARSET_TAG: Final = 0x00080005
 _ALWAYS_SKIPPED: Final = frozenset((0xFFFCFFFC, 0xFFFEE000, 0xFFFEE00D, 0xFFFEE0DD))
 _BAD_PRIVATE_GROUPS: Final = frozenset((0x0001, 0x0003, 0x0005, 0x0007, 0xFFFF))
 _NO_VALUE: Final = frozenset((0, 0xFFFFFFFF))
 _LO_UN: Final = frozenset(("LO", "UN"))
-
-
-# ---------------------------------------------------------------------------
-# Findings and reports
-# ---------------------------------------------------------------------------
-
-
-_TAG_TEXTS: dict[int, str] = {}
-
-
-def tag_text(tag: int) -> str:
-    """``(GGGG,EEEE)``."""
-    text = _TAG_TEXTS.get(tag)
-    if text is None:
-        text = f"({tag >> 16:04X},{tag & 0xFFFF:04X})"
-        if len(_TAG_TEXTS) < 65536:
-            _TAG_TEXTS[tag] = text
-    return text
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem (or note) about one attribute or the whole message.
-
-    ``tag`` is the tag as it appears in the dataset (None for message-level
-    findings); ``creator`` is the private creator of a private tag; ``path``
-    leads from the root through sequence items (1-based item numbers), e.g.
-    ``(0040,0275)[1]/(0008,0100)``; ``value_index`` is the 1-based value
-    number where a single value is at fault.
-    """
-
-    code: str
-    severity: Severity
-    message: str
-    tag: int | None = None
-    path: str = ""
-    creator: str | None = None
-    value_index: int | None = None
-    name: str | None = None
-
-    @property
-    def tag_display(self) -> str:
-        return "" if self.tag is None else tag_text(self.tag)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["tag"] = self.tag_display or None
-        return data
-
-    def __str__(self) -> str:
-        parts = [self.severity, self.code]
-        if self.tag is not None:
-            parts.append(self.tag_display)
-            if self.creator is not None:
-                parts.append(repr(self.creator))
-            if self.name:
-                parts.append(self.name)
-            if self.path and self.path != self.tag_display:
-                parts.append(f"[{self.path}]")
-        parts.append(self.message)
-        return " ".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class Coverage:
-    """How many condition uses were needed and how many could be settled."""
-
-    uses: int = 0
-    evaluated: int = 0
-    unevaluated_names: tuple[str, ...] = ()
-
-    def __add__(self, other: Coverage) -> Coverage:
-        names = tuple(sorted(set(self.unevaluated_names) | set(other.unevaluated_names)))
-        return Coverage(self.uses + other.uses, self.evaluated + other.evaluated, names)
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    """The findings of one validation, in dataset order."""
-
-    findings: tuple[Finding, ...]
-    service: str | None = None
-    command: str = "C_STORE_RQ"
-    coverage: Coverage = field(default_factory=Coverage)
-    source: str | None = None
-    """The file the dataset was read from, if any."""
-
-    @property
-    def errors(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity == "error")
-
-    @property
-    def warnings(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity == "warning")
-
-    @property
-    def infos(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity == "info")
-
-    @property
-    def ok(self) -> bool:
-        """True when no finding is an error."""
-        return not any(f.severity == "error" for f in self.findings)
-
-    def at_level(self, level: str) -> tuple[Finding, ...]:
-        """Findings at ``level`` (error, warning or info) and more severe."""
-        rank = LEVELS[level.rstrip("s")]
-        return tuple(f for f in self.findings if LEVELS[f.severity] <= rank)
-
-    def __iter__(self) -> Iterator[Finding]:
-        return iter(self.findings)
-
-    def __len__(self) -> int:
-        return len(self.findings)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.source,
-            "service": self.service,
-            "command": self.command,
-            "ok": self.ok,
-            "counts": {
-                "error": len(self.errors),
-                "warning": len(self.warnings),
-                "info": len(self.infos),
-            },
-            "coverage": {
-                "condition_uses": self.coverage.uses,
-                "evaluated": self.coverage.evaluated,
-                "unevaluated_names": list(self.coverage.unevaluated_names),
-            },
-            "findings": [f.to_dict() for f in self.findings],
-        }
-
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent)
 
 
 # ---------------------------------------------------------------------------
@@ -327,162 +164,6 @@ def _repeating_base(tag: int) -> int | None:
 
 
 # ---------------------------------------------------------------------------
-# Element values
-# ---------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Value:
-    """What the checks need from one element."""
-
-    vr: str
-    texts: list[str] | None = None  # text VRs: values, padding removed
-    numbers: list[int | float] | None = None  # numeric VRs given as numbers
-    nbytes: int | None = None  # binary VRs given as bytes
-    items: Sequence[Dataset] | None = None  # SQ
-    error: str | None = None
-    code: str = "UNDECODABLE_VALUE"
-
-    @property
-    def count(self) -> int:
-        if self.texts is not None:
-            return len(self.texts)
-        if self.numbers is not None:
-            return len(self.numbers)
-        if self.items is not None:
-            return len(self.items)
-        if self.nbytes:
-            size = BINARY_SIZE.get(self.vr, 1)
-            return self.nbytes // size if self.vr in NUMERIC_VRS else 1
-        return 0
-
-    @property
-    def empty(self) -> bool:
-        if self.texts is not None:
-            return not any(self.texts)
-        return self.count == 0
-
-
-def _text_of(value: object) -> str:
-    if isinstance(value, str) and not isinstance(value, PersonName):
-        original = getattr(value, "original_string", None)
-        return original if isinstance(original, str) else str(value)
-    if isinstance(value, bytes):
-        return value.decode("latin-1")
-    if isinstance(value, PersonName):
-        return str(value)
-    original = getattr(value, "original_string", None)
-    return original if isinstance(original, str) else str(value)
-
-
-def _split_texts(vr: str, text: str) -> list[str]:
-    if not text:
-        return []
-    parts = [text] if vr in SINGLE_VALUED_TEXT_VRS else text.split("\\")
-    return [strip_padding(vr, p) for p in parts]
-
-
-def _read_value(ds: Dataset, tag: int, expected_vr: str | None, encodings: Sequence[str]) -> _Value:
-    """Read an element without letting pydicom convert (or reject) raw text."""
-    elems = cast(Mapping[int, DataElement | RawDataElement], ds._dict)
-    elem = elems.get(tag)  # get_item without its per-call overhead
-    if elem is None or (
-        isinstance(elem, RawDataElement) and elem.value is None and elem.length not in _NO_VALUE
-    ):
-        elem = ds.get_item(tag)  # deferred reads
-    raw_vr: str | None
-    if isinstance(elem, RawDataElement):
-        raw_vr = elem.VR
-        vr = raw_vr or expected_vr or _pydicom_vr(tag)
-        if elem.value is not None and elem.length != 0xFFFFFFFF and len(elem.value) < elem.length:
-            return _Value(
-                vr,
-                error=f"value truncated: {len(elem.value)} of {elem.length} bytes in the file",
-                code=TRUNCATED_VALUE,
-            )
-        if vr == "SQ" or (raw_vr is None and vr == "SQ"):
-            return _converted(ds, tag, vr)
-        return from_bytes(vr, elem.value or b"", encodings)
-    if elem is None:
-        return _Value(expected_vr or "UN")
-    assert isinstance(elem, DataElement)
-    return _from_element(elem)
-
-
-def from_bytes(vr: str, data: bytes, encodings: Sequence[str]) -> _Value:
-    """The value of ``data`` read as ``vr`` (text split, or a byte count)."""
-    if vr in TEXT_VRS:
-        if data.isascii() or vr not in CHARSET_VRS:
-            text = data.decode("latin-1")
-        else:
-            decoded = _decode(data, vr, encodings)
-            if decoded is None:
-                shown = data[:40].hex(" ")
-                return _Value(vr, error=f"value cannot be decoded as {encodings}: {shown}")
-            text = decoded
-        return _Value(vr, texts=_split_texts(vr, text))
-    return _Value(vr, nbytes=len(data))
-
-
-def _raw_bytes(ds: Dataset, tag: int) -> bytes | None:
-    elem = ds.get_item(tag)
-    value = getattr(elem, "value", None)
-    return bytes(value) if isinstance(value, (bytes, bytearray)) else None
-
-
-def _decode(data: bytes, vr: str, encodings: Sequence[str]) -> str | None:
-    """Text in the dataset's character set; None when it does not decode."""
-    delimiters = {0x5E, 0x3D} if vr == "PN" else set()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            text = decode_bytes(data, encodings, delimiters)
-        except Exception:  # pydicom raises several kinds
-            return None
-    return None if "\ufffd" in text and "\ufffd".encode() not in data else text
-
-
-def _pydicom_vr(tag: int) -> str:
-    try:
-        return dictionary_VR(tag).split(" or ")[0]
-    except KeyError:
-        return "UN"
-
-
-def _converted(ds: Dataset, tag: int, vr: str) -> _Value:
-    try:
-        elem = ds[tag]
-    except Exception as exc:
-        return _Value(vr, error=f"cannot decode value: {exc}")
-    return _from_element(elem)
-
-
-def _from_element(elem: DataElement) -> _Value:
-    vr = str(elem.VR)
-    value = elem.value
-    if vr == "SQ":
-        return _Value(vr, items=list(value or ()))
-    if " or " in vr:
-        vr = vr.split(" or ")[0]
-    if value is None:
-        return _Value(vr, texts=[] if vr in TEXT_VRS else None)
-    if vr in TEXT_VRS:
-        if isinstance(value, (list, tuple, MultiValue)):
-            texts = [strip_padding(vr, _text_of(v)) for v in value]
-        else:
-            texts = _split_texts(vr, _text_of(value))
-        return _Value(vr, texts=texts)
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return _Value(vr, nbytes=len(value))
-    if vr in NUMERIC_VRS:
-        if isinstance(value, (list, tuple, MultiValue)):
-            return _Value(vr, numbers=[v for v in value if isinstance(v, (int, float))])
-        if isinstance(value, (int, float)):
-            return _Value(vr, numbers=[value])
-    return _Value(vr, error=f"unexpected Python value of type {type(value).__name__}")
-
-
-# ---------------------------------------------------------------------------
 # The walker
 # ---------------------------------------------------------------------------
 
@@ -544,7 +225,7 @@ class Validator:
             first = Finding(NO_MESSAGE_SPEC, "error", message)
             return self._without_spec(dataset, first, found.name, command, query, rank)
         run = _Run(self, dataset, query, coverage, rank)
-        run.check_level(dataset, self.plan(section), "", (), _encodings(dataset, None))
+        run.check_level(dataset, self.plan(section), "", (), encodings_of(dataset, None))
         return Report(run.kept(), found.name, command, run.coverage())
 
     def _without_spec(
@@ -558,7 +239,7 @@ class Validator:
     ) -> Report:
         """No message spec: say why, then check formats against the dictionary."""
         run = _Run(self, dataset, query, False, rank)
-        encodings = _encodings(dataset, None)
+        encodings = encodings_of(dataset, None)
         meta = getattr(dataset, "file_meta", None)
         if isinstance(meta, Dataset):
             run.check_generic(meta, "", (), encodings)
@@ -659,56 +340,6 @@ class Validator:
         return found
 
 
-def read_file(path: str) -> tuple[Dataset | None, list[Finding]]:
-    """Read a DICOM file; (None, [error]) when it is not DICOM or unreadable.
-    A file without preamble and meta header is read anyway, with a warning."""
-    notes: list[Finding] = []
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            dataset: Dataset
-            try:
-                dataset = dcmread(path)
-            except InvalidDicomError:
-                bare = _read_bare(path)
-                if bare is None:
-                    message = "not a DICOM file (no DICM prefix, no readable data elements)"
-                    return None, [Finding(NOT_DICOM, "error", message)]
-                dataset = bare
-                message = "no DICOM preamble and file meta information; read as a bare dataset"
-                notes.append(Finding(NO_FILE_META, "warning", message))
-    except (OSError, MemoryError) as exc:
-        return None, [Finding(READ_ERROR, "error", f"cannot read the file: {exc}")]
-    except Exception as exc:  # pydicom raises many kinds on broken files
-        return None, [Finding(READ_ERROR, "error", f"cannot parse the file: {exc}")]
-    return dataset, notes
-
-
-def _read_bare(path: str) -> Dataset | None:
-    """A dataset without preamble or meta header, in whichever of the three
-    uncompressed encodings gives plausible elements; None if none does."""
-    for implicit, little in ((False, True), (True, True), (False, False)):
-        try:
-            with open(path, "rb") as stream:
-                dataset = read_dataset(stream, implicit, little)
-        except Exception:
-            continue
-        if _plausible(dataset):
-            return dataset
-    return None
-
-
-def _plausible(ds: Dataset) -> bool:
-    """A force-read dataset that looks like DICOM: elements in groups below
-    0x7FE1 (or private), the first of them in groups 0x0002-0x0010."""
-    tags = list(ds.keys())
-    if not tags:
-        return False
-    return 0x0002 <= tags[0] >> 16 <= 0x0010 and all(
-        t >> 16 <= 0x7FE0 or t >> 16 >= 0xFFFA or (t >> 16) % 2 for t in tags[:3]
-    )
-
-
 def _sop_class_uid(ds: Dataset) -> str | None:
     for source, tag in (
         (ds, _SOP_CLASS_UID),
@@ -724,29 +355,6 @@ def _sop_class_uid(ds: Dataset) -> str | None:
         if text:
             return text
     return None
-
-
-def _encodings(ds: Dataset, inherited: Sequence[str] | None) -> list[str]:
-    """Python encodings of the Specific Character Set in force for ``ds``."""
-    if _CHARSET not in ds:
-        return list(inherited) if inherited is not None else ["iso8859"]
-    try:
-        value = ds[_CHARSET].value
-        terms = list(value) if isinstance(value, (list, MultiValue)) else [value or ""]
-        return list(convert_encodings([str(t) for t in terms]))
-    except Exception:
-        return ["iso8859"]
-
-
-def _is_extended(ds: Dataset) -> bool:
-    if _CHARSET not in ds:
-        return False
-    try:
-        value = ds[_CHARSET].value
-    except Exception:
-        return False
-    terms = list(value) if isinstance(value, (list, MultiValue)) else [value]
-    return any(str(t or "").strip() not in ("", "ISO_IR 6", "ISO 2022 IR 6") for t in terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -785,7 +393,7 @@ class _Run:
         self.uses = 0
         self.evaluated = 0
         self.unevaluated: set[str] = set()
-        self.extended = _is_extended(root)
+        self.extended = is_extended(root)
 
     def coverage(self) -> Coverage:
         return Coverage(self.uses, self.evaluated, tuple(sorted(self.unevaluated)))
@@ -904,9 +512,9 @@ class _Run:
                     )
                 )
                 continue
-            value = _read_value(ds, tag, "LO", ["iso8859"])
+            value = read_value(ds, tag, "LO", ["iso8859"])
             if value.vr == "UN":  # a creator written as UN is still text
-                data = _raw_bytes(ds, tag)
+                data = raw_bytes(ds, tag)
                 value = from_bytes("LO", data or b"", ["iso8859"])
                 value.vr = "UN"
             texts = value.texts or []
@@ -995,14 +603,14 @@ class _Run:
         self, ds: Dataset, rule: _Rule, where: _Where, scope: Scope, encodings: Sequence[str]
     ) -> None:
         line = rule.line
-        value = _read_value(ds, where.tag, line.vr, encodings)
+        value = read_value(ds, where.tag, line.vr, encodings)
         add = self.findings.append
         if value.error:
             add(where.finding(value.code, "error", value.error))
             return
         if value.vr != line.vr and line.vr != "UNKNOWN_VR":
             if value.vr == "UN":
-                data = _raw_bytes(ds, where.tag) if line.vr != "SQ" else None
+                data = raw_bytes(ds, where.tag) if line.vr != "SQ" else None
                 checked = "value checked as " + line.vr if data is not None else "value not checked"
                 add(
                     where.finding(
@@ -1034,7 +642,7 @@ class _Run:
             self._check_enumeration(value, line.values, where)
 
     def _check_values(
-        self, value: _Value, vm: VM | None, where: _Where, vm_severity: Severity = "error"
+        self, value: Value, vm: VM | None, where: _Where, vm_severity: Severity = "error"
     ) -> None:
         count = value.count
         add = self.findings.append
@@ -1061,7 +669,7 @@ class _Run:
             if problem:
                 add(where.finding(problem.code, _severity(problem), problem.message))
 
-    def _check_enumeration(self, value: _Value, values: ValueList, where: _Where) -> None:
+    def _check_enumeration(self, value: Value, values: ValueList, where: _Where) -> None:
         if value.texts is not None:
             actual = [t.strip(" ") for t in value.texts]
         elif value.numbers is not None:
@@ -1115,7 +723,7 @@ class _Run:
             if not isinstance(item, Dataset):
                 continue
             prefix = f"{where.path}[{number}]/"
-            item_encodings = _encodings(item, encodings)
+            item_encodings = encodings_of(item, encodings)
             if not known:
                 self.check_generic(item, prefix, parents, item_encodings)
             elif len(known) == 1:
@@ -1180,7 +788,7 @@ class _Run:
                     "private attribute not in the message spec",
                 )
             )
-        value = _read_value(ds, tag, dict_vr, encodings)
+        value = read_value(ds, tag, dict_vr, encodings)
         if value.error:
             add(where.finding(value.code, "error", value.error))
             return
@@ -1197,7 +805,7 @@ class _Run:
             for number, item in enumerate(value.items, 1):
                 if isinstance(item, Dataset):
                     prefix = f"{where.path}[{number}]/"
-                    self.check_generic(item, prefix, inner, _encodings(item, encodings))
+                    self.check_generic(item, prefix, inner, encodings_of(item, encodings))
             return
         self._check_values(value, vm, where, private_severity)
 

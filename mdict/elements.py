@@ -1,0 +1,261 @@
+"""Reading DICOM files and element values for validation, without letting
+pydicom convert (or reject) raw values first: the validator must see what the
+file holds, and a broken file must give a finding, not an exception."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final, cast
+
+from pydicom import dcmread
+from pydicom.charset import convert_encodings, decode_bytes
+from pydicom.datadict import dictionary_VR
+from pydicom.dataelem import DataElement, RawDataElement
+from pydicom.dataset import Dataset
+from pydicom.errors import InvalidDicomError
+from pydicom.filereader import read_dataset
+from pydicom.multival import MultiValue
+from pydicom.valuerep import PersonName
+
+from .findings import NO_FILE_META, NOT_DICOM, READ_ERROR, TRUNCATED_VALUE, Finding
+from .vr import (
+    BINARY_SIZE,
+    CHARSET_VRS,
+    NUMERIC_VRS,
+    SINGLE_VALUED_TEXT_VRS,
+    TEXT_VRS,
+    strip_padding,
+)
+
+CHARSET_TAG: Final = 0x00080005
+_NO_VALUE: Final = frozenset((0, 0xFFFFFFFF))
+
+# ---------------------------------------------------------------------------
+# Element values
+# ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Value:
+    """What the checks need from one element."""
+
+    vr: str
+    texts: list[str] | None = None  # text VRs: values, padding removed
+    numbers: list[int | float] | None = None  # numeric VRs given as numbers
+    nbytes: int | None = None  # binary VRs given as bytes
+    items: Sequence[Dataset] | None = None  # SQ
+    error: str | None = None
+    code: str = "UNDECODABLE_VALUE"
+
+    @property
+    def count(self) -> int:
+        if self.texts is not None:
+            return len(self.texts)
+        if self.numbers is not None:
+            return len(self.numbers)
+        if self.items is not None:
+            return len(self.items)
+        if self.nbytes:
+            size = BINARY_SIZE.get(self.vr, 1)
+            return self.nbytes // size if self.vr in NUMERIC_VRS else 1
+        return 0
+
+    @property
+    def empty(self) -> bool:
+        if self.texts is not None:
+            return not any(self.texts)
+        return self.count == 0
+
+
+def _text_of(value: object) -> str:
+    if isinstance(value, str) and not isinstance(value, PersonName):
+        original = getattr(value, "original_string", None)
+        return original if isinstance(original, str) else str(value)
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, PersonName):
+        return str(value)
+    original = getattr(value, "original_string", None)
+    return original if isinstance(original, str) else str(value)
+
+
+def _split_texts(vr: str, text: str) -> list[str]:
+    if not text:
+        return []
+    parts = [text] if vr in SINGLE_VALUED_TEXT_VRS else text.split("\\")
+    return [strip_padding(vr, p) for p in parts]
+
+
+def read_value(ds: Dataset, tag: int, expected_vr: str | None, encodings: Sequence[str]) -> Value:
+    """Read an element without letting pydicom convert (or reject) raw text."""
+    elems = cast(Mapping[int, DataElement | RawDataElement], ds._dict)
+    elem = elems.get(tag)  # get_item without its per-call overhead
+    if elem is None or (
+        isinstance(elem, RawDataElement) and elem.value is None and elem.length not in _NO_VALUE
+    ):
+        elem = ds.get_item(tag)  # deferred reads
+    raw_vr: str | None
+    if isinstance(elem, RawDataElement):
+        raw_vr = elem.VR
+        vr = raw_vr or expected_vr or _pydicom_vr(tag)
+        if elem.value is not None and elem.length != 0xFFFFFFFF and len(elem.value) < elem.length:
+            return Value(
+                vr,
+                error=f"value truncated: {len(elem.value)} of {elem.length} bytes in the file",
+                code=TRUNCATED_VALUE,
+            )
+        if vr == "SQ" or (raw_vr is None and vr == "SQ"):
+            return _converted(ds, tag, vr)
+        return from_bytes(vr, elem.value or b"", encodings)
+    if elem is None:
+        return Value(expected_vr or "UN")
+    assert isinstance(elem, DataElement)
+    return _from_element(elem)
+
+
+def from_bytes(vr: str, data: bytes, encodings: Sequence[str]) -> Value:
+    """The value of ``data`` read as ``vr`` (text split, or a byte count)."""
+    if vr in TEXT_VRS:
+        if data.isascii() or vr not in CHARSET_VRS:
+            text = data.decode("latin-1")
+        else:
+            decoded = _decode(data, vr, encodings)
+            if decoded is None:
+                shown = data[:40].hex(" ")
+                return Value(vr, error=f"value cannot be decoded as {encodings}: {shown}")
+            text = decoded
+        return Value(vr, texts=_split_texts(vr, text))
+    return Value(vr, nbytes=len(data))
+
+
+def raw_bytes(ds: Dataset, tag: int) -> bytes | None:
+    elem = ds.get_item(tag)
+    value = getattr(elem, "value", None)
+    return bytes(value) if isinstance(value, (bytes, bytearray)) else None
+
+
+def _decode(data: bytes, vr: str, encodings: Sequence[str]) -> str | None:
+    """Text in the dataset's character set; None when it does not decode."""
+    delimiters = {0x5E, 0x3D} if vr == "PN" else set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            text = decode_bytes(data, encodings, delimiters)
+        except Exception:  # pydicom raises several kinds
+            return None
+    return None if "\ufffd" in text and "\ufffd".encode() not in data else text
+
+
+def _pydicom_vr(tag: int) -> str:
+    try:
+        return dictionary_VR(tag).split(" or ")[0]
+    except KeyError:
+        return "UN"
+
+
+def _converted(ds: Dataset, tag: int, vr: str) -> Value:
+    try:
+        elem = ds[tag]
+    except Exception as exc:
+        return Value(vr, error=f"cannot decode value: {exc}")
+    return _from_element(elem)
+
+
+def _from_element(elem: DataElement) -> Value:
+    vr = str(elem.VR)
+    value = elem.value
+    if vr == "SQ":
+        return Value(vr, items=list(value or ()))
+    if " or " in vr:
+        vr = vr.split(" or ")[0]
+    if value is None:
+        return Value(vr, texts=[] if vr in TEXT_VRS else None)
+    if vr in TEXT_VRS:
+        if isinstance(value, (list, tuple, MultiValue)):
+            texts = [strip_padding(vr, _text_of(v)) for v in value]
+        else:
+            texts = _split_texts(vr, _text_of(value))
+        return Value(vr, texts=texts)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return Value(vr, nbytes=len(value))
+    if vr in NUMERIC_VRS:
+        if isinstance(value, (list, tuple, MultiValue)):
+            return Value(vr, numbers=[v for v in value if isinstance(v, (int, float))])
+        if isinstance(value, (int, float)):
+            return Value(vr, numbers=[value])
+    return Value(vr, error=f"unexpected Python value of type {type(value).__name__}")
+
+
+def read_file(path: str) -> tuple[Dataset | None, list[Finding]]:
+    """Read a DICOM file; (None, [error]) when it is not DICOM or unreadable.
+    A file without preamble and meta header is read anyway, with a warning."""
+    notes: list[Finding] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            dataset: Dataset
+            try:
+                dataset = dcmread(path)
+            except InvalidDicomError:
+                bare = _read_bare(path)
+                if bare is None:
+                    message = "not a DICOM file (no DICM prefix, no readable data elements)"
+                    return None, [Finding(NOT_DICOM, "error", message)]
+                dataset = bare
+                message = "no DICOM preamble and file meta information; read as a bare dataset"
+                notes.append(Finding(NO_FILE_META, "warning", message))
+    except (OSError, MemoryError) as exc:
+        return None, [Finding(READ_ERROR, "error", f"cannot read the file: {exc}")]
+    except Exception as exc:  # pydicom raises many kinds on broken files
+        return None, [Finding(READ_ERROR, "error", f"cannot parse the file: {exc}")]
+    return dataset, notes
+
+
+def _read_bare(path: str) -> Dataset | None:
+    """A dataset without preamble or meta header, in whichever of the three
+    uncompressed encodings gives plausible elements; None if none does."""
+    for implicit, little in ((False, True), (True, True), (False, False)):
+        try:
+            with open(path, "rb") as stream:
+                dataset = read_dataset(stream, implicit, little)
+        except Exception:
+            continue
+        if _plausible(dataset):
+            return dataset
+    return None
+
+
+def _plausible(ds: Dataset) -> bool:
+    """A force-read dataset that looks like DICOM: elements in groups below
+    0x7FE1 (or private), the first of them in groups 0x0002-0x0010."""
+    tags = list(ds.keys())
+    if not tags:
+        return False
+    return 0x0002 <= tags[0] >> 16 <= 0x0010 and all(
+        t >> 16 <= 0x7FE0 or t >> 16 >= 0xFFFA or (t >> 16) % 2 for t in tags[:3]
+    )
+
+
+def encodings_of(ds: Dataset, inherited: Sequence[str] | None) -> list[str]:
+    """Python encodings of the Specific Character Set in force for ``ds``."""
+    if CHARSET_TAG not in ds:
+        return list(inherited) if inherited is not None else ["iso8859"]
+    try:
+        value = ds[CHARSET_TAG].value
+        terms = list(value) if isinstance(value, (list, MultiValue)) else [value or ""]
+        return list(convert_encodings([str(t) for t in terms]))
+    except Exception:
+        return ["iso8859"]
+
+
+def is_extended(ds: Dataset) -> bool:
+    if CHARSET_TAG not in ds:
+        return False
+    try:
+        value = ds[CHARSET_TAG].value
+    except Exception:
+        return False
+    terms = list(value) if isinstance(value, (list, MultiValue)) else [value]
+    return any(str(t or "").strip() not in ("", "ISO_IR 6", "ISO 2022 IR 6") for t in terms)
