@@ -133,15 +133,18 @@ class ModelDatabase:
 
 
 def database(folder: Path = PRIVATE_DATA / "db") -> MessageDatabase:
-    """mdict.load's Database built from the profiles in ``folder`` when that
-    module exists, else the ModelDatabase double."""
-    try:
-        from mdict.load import Database  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return ModelDatabase(folder)
+    """The test profiles as a MessageDatabase (the ModelDatabase double)."""
+    return ModelDatabase(folder)
+
+
+def real_database(folder: Path = PRIVATE_DATA / "db") -> MessageDatabase:
+    """mdict.load's Database built in memory from the test profiles."""
+    import importlib
+
     from mdict.parse import read_dictionary, read_info, read_services
 
-    db: MessageDatabase = Database.from_profiles(
+    load = importlib.import_module("mdict.load")
+    db: MessageDatabase = load.Database.from_profiles(
         dictionary=read_dictionary(folder / "diction.pfl"),
         services=read_services(folder / "mergecom.srv"),
         info=read_info(folder / "info.pfl"),

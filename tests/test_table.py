@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
-from private_helpers import database
+from private_helpers import database, real_database, write_dicom
 
 from mdict.errors import LookupFailed
 from mdict.table import format_table, message_rows
@@ -56,3 +57,23 @@ def test_markdown_csv_html() -> None:
 def test_lookup_errors(service: str, command: str, message: str) -> None:
     with pytest.raises(LookupFailed, match=message.replace("(", r"\(").replace(")", r"\)")):
         message_rows(database(), service, command)
+
+
+def test_same_table_and_dump_with_mdict_load_database(tmp_path: Path) -> None:
+    """The double and mdict.load's in-memory Database give the same results."""
+    pytest.importorskip("mdict.load")
+    from pydicom import dcmread
+
+    from mdict.dump import Dumper
+
+    real = real_database()
+    assert message_rows(real, "STANDARD_CT", "C_STORE_RQ") == message_rows(
+        database(), "STANDARD_CT", "C_STORE_RQ"
+    )
+    write_dicom(tmp_path / "a.dcm", implicit=True)
+    ds = dcmread(tmp_path / "a.dcm")
+    dumps = []
+    for db in (real, database()):
+        dumper = Dumper(db)
+        dumps.append(dumper.dump(ds, dumper.message_for(ds)[1]))
+    assert dumps[0] == dumps[1]
