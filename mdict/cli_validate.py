@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -60,9 +60,19 @@ def open_database(db_path: str | None, profiles: str | None) -> MessageDatabase:
     conditions_file = folder / "conditions.pfl"
     if conditions_file.is_file():
         conditions = importlib.import_module(".conditions", __package__)
-        sources["conditions"] = conditions.read_condition_sources(conditions_file)
+        sources["conditions"] = condition_texts(conditions.read_conditions(conditions_file))
     db = load.Database.from_profiles(**sources)
     return db
+
+
+def condition_texts(profile: Any) -> dict[str, str]:
+    """Name -> expression text, as Database.from_profiles takes them, from
+    what the conditions reader returns (a mapping, or definitions with a
+    name and an expression that prints as text)."""
+    if isinstance(profile, Mapping):
+        return {str(name): str(text) for name, text in profile.items()}
+    items = getattr(profile, "definitions", profile)
+    return {str(d.name): str(d.expression) for d in items}
 
 
 def collect_files(paths: Sequence[str]) -> list[str]:

@@ -175,3 +175,12 @@ def test_a_dying_worker_does_not_stop_the_batch(
     paths = cli_validate.collect_files([str(files)])
     reports = list(cli_validate.run_all(validator, paths, None, "C_STORE_RQ", False, 2))
     assert [r.source for r in reports] == paths
+
+
+def test_condition_texts_from_either_reader_shape() -> None:
+    from types import SimpleNamespace
+
+    assert cli_validate.condition_texts({"A": "present(0010,0010)"}) == {"A": "present(0010,0010)"}
+    defs = [SimpleNamespace(name="B", expression="not A")]
+    assert cli_validate.condition_texts(SimpleNamespace(definitions=defs)) == {"B": "not A"}
+    assert cli_validate.condition_texts(defs) == {"B": "not A"}
