@@ -37,6 +37,8 @@ NOT_DICOM: Final = "NOT_DICOM"
 NO_FILE_META: Final = "NO_FILE_META"
 READ_ERROR: Final = "READ_ERROR"
 VALIDATOR_FAILURE: Final = "VALIDATOR_FAILURE"
+FILE_META_MISMATCH: Final = "FILE_META_MISMATCH"
+FRAME_COUNT_MISMATCH: Final = "FRAME_COUNT_MISMATCH"
 
 CODES: Final[dict[str, tuple[Severity, str]]] = {
     REQUIRED_ATTRIBUTE_MISSING: (
@@ -73,6 +75,14 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     NO_FILE_META: ("warning", "the file has no preamble and meta header"),
     READ_ERROR: ("error", "the file cannot be read or parsed"),
     VALIDATOR_FAILURE: ("error", "the validator failed on this dataset (a bug: please report)"),
+    FILE_META_MISMATCH: (
+        "error",
+        "the file meta SOP Class/Instance UID differs from the dataset's",
+    ),
+    FRAME_COUNT_MISMATCH: (
+        "error",
+        "Per-frame Functional Groups items differ from Number of Frames",
+    ),
 }
 """Every stable code: its usual severity and what it means (docs/codes.md)."""
 

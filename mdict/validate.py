@@ -36,6 +36,8 @@ from .errors import LookupFailed
 from .findings import (
     CODES,
     DUPLICATE_PRIVATE_CREATOR,
+    FILE_META_MISMATCH,
+    FRAME_COUNT_MISMATCH,
     INVALID_PRIVATE_CREATOR,
     INVALID_PRIVATE_GROUP,
     INVALID_VR,
@@ -226,6 +228,7 @@ class Validator:
             return self._without_spec(dataset, first, found.name, command, query, rank)
         run = _Run(self, dataset, query, coverage, rank)
         run.check_level(dataset, self.plan(section), "", (), encodings_of(dataset, None))
+        run.findings[:0] = consistency(dataset)
         return Report(run.kept(), found.name, command, run.coverage())
 
     def _without_spec(
@@ -338,6 +341,40 @@ class Validator:
             found = (entry.name, entry.vm, entry.vr) if entry else (None, None, None)
             self._private_entries[key] = found
         return found
+
+
+def _text_value(ds: Dataset | None, tag: int) -> str | None:
+    if ds is None or tag not in ds:
+        return None
+    try:
+        return str(ds[tag].value or "").strip("\x00 ")
+    except Exception:  # unreadable values are reported where they are checked
+        return None
+
+
+def consistency(ds: Dataset) -> list[Finding]:
+    """Agreement between parts of a file: meta header and dataset UIDs, the
+    number of frames and of per-frame functional group items."""
+    found: list[Finding] = []
+    meta = getattr(ds, "file_meta", None)
+    for meta_tag, tag, what in (
+        (_MEDIA_SOP_CLASS_UID, _SOP_CLASS_UID, "SOP Class UID"),
+        (0x00020003, 0x00080018, "SOP Instance UID"),
+    ):
+        in_meta, in_dataset = _text_value(meta, meta_tag), _text_value(ds, tag)
+        if in_meta and in_dataset and in_meta != in_dataset:
+            message = f"file meta {what} {in_meta} differs from the dataset's {in_dataset}"
+            found.append(_Where(meta_tag, "").finding(FILE_META_MISMATCH, "error", message))
+    frames, items = _text_value(ds, 0x00280008), None
+    if 0x52009230 in ds:
+        try:
+            items = len(ds[0x52009230].value or ())
+        except Exception:
+            items = None
+    if frames and frames.isdigit() and items is not None and int(frames) != items:
+        message = f"{items} per-frame functional group items, Number of Frames is {frames}"
+        found.append(_Where(0x52009230, "").finding(FRAME_COUNT_MISMATCH, "error", message))
+    return found
 
 
 def _sop_class_uid(ds: Dataset) -> str | None:

@@ -500,3 +500,16 @@ def test_level_leaves_out_less_severe_findings(validator: Validator) -> None:
     assert {f.severity for f in full} == {"error", "warning", "info"}
     for level in ("errors", "warnings", "info"):
         assert validator.validate(ds, level=level).findings == full.at_level(level)
+
+
+def test_file_meta_and_frame_count_consistency(validator: Validator) -> None:
+    ds = make_ct()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.MediaStorageSOPClassUID = CT_UID
+    ds.file_meta.MediaStorageSOPInstanceUID = "1.2.3.5"
+    ds.NumberOfFrames = 2
+    ds.PerFrameFunctionalGroupsSequence = DicomSequence([Dataset()])
+    found = [(f.code, f.tag) for f in validator.validate(ds, level="errors")]
+    assert ("FILE_META_MISMATCH", 0x00020003) in found
+    assert ("FRAME_COUNT_MISMATCH", 0x52009230) in found
+    assert not any(tag == 0x00020002 for _, tag in found)

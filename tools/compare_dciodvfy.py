@@ -130,10 +130,12 @@ REASONS: dict[str, tuple[str, str]] = {
     ),
     "crash": ("mdict right", "dciodvfy stopped (assertion failure) before reporting"),
     "summary": ("scope", "dciodvfy's one-line summary of its per-attribute warnings"),
+    "untagged": ("agree", "both report it; dciodvfy names no tag, so the match is by message"),
     "pixel": ("scope", "pixel data encoding (VR vs Bits Allocated, encapsulation, JPEG markers)"),
 }
 
 _RULES: tuple[tuple[str, str, str], ...] = (
+    ("dciodvfy", r"MediaStorageSOPInstanceUID different|does not match NumberOfFrames", "untagged"),
     ("dciodvfy", r"Missing attribute Type [12]C Conditional", "cond"),
     ("dciodvfy", r"present when condition unsatisfied", "cond-false"),
     ("mdict", r"\(5200,92(29|30)\)", "fg"),
@@ -154,6 +156,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("dciodvfy", r"Standard Extended SOP Class|contains retired attributes", "summary"),
     ("dciodvfy", r"not present in standard DICOM IOD|Missing attribute Type [12] Required", "iod"),
     ("mdict", r"^(NON_SERVICE_ATTRIBUTE|REQUIRED_ATTRIBUTE_MISSING)", "iod"),
+    ("mdict", r"^(FILE_META_MISMATCH|FRAME_COUNT_MISMATCH)", "untagged"),
     ("dciodvfy", r"Unrecognized (defined term|enumerated value)", "terms"),
     ("mdict", r"\(0040,A730\).*'CIRCLE'", "sr-item"),
     (
