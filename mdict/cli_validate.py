@@ -153,10 +153,13 @@ def save_baseline(path: str, keys: Iterable[str]) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _counts(findings: Iterable[Finding] | Counter[str]) -> str:
-    counter = findings if isinstance(findings, Counter) else Counter(f.severity for f in findings)
+def _counts(findings: Iterable[Finding] | Counter[str], rank: int = 2) -> str:
+    """``1 error, 2 warnings`` for the severities shown at level ``rank``."""
+    counter: Counter[str] = (
+        findings if isinstance(findings, Counter) else Counter(f.severity for f in findings)
+    )
     parts = []
-    for severity in ("error", "warning", "info"):
+    for severity in ("error", "warning", "info")[: rank + 1]:
         n = counter[severity]
         parts.append(f"{n} {severity}{'' if n == 1 else 's'}")
     return ", ".join(parts)
@@ -194,12 +197,12 @@ def _plain(reports: Iterator[Report]) -> Iterator[Iterator[Report]]:
     yield reports
 
 
-def _print_text(file: str, report: Report, fresh: list[Finding], known: int) -> None:
+def _print_text(file: str, report: Report, fresh: list[Finding], known: int, rank: int = 2) -> None:
     for finding in fresh:
         click.echo(f"{file}: {finding}")
     what = f"{report.service} {report.command}" if report.service else "no message spec"
     extra = f", {known} known (baseline)" if known else ""
-    click.echo(f"{file}: {_counts(fresh)}{extra} ({what})")
+    click.echo(f"{file}: {_counts(fresh, rank)}{extra} ({what})")
 
 
 def _coverage_text(coverage: Coverage) -> str:
@@ -214,12 +217,13 @@ def _print_summary(
     total: Counter[str],
     known: int,
     coverage: Coverage | None,
+    rank: int = 2,
 ) -> None:
     failed = sum(1 for _, fresh in results if any(f.severity == "error" for f in fresh))
     extra = f", {known} known (baseline)" if known else ""
     click.echo(
         f"{len(results)} file{'' if len(results) == 1 else 's'}: "
-        f"{len(results) - failed} without errors, {failed} with errors; {_counts(total)}{extra}"
+        f"{len(results) - failed} without errors, {failed} with errors; {_counts(total, rank)}{extra}"
     )
     if coverage is not None:
         click.echo(_coverage_text(coverage))
@@ -369,15 +373,15 @@ def validate_command(
                 all_coverage = all_coverage + report.coverage
                 results.append((report, fresh))
                 if text and not show_progress:
-                    _print_text(file, report, fresh, len(shown) - len(fresh))
+                    _print_text(file, report, fresh, len(shown) - len(fresh), rank)
     except LookupFailed as exc:
         raise click.ClickException(str(exc)) from exc
     if text and show_progress:
         for report, fresh in results:
             count = sum(LEVELS[f.severity] <= rank for f in report)
-            _print_text(report.source or "?", report, fresh, count - len(fresh))
+            _print_text(report.source or "?", report, fresh, count - len(fresh), rank)
     if text:
-        _print_summary(results, total, known_count, all_coverage if coverage else None)
+        _print_summary(results, total, known_count, all_coverage if coverage else None, rank)
     elif output_format == "json":
         click.echo(_json(results, total, known_count, all_coverage if coverage else None))
     else:

@@ -52,9 +52,9 @@ def test_text_output_one_line_per_finding_and_summaries(files: Path) -> None:
     assert f"{files / 'no_rows.dcm'}: error REQUIRED_ATTRIBUTE_MISSING (0028,0010) Rows" in out
     assert f"{files / 'notes.txt'}: error NOT_DICOM" in out
     assert f"{files / 'empty.dcm'}: error" in out
-    assert f"{files / 'good.dcm'}: 0 errors, 0 warnings, 0 infos (CT_IMAGE C_STORE_RQ)" in out
+    assert f"{files / 'good.dcm'}: 0 errors, 0 warnings (CT_IMAGE C_STORE_RQ)" in out
     assert out.rstrip().splitlines()[-1] == (
-        "5 files: 1 without errors, 4 with errors; 4 errors, 0 warnings, 0 infos"
+        "5 files: 1 without errors, 4 with errors; 4 errors, 0 warnings"
     )
 
 
