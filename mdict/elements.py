@@ -19,7 +19,14 @@ from pydicom.filereader import read_dataset
 from pydicom.multival import MultiValue
 from pydicom.valuerep import PersonName
 
-from .findings import NO_FILE_META, NOT_DICOM, READ_ERROR, TRUNCATED_VALUE, Finding
+from .findings import (
+    NO_FILE_META,
+    NOT_DICOM,
+    READ_ERROR,
+    TRUNCATED_VALUE,
+    UNDECODABLE_VALUE,
+    Finding,
+)
 from .vr import (
     BINARY_SIZE,
     CHARSET_VRS,
@@ -47,7 +54,7 @@ class Value:
     nbytes: int | None = None  # binary VRs given as bytes
     items: Sequence[Dataset] | None = None  # SQ
     error: str | None = None
-    code: str = "UNDECODABLE_VALUE"
+    code: str = UNDECODABLE_VALUE
 
     @property
     def count(self) -> int:
@@ -96,17 +103,15 @@ def read_value(ds: Dataset, tag: int, expected_vr: str | None, encodings: Sequen
         isinstance(elem, RawDataElement) and elem.value is None and elem.length not in _NO_VALUE
     ):
         elem = ds.get_item(tag)  # deferred reads
-    raw_vr: str | None
     if isinstance(elem, RawDataElement):
-        raw_vr = elem.VR
-        vr = raw_vr or expected_vr or _pydicom_vr(tag)
+        vr = elem.VR or expected_vr or _pydicom_vr(tag)
         if elem.value is not None and elem.length != 0xFFFFFFFF and len(elem.value) < elem.length:
             return Value(
                 vr,
                 error=f"value truncated: {len(elem.value)} of {elem.length} bytes in the file",
                 code=TRUNCATED_VALUE,
             )
-        if vr == "SQ" or (raw_vr is None and vr == "SQ"):
+        if vr == "SQ":
             return _converted(ds, tag, vr)
         return from_bytes(vr, elem.value or b"", encodings)
     if elem is None:
