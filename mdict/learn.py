@@ -291,6 +291,17 @@ def _observe(
     seen.first_file.setdefault(vr, scan.path)
 
 
+def _bare_dataset(path: str) -> bool:
+    """True for a file without the DICM preamble that starts like a dataset
+    (group 0002 or 0008 first, either byte order), which pydicom reads with
+    force=True; any other file without a preamble is not DICOM."""
+    with open(path, "rb") as handle:
+        head = handle.read(132)
+    if len(head) < 8 or head[128:132] == b"DICM":
+        return False
+    return head[:2] in (b"\x02\x00", b"\x08\x00", b"\x00\x02", b"\x00\x08")
+
+
 def scan_file(path: str) -> FileScan:
     """Read one file and collect its private attributes (never raises)."""
     from pydicom import dcmread
@@ -300,7 +311,7 @@ def scan_file(path: str) -> FileScan:
     try:
         with warnings.catch_warnings():  # odd values are the corpus's business, not the bar's
             warnings.simplefilter("ignore")
-            dataset = dcmread(path)
+            dataset = dcmread(path, force=_bare_dataset(path))
             implicit, little = dataset.original_encoding
             encoding = dataset.original_character_set or "iso8859"
             _walk(dataset, scan, bool(implicit), little is not False, encoding)
@@ -388,7 +399,7 @@ def _pydicom_entry(key: Key) -> tuple[str, str] | None:
     entry = private_dictionaries.get(key[1], {}).get(f"{key[0]:04X}xx{key[2]:02X}")
     if entry is None:
         return None
-    vr = entry[0] if entry[0] in PLAIN_VRS else ""
+    vr = entry[0] if entry[0] in PLAIN_VRS and entry[0] != "UN" else ""
     name = entry[2].replace(",", ";").strip()
     return vr, "" if name.lower() in ("", "unknown") else name
 
@@ -403,7 +414,7 @@ def _choose(seen: Seen, key: Key) -> tuple[str, str, str]:
         implicit = sum(seen.inferred.values())
         if implicit:
             guesses = ", ".join(sorted(seen.inferred))
-            how += f"; {implicit} implicit-VR file{'s' if implicit > 1 else ''} (values look like {guesses})"
+            how += f"; {implicit} without (values look like {guesses})"
         conflict = ""
         if len(ranked) > 1:
             others = ", ".join(f"{v} in {n} ({seen.first_file.get(v, '?')})" for v, n in ranked[1:])
@@ -427,7 +438,7 @@ def _choose(seen: Seen, key: Key) -> tuple[str, str, str]:
         vr = wider
     bases = "; ".join(f"{v}: {seen.bases[v]}" for v, _ in ranked if v in seen.bases)
     files = sum(seen.inferred.values())
-    how = f"VR INFERRED from values in {files} implicit-VR file{'s' if files > 1 else ''} ({bases})"
+    how = f"VR INFERRED from values in {files} file{'s' if files > 1 else ''} without an explicit VR ({bases})"
     if len(ranked) > 1 and not conflict:
         how += f"; widened to {vr}"
     return vr, how, conflict

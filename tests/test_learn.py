@@ -95,7 +95,7 @@ def test_explicit_vr_wins_and_every_attribute_found(corpus: Path) -> None:
     gains = by_key["0009,ACME Imaging Group,2B"]
     assert gains.vm_seen == "1-3"
     assert gains.files == 12
-    assert gains.how.startswith("explicit VR in 6 files; 6 implicit-VR files")
+    assert gains.how.startswith("explicit VR in 6 files; 6 without (values look like DS)")
     assert by_key["0019,OTHER VENDOR 2.0,06"].files == 3
     assert by_key["0009,ACME Imaging Group,2C"].example == "7"
 
