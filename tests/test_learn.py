@@ -191,3 +191,16 @@ def test_pydicom_private_dictionary_gives_vr_and_name(tmp_path: Path) -> None:
         "VR from pydicom's private dictionary (values look like CS); "
         "name from pydicom's private dictionary"
     )
+
+
+def test_bare_dataset_without_preamble_is_read(tmp_path: Path) -> None:
+    from pydicom import Dataset
+
+    ds = Dataset()
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.2"
+    ds.private_block(0x0019, "BARE", create=True).add_new(0x01, "LO", "no preamble")
+    ds.save_as(tmp_path / "bare.dcm", implicit_vr=True, little_endian=True)
+    (tmp_path / "text.dcm").write_text("not a dataset at all")
+    learned = propose(scan_files(find_files(tmp_path), jobs=1))
+    assert [str(p.entry.tag) for p in learned.proposals] == ["0019,BARE,01"]
+    assert learned.skipped == ((str(tmp_path / "text.dcm"), "not a DICOM file (no DICM preamble)"),)
