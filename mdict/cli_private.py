@@ -501,7 +501,11 @@ def dump_command(
         dumper = Dumper(open_database(db_path, profiles))
         chosen = dumper.message_named(*message) if message else None
         header, section = chosen if chosen else dumper.message_for(dataset)
-        text = format_dump(f"{file}: {header}", dumper.dump(dataset, section), pattern)
+        try:
+            lines = dumper.dump(dataset, section)
+        except (ValueError, TypeError, KeyError, EOFError) as exc:  # pydicom decoding a bad value
+            raise InputFileError(file, f"cannot decode the dataset: {exc}") from None
+        text = format_dump(f"{file}: {header}", lines, pattern)
     click.echo(text, nl=False)
 
 
