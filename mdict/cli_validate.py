@@ -21,7 +21,7 @@ from .database import MessageDatabase
 from .errors import LookupFailed, MdictError
 from .fileio import write_text_atomic
 from .model import COMMANDS
-from .validate import LEVELS, Coverage, Finding, Report, Validator
+from .validate import CODES, LEVELS, Coverage, Finding, Report, Validator
 
 
 class SetupError(click.ClickException):
@@ -310,6 +310,13 @@ def _json(
 )
 @click.option("--coverage", is_flag=True, help="Report how many condition uses could be evaluated.")
 @click.option(
+    "--ignore",
+    "ignored",
+    multiple=True,
+    metavar="CODE",
+    help="A finding code never shown nor counted (repeatable), e.g. NON_SERVICE_ATTRIBUTE.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(1, 256),
@@ -327,12 +334,16 @@ def validate_command(
     baseline: str | None,
     write_baseline: str | None,
     coverage: bool,
+    ignored: tuple[str, ...],
     jobs: int | None,
 ) -> None:
     """Validate DICOM files (or every file under directories) against the
     message specs of a database. Exit status 1 when errors remain."""
     if db_path and profiles:
         raise click.UsageError("give --db or --profiles, not both")
+    unknown = sorted(set(ignored) - set(CODES))
+    if unknown:
+        raise click.BadParameter(f"unknown code(s): {', '.join(unknown)}", param_hint="--ignore")
     try:
         db = open_database(db_path, profiles)
     except (MdictError, OSError) as exc:
@@ -363,7 +374,7 @@ def validate_command(
         ):
             for report in stream:
                 file = report.source or "?"
-                shown = [f for f in report if LEVELS[f.severity] <= rank]
+                shown = [f for f in report if LEVELS[f.severity] <= rank and f.code not in ignored]
                 keys = [baseline_key(file, f) for f in shown]
                 written.extend(keys)
                 fresh = [f for f, k in zip(shown, keys, strict=True) if k not in known]
@@ -378,7 +389,7 @@ def validate_command(
         raise click.ClickException(str(exc)) from exc
     if text and show_progress:
         for report, fresh in results:
-            count = sum(LEVELS[f.severity] <= rank for f in report)
+            count = sum(LEVELS[f.severity] <= rank and f.code not in ignored for f in report)
             _print_text(report.source or "?", report, fresh, count - len(fresh), rank)
     if text:
         _print_summary(results, total, known_count, all_coverage if coverage else None, rank)

@@ -184,3 +184,10 @@ def test_condition_texts_from_either_reader_shape() -> None:
     defs = [SimpleNamespace(name="B", expression="not A")]
     assert cli_validate.condition_texts(SimpleNamespace(definitions=defs)) == {"B": "not A"}
     assert cli_validate.condition_texts(defs) == {"B": "not A"}
+
+
+def test_ignore_codes(files: Path) -> None:
+    code, out = run(str(files / "bad_sex.dcm"), "--ignore", "NOT_ONE_OF_ENUMERATED_VALUES")
+    assert code == 0 and "NOT_ONE_OF" not in out
+    code, out = run(str(files / "bad_sex.dcm"), "--ignore", "NO_SUCH_CODE")
+    assert code == 2 and "unknown code(s): NO_SUCH_CODE" in out
