@@ -241,6 +241,8 @@ def _json(
     for report, fresh in results:
         data = report.to_dict()
         data["findings"] = [f.to_dict() for f in fresh]
+        counts = Counter(f.severity for f in fresh)
+        data["counts"] = {s: counts[s] for s in ("error", "warning", "info")}
         data["ok"] = not any(f.severity == "error" for f in fresh)
         data.pop("coverage")
         files.append(data)

@@ -364,7 +364,8 @@ def consistency(ds: Dataset) -> list[Finding]:
         in_meta, in_dataset = _text_value(meta, meta_tag), _text_value(ds, tag)
         if in_meta and in_dataset and in_meta != in_dataset:
             message = f"file meta {what} {in_meta} differs from the dataset's {in_dataset}"
-            found.append(_Where(meta_tag, "").finding(FILE_META_MISMATCH, "error", message))
+            where = _Where(meta_tag, "", None, f"Media Storage {what}")
+            found.append(where.finding(FILE_META_MISMATCH, "error", message))
     frames, items = _text_value(ds, 0x00280008), None
     if 0x52009230 in ds:
         try:
@@ -373,7 +374,8 @@ def consistency(ds: Dataset) -> list[Finding]:
             items = None
     if frames and frames.isdigit() and items is not None and int(frames) != items:
         message = f"{items} per-frame functional group items, Number of Frames is {frames}"
-        found.append(_Where(0x52009230, "").finding(FRAME_COUNT_MISMATCH, "error", message))
+        where = _Where(0x52009230, "", None, "Per-frame Functional Groups Sequence")
+        found.append(where.finding(FRAME_COUNT_MISMATCH, "error", message))
     return found
 
 
