@@ -102,15 +102,12 @@ def check_services(profile: ServiceProfile) -> list[Diagnostic]:
 
 def _lines_against(
     lines: Iterable[InfoLine],
-    dictionary: Dictionary | None,
+    entries: dict[Tag, DictEntry] | None,
     item_names: frozenset[str] | None,
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    entries: dict[Tag, DictEntry] = {}
-    if dictionary is not None:
-        entries = {e.tag: e for e in dictionary.entries}
     for line in lines:
-        if dictionary is not None:
+        if entries is not None:
             entry = entries.get(line.tag)
             if entry is None:
                 out.append(
@@ -146,6 +143,7 @@ def check_info(
     sections for unknown services, commands or items and SQ lines naming
     unknown items; with a dictionary, unknown tags and VR disagreements."""
     out: list[Diagnostic] = []
+    entries = {e.tag: e for e in dictionary.entries} if dictionary is not None else None
     item_names: frozenset[str] | None = None
     if services is not None:
         item_names = frozenset(i.name for i in services.items)
@@ -180,7 +178,7 @@ def check_info(
                             f"expected a command of {service.name} ({commands}), found {header}",
                         )
                     )
-        out += _lines_against(section.lines, dictionary, item_names)
+        out += _lines_against(section.lines, entries, item_names)
     return out
 
 
@@ -194,10 +192,11 @@ def check_config(config: CombineConfig, dictionary: Dictionary | None = None) ->
         *config.private_items,
         *config.existing_items,
     )
+    entries = {e.tag: e for e in dictionary.entries} if dictionary is not None else None
     for block in blocks:
         where = f"in [ {block.name}, {block.command} ]"
         out += _order_and_duplicates(((ln.tag, ln.loc) for ln in block.lines), where)
-        out += _lines_against(block.lines, dictionary, None)
+        out += _lines_against(block.lines, entries, None)
     for previous, block in zip(config.existing_items, config.existing_items[1:], strict=False):
         if block.name < previous.name:
             out.append(
