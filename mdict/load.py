@@ -1,0 +1,648 @@
+"""Open a compiled database and look things up in it, lazily.
+
+Opening checks the file (magic, header CRC-32, body SHA-256) and decodes only
+the header and the index; the dictionary, the services and each message or
+item are decoded the first time they are asked for and then kept. Any
+problem with the file is one :class:`~mdict.errors.DatabaseError`.
+
+:meth:`Database.from_profiles` gives the same lookups over models held in
+memory, and :func:`default_database` the standard database shipped with
+mdict (built from ``profiles/``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import msgpack
+
+from .compile import (
+    FORMAT,
+    MAGIC,
+    PREFIX,
+    ROLES,
+    SCHEMA_VERSION,
+    Kind,
+    Role,
+    Source,
+    counts_of,
+)
+from .errors import DatabaseError, InputFileError
+from .fileio import read_bytes
+from .model import (
+    ITEM,
+    VM,
+    DictEntry,
+    Dictionary,
+    InfoLine,
+    InfoProfile,
+    InfoSection,
+    ItemRef,
+    Service,
+    ServiceProfile,
+    Tag,
+    ValueList,
+    ValueType,
+)
+from .write import sorted_entries, sorted_lines, sorted_sections
+
+DEFAULT_DATABASE = "mrgcom3.msg"
+"""The standard database's file name inside the ``mdict.data`` package."""
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What a database file says about itself."""
+
+    format: str
+    schema: int
+    mdict_version: str
+    kind: Kind
+    sources: tuple[Source, ...]
+    counts: Mapping[str, int]
+
+    def source(self, role: Role) -> Source | None:
+        return next((s for s in self.sources if s.role == role), None)
+
+
+# ---------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+
+
+def name_key(name: str) -> str:
+    """Case- and space-insensitive form of a name."""
+    return "".join(name.split()).casefold()
+
+
+def keyword_key(name: str) -> str:
+    """A name or keyword with everything but letters and digits removed."""
+    return _NOT_ALNUM.sub("", name.casefold())
+
+
+# ---------------------------------------------------------------------------
+# Decoding (the shapes mdict.compile encodes)
+# ---------------------------------------------------------------------------
+
+
+def service_keys(
+    services: Sequence[Service], items: Sequence[ItemRef]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Service name or UID -> number (names win), item name -> number."""
+    numbers: dict[str, int] = {}
+    for service in services:
+        numbers.setdefault(service.name, service.number)
+    for service in services:
+        if service.uid is not None:
+            numbers.setdefault(service.uid, service.number)
+    return numbers, {i.name: i.number for i in items}
+
+
+class _Decoder:
+    """Turns raw rows into model objects, sharing equal objects (a line that
+    many messages hold is built once)."""
+
+    def __init__(self) -> None:
+        self.tags: dict[object, Tag] = {}
+        self.vms: dict[str, VM] = {}
+        self.vts: dict[tuple[str, str | None], ValueType] = {}
+        self.values: dict[object, ValueList] = {}
+        self.lines: dict[object, InfoLine] = {}
+
+    def tag(self, raw: object) -> Tag:
+        tag = self.tags.get(raw)
+        if tag is None:
+            if isinstance(raw, int):
+                tag = Tag(raw >> 16, raw & 0xFFFF)
+            else:
+                fields: Sequence[Any] = raw  # type: ignore[assignment]
+                tag = Tag(fields[0], fields[2], fields[1])
+            self.tags[raw] = tag
+        return tag
+
+    def vm(self, text: str) -> VM:
+        vm = self.vms.get(text)
+        if vm is None:
+            vm = self.vms[text] = VM.from_text(text)
+        return vm
+
+    def entry(self, row: Sequence[Any]) -> DictEntry:
+        name, tag, vr, vm = row
+        return DictEntry(name, self.tag(tag), vr, self.vm(vm))
+
+    def value_list(self, raw: Sequence[Any]) -> ValueList:
+        found = self.values.get(raw)
+        if found is None:
+            kind, groups, *layout = raw
+            if layout:
+                per_position, separator, group_separator = layout
+                found = ValueList(kind, groups, per_position, separator, group_separator)
+            else:
+                found = ValueList(kind, groups)
+            self.values[raw] = found
+        return found
+
+    def line(self, raw: Sequence[Any]) -> InfoLine:
+        found = self.lines.get(raw)
+        if found is None:
+            tag, vr, vt, condition, values, *field4 = raw
+            key = (vt, condition)
+            value_type = self.vts.get(key)
+            if value_type is None:
+                value_type = self.vts[key] = ValueType(vt, condition)
+            found = InfoLine(
+                self.tag(tag),
+                vr,
+                value_type,
+                self.value_list(values) if values is not None else None,
+                field4[0] if field4 else "",
+            )
+            self.lines[raw] = found
+        return found
+
+    def service(self, row: Sequence[Any]) -> Service:
+        number, name, kind, uid, description, commands, sop_classes, extra = row
+        return Service(
+            number,
+            name,
+            kind,
+            uid,
+            description,
+            tuple(commands),
+            tuple(sop_classes),
+            tuple((k, v) for k, v in extra),
+        )
+
+
+def _unpack(blob: bytes | memoryview) -> Any:
+    return msgpack.unpackb(blob, use_list=False, raw=False, strict_map_key=False)
+
+
+# ---------------------------------------------------------------------------
+# The database
+# ---------------------------------------------------------------------------
+
+Slot = InfoSection | Callable[[], InfoSection]
+
+
+class Database:
+    """Lookups over a compiled database or over profiles in memory
+    (implements :class:`mdict.database.MessageDatabase`)."""
+
+    def __init__(
+        self,
+        header: Header,
+        entries: Callable[[], Sequence[DictEntry]] | None,
+        services: Callable[[], tuple[Sequence[Service], Sequence[ItemRef]]] | None,
+        messages: dict[tuple[int, str], Slot],
+        items: dict[int, Slot],
+        conditions: Callable[[], Mapping[str, str]] | None,
+        keys: tuple[Mapping[str, int], Mapping[str, int]] = ({}, {}),
+        name: str = "<memory>",
+    ) -> None:
+        self.header = header
+        self.name = name
+        self._load_entries = entries
+        self._load_services = services
+        self._messages = messages
+        self._items = items
+        self._load_conditions = conditions
+        self._service_numbers, self._item_numbers = keys
+        self._entries: Sequence[DictEntry] | None = None
+        self._standard: dict[int, DictEntry] | None = None
+        self._private: dict[tuple[int, str, int], DictEntry] = {}
+        self._names: dict[str, DictEntry] | None = None
+        self._keywords: dict[str, DictEntry] = {}
+        self._services: Sequence[Service] | None = None
+        self._by_number: dict[int, Service] = {}
+        self._by_text: dict[str, Service] = {}
+        self._item_refs: Sequence[ItemRef] = ()
+        self._conditions: Mapping[str, str] | None = None
+
+    def __repr__(self) -> str:
+        return f"<mdict Database {self.name} ({self.header.kind})>"
+
+    # -- construction -----------------------------------------------------
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str = "<bytes>") -> Database:
+        """A database from the bytes of a compiled file (checked first)."""
+        return _open(data, name)
+
+    @classmethod
+    def from_profiles(
+        cls,
+        dictionary: Dictionary | None = None,
+        services: ServiceProfile | None = None,
+        info: InfoProfile | None = None,
+        conditions: Mapping[str, str] | None = None,
+    ) -> Database:
+        """The same lookups over models in memory (no checks, no file)."""
+        kind: Kind = "messages" if services is not None or info is not None else "dictionary"
+        header = Header(
+            FORMAT,
+            SCHEMA_VERSION,
+            _version(),
+            kind,
+            (),
+            counts_of(dictionary, services, info, conditions),
+        )
+        messages: dict[tuple[int, str], Slot] = {}
+        items: dict[int, Slot] = {}
+        if info is not None:
+            for section in sorted_sections(info.sections, services):
+                lines = tuple(sorted_lines(section.lines))
+                if lines != section.lines:
+                    section = InfoSection(section.number, section.command, lines, section.loc)
+                if section.is_item:
+                    items.setdefault(section.number, section)
+                else:
+                    messages.setdefault((section.number, section.command), section)
+        held = dictionary
+        keys = service_keys(services.services, services.items) if services else ({}, {})
+        return cls(
+            header,
+            (lambda: sorted_entries(held.entries)) if held is not None else None,
+            (lambda: (services.services, services.items)) if services is not None else None,
+            messages,
+            items,
+            (lambda: dict(conditions)) if conditions is not None else None,
+            keys,
+        )
+
+    # -- dictionary -------------------------------------------------------
+    def _dictionary(self) -> dict[int, DictEntry]:
+        if self._standard is None:
+            entries = self._load_entries() if self._load_entries is not None else ()
+            standard: dict[int, DictEntry] = {}
+            for entry in entries:
+                tag = entry.tag
+                if tag.creator is None:
+                    standard.setdefault(tag.group << 16 | tag.element, entry)
+                else:
+                    self._private.setdefault((tag.group, tag.creator, tag.element), entry)
+            self._entries = entries
+            self._standard = standard
+        return self._standard
+
+    def entry(self, tag: Tag | int) -> DictEntry | None:
+        """Standard by (group, element) or a packed ``group << 16 | element``
+        int; private by (group, creator, element byte)."""
+        standard = self._standard if self._standard is not None else self._dictionary()
+        if isinstance(tag, int):
+            return standard.get(tag)
+        if tag.creator is None:
+            return standard.get(tag.group << 16 | tag.element)
+        return self._private.get((tag.group, tag.creator, tag.element))
+
+    def entry_by_name(self, name: str) -> DictEntry | None:
+        """By name (case- and space-insensitive), by the name with everything
+        but letters and digits removed, or by a pydicom keyword."""
+        if self._names is None:
+            self._dictionary()
+            self._names, self._keywords = {}, {}
+            for entry in self._entries or ():
+                tier = "p" if entry.tag.creator is not None else "s"
+                self._names.setdefault(tier + name_key(entry.name), entry)
+                self._keywords.setdefault(tier + keyword_key(entry.name), entry)
+        for tier in ("s", "p"):
+            found = self._names.get(tier + name_key(name))
+            found = found or self._keywords.get(tier + keyword_key(name))
+            if found is None and tier == "s":
+                found = self._by_pydicom_keyword(name.strip())
+            if found is not None:
+                return found
+        return None
+
+    def _by_pydicom_keyword(self, keyword: str) -> DictEntry | None:
+        if not keyword.isidentifier():
+            return None
+        from pydicom.datadict import tag_for_keyword
+
+        number = tag_for_keyword(keyword)
+        return self.entry(number) if number is not None else None
+
+    def entries(self) -> Iterator[DictEntry]:
+        """Every entry in canonical order."""
+        self._dictionary()
+        return iter(self._entries or ())
+
+    # -- services ---------------------------------------------------------
+    def _service_table(self) -> Sequence[Service]:
+        if self._services is None:
+            services: Sequence[Service] = ()
+            refs: Sequence[ItemRef] = ()
+            if self._load_services is not None:
+                services, refs = self._load_services()
+            services = tuple(sorted(services, key=lambda s: s.number))
+            for service in services:
+                self._by_number.setdefault(service.number, service)
+                self._by_text.setdefault(service.name, service)
+            for service in services:
+                if service.uid is not None:
+                    self._by_text.setdefault(service.uid, service)
+            self._item_refs = tuple(sorted(refs, key=lambda i: i.name))
+            self._services = services
+        return self._services
+
+    def services(self) -> Sequence[Service]:
+        """Every service in number order."""
+        return self._service_table()
+
+    def service(self, key: str | int) -> Service | None:
+        """By name, SOP Class UID or number (an int or a string of digits)."""
+        self._service_table()
+        if isinstance(key, int):
+            return self._by_number.get(key)
+        found = self._by_text.get(key.strip())
+        if found is None and key.strip().isdigit():
+            found = self._by_number.get(int(key))
+        return found
+
+    # -- messages and items -----------------------------------------------
+    def message(self, service: str | int, command: str) -> InfoSection | None:
+        """The spec of one message; the service by name, UID or number."""
+        if isinstance(service, int):
+            number = service
+        else:
+            key = service.strip()
+            found = self._service_numbers.get(key)
+            if found is None and key.isdigit():
+                found = int(key)
+            if found is None:
+                return None
+            number = found
+        return self._fetch(self._messages, (number, command.strip().upper()))
+
+    def messages(self) -> list[tuple[int, str]]:
+        """Every (service number, command) with a spec, in canonical order."""
+        return list(self._messages)
+
+    def item(self, key: str | int) -> InfoSection | None:
+        """An item's spec by name or number."""
+        if isinstance(key, str):
+            number = self._item_numbers.get(key.strip())
+            if number is None:
+                return None
+            key = number
+        return self._fetch(self._items, key)
+
+    def item_numbers(self) -> list[int]:
+        """Every item number with a spec, ascending."""
+        return list(self._items)
+
+    def item_refs(self) -> Sequence[ItemRef]:
+        """The item table in name order."""
+        self._service_table()
+        return self._item_refs
+
+    @staticmethod
+    def _fetch(slots: dict[Any, Slot], key: Any) -> InfoSection | None:
+        slot = slots.get(key)
+        if slot is None or isinstance(slot, InfoSection):
+            return slot
+        section = slots[key] = slot()
+        return section
+
+    # -- conditions -------------------------------------------------------
+    def conditions(self) -> Mapping[str, str]:
+        """Every condition definition: name -> expression text."""
+        if self._conditions is None:
+            loaded = self._load_conditions() if self._load_conditions is not None else {}
+            self._conditions = loaded
+        return self._conditions
+
+    def condition_source(self, name: str) -> str | None:
+        return self.conditions().get(name)
+
+    # -- back to models ---------------------------------------------------
+    def dictionary_model(self) -> Dictionary | None:
+        if self._load_entries is None:
+            return None
+        return Dictionary(tuple(self.entries()))
+
+    def services_model(self) -> ServiceProfile | None:
+        if self._load_services is None:
+            return None
+        return ServiceProfile(tuple(self.services()), tuple(self.item_refs()))
+
+    def info_model(self) -> InfoProfile | None:
+        if not self._messages and not self._items:
+            return None
+        sections: list[InfoSection] = []
+        for key in list(self._messages):
+            section = self._fetch(self._messages, key)
+            assert section is not None
+            sections.append(section)
+        for number in list(self._items):
+            section = self._fetch(self._items, number)
+            assert section is not None
+            sections.append(section)
+        return InfoProfile(tuple(sections))
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+# ---------------------------------------------------------------------------
+# Reading a file
+# ---------------------------------------------------------------------------
+
+
+def _fail(name: str, reason: str) -> DatabaseError:
+    return DatabaseError(f"{name}: {reason}")
+
+
+def _header(data: bytes, name: str) -> tuple[Header, dict[str, Any], int]:
+    """The header, its raw map and where the body starts; every check that
+    does not need the body."""
+    if not data.startswith(MAGIC):
+        hint = ""
+        if data[:64].isascii() and not data.startswith(MAGIC[:4]):
+            hint = " (it looks like text: compile profiles with `mdict info` or `mdict dict`)"
+        raise _fail(name, f"not an mdict database: no {MAGIC[:7].decode()} magic{hint}")
+    start = len(MAGIC) + PREFIX.size
+    if len(data) < start:
+        raise _fail(name, "truncated database: the header is cut off")
+    length, crc = PREFIX.unpack_from(data, len(MAGIC))
+    header_blob = data[start : start + length]
+    if len(header_blob) != length:
+        raise _fail(name, "truncated database: the header is cut off")
+    if zlib.crc32(header_blob) != crc:
+        raise _fail(name, "corrupt database: the header checksum does not match")
+    try:
+        raw = _unpack(header_blob)
+        if not isinstance(raw, dict):
+            raise TypeError("header is not a map")
+        if raw.get("format") != FORMAT:
+            raise _fail(name, f"not an mdict message database (format {raw.get('format')!r})")
+        schema = raw.get("schema")
+        if schema != SCHEMA_VERSION:
+            raise _fail(
+                name,
+                f"database schema version {schema}, this mdict reads schema version"
+                f" {SCHEMA_VERSION}: compile the profiles again with this mdict",
+            )
+        kind = raw["kind"]
+        if kind not in ("dictionary", "messages"):
+            raise TypeError(f"unknown kind {kind!r}")
+        sources = tuple(
+            Source(role, str(file), str(digest))
+            for role, file, digest in raw["sources"]
+            if role in ROLES
+        )
+        header = Header(
+            FORMAT,
+            SCHEMA_VERSION,
+            str(raw["mdict_version"]),
+            kind,
+            sources,
+            {str(k): int(v) for k, v in raw["counts"].items()},
+        )
+    except DatabaseError:
+        raise
+    except Exception as exc:  # any malformed header, whatever msgpack made of it
+        raise _fail(name, f"corrupt database header ({exc})") from None
+    return header, raw, start + length
+
+
+def _open(data: bytes, name: str) -> Database:
+    header, raw, body_start = _header(data, name)
+    body = memoryview(data)[body_start:]
+    try:
+        body_length = int(raw["body_length"])
+        index_length = int(raw["index_length"])
+        digest = str(raw["body_sha256"])
+    except Exception:
+        raise _fail(name, "corrupt database header (missing body fields)") from None
+    if len(body) != body_length:
+        what = "truncated" if len(body) < body_length else "corrupt (bytes after the end)"
+        raise _fail(name, f"{what} database: body of {len(body)} bytes, expected {body_length}")
+    if hashlib.sha256(body).hexdigest() != digest:
+        raise _fail(name, "corrupt database: the body checksum (SHA-256) does not match")
+    try:
+        index = _unpack(body[:index_length])
+        return _database(header, index, body[index_length:], name)
+    except DatabaseError:
+        raise
+    except Exception as exc:  # a checksummed body that still does not decode
+        raise _fail(name, f"corrupt database index ({exc})") from None
+
+
+def _database(header: Header, index: Mapping[str, Any], blobs: memoryview, name: str) -> Database:
+    decoder = _Decoder()
+
+    def blob(where: Sequence[int]) -> memoryview:
+        offset, length = where
+        return blobs[offset : offset + length]
+
+    def guarded(what: str, build: Callable[[], Any]) -> Callable[[], Any]:
+        def run() -> Any:
+            try:
+                return build()
+            except Exception as exc:  # the file passed its checksum but not its schema
+                raise _fail(name, f"corrupt database: cannot decode {what} ({exc})") from None
+
+        return run
+
+    entries = services = conditions = None
+    if "dictionary" in index:
+        where = index["dictionary"]
+        entries = guarded(
+            "the dictionary",
+            lambda: tuple(decoder.entry(r) for r in _unpack(zlib.decompress(blob(where)))),
+        )
+    if "services" in index:
+        place = index["services"]
+
+        def load_services() -> tuple[list[Service], list[ItemRef]]:
+            rows, refs = _unpack(zlib.decompress(blob(place)))
+            return [decoder.service(r) for r in rows], [ItemRef(n, k) for n, k in refs]
+
+        services = guarded("the services", load_services)
+    if "conditions" in index:
+        spot = index["conditions"]
+        conditions = guarded("the conditions", lambda: dict(_unpack(zlib.decompress(blob(spot)))))
+
+    preset = bytes(blob(index["preset"])) if "preset" in index else b""
+
+    def section(number: int, command: str, where: Sequence[int]) -> Callable[[], InfoSection]:
+        def build() -> InfoSection:
+            unpacker = zlib.decompressobj(zdict=preset) if preset else zlib.decompressobj()
+            data = unpacker.decompress(blob(where)) + unpacker.flush()
+            lines = tuple(decoder.line(r) for r in _unpack(data))
+            return InfoSection(number, command, lines)
+
+        return guarded(f"[ {number:04d}, {command} ]", build)
+
+    messages: dict[tuple[int, str], Slot] = {
+        (number, command): section(number, command, (offset, length))
+        for number, command, offset, length in index.get("messages", ())
+    }
+    items: dict[int, Slot] = {
+        number: section(number, ITEM, (offset, length))
+        for number, offset, length in index.get("items", ())
+    }
+    keys = (
+        service_keys(
+            [Service(n, name, "BASE", uid) for n, name, uid in index.get("service_keys", ())],
+            [ItemRef(name, n) for name, n in index.get("item_table", ())],
+        )
+        if "service_keys" in index
+        else ({}, {})
+    )
+    return Database(header, entries, services, messages, items, conditions, keys, name)
+
+
+def open_database(path: str | os.PathLike[str]) -> Database:
+    """Open a compiled database (``mrgcom3.msg`` or ``mrgcom3.dct``)."""
+    name = os.fspath(path)
+    try:
+        data = read_bytes(path)
+    except InputFileError as exc:
+        raise _fail(name, exc.reason) from None
+    return _open(data, name)
+
+
+def read_header(path: str | os.PathLike[str]) -> Header:
+    """Only the header of a database file (checked, body not read)."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            start = handle.read(len(MAGIC) + PREFIX.size)
+            if start.startswith(MAGIC) and len(start) == len(MAGIC) + PREFIX.size:
+                length = PREFIX.unpack_from(start, len(MAGIC))[0]
+                start += handle.read(length)
+    except OSError as exc:
+        raise _fail(name, f"cannot read: {exc.strerror or exc}") from None
+    return _header(start, name)[0]
+
+
+_DEFAULT: Database | None = None
+
+
+def default_database() -> Database:
+    """The standard database shipped with mdict (one per process)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        resource = resources.files("mdict") / "data" / DEFAULT_DATABASE
+        try:
+            data = resource.read_bytes()
+        except OSError:
+            raise _fail(
+                f"mdict/data/{DEFAULT_DATABASE}",
+                "the standard database is missing (run tools/build_default_db.py)",
+            ) from None
+        _DEFAULT = _open(data, f"mdict/data/{DEFAULT_DATABASE}")
+    return _DEFAULT

@@ -1,0 +1,290 @@
+"""mdict.load: lookups, lazy decoding, and one clear error for a bad file."""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import zlib
+from functools import cache
+from pathlib import Path
+
+import msgpack
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mdict.compile import MAGIC, compile_message_files
+from mdict.database import MessageDatabase
+from mdict.errors import DatabaseError
+from mdict.load import Database, default_database, open_database, read_header
+from mdict.model import ITEM, Tag
+from mdict.parse import read_dictionary, read_info, read_services
+
+DATA = Path(__file__).parent / "data" / "compile"
+REPO = Path(__file__).parent.parent
+
+
+@cache
+def database_bytes() -> bytes:
+    return compile_message_files(
+        DATA / "info.pfl", DATA / "mergecom.srv", DATA / "diction.pfl"
+    ).data
+
+
+def in_memory() -> Database:
+    return Database.from_profiles(
+        read_dictionary(DATA / "diction.pfl"),
+        read_services(DATA / "mergecom.srv"),
+        read_info(DATA / "info.pfl"),
+        {"IS_AXIAL": "x"},
+    )
+
+
+@pytest.fixture(params=["compiled", "memory"])
+def db(request: pytest.FixtureRequest) -> Database:
+    if request.param == "memory":
+        return in_memory()
+    return Database.from_bytes(database_bytes())
+
+
+def test_implements_the_protocol(db: Database) -> None:
+    assert isinstance(db, MessageDatabase)
+
+
+def test_entry_by_tag(db: Database) -> None:
+    found = db.entry(Tag(0x0010, 0x0010))
+    assert found is not None and (found.name, found.vr, str(found.vm)) == (
+        "Patient's Name",
+        "PN",
+        "1",
+    )
+    assert db.entry(0x00100010) is found
+    private = db.entry(Tag(0x0009, 0x10, "SIEMENS CM VA0  CMS"))
+    assert private is not None and private.name == "Storage Mode"
+    assert db.entry(Tag(0x0009, 0x10, "SIEMENS CM VA0 CMS")) is None
+    assert db.entry(Tag(0x0010, 0x9999)) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Patient's Name", "patient's  name", "PATIENT'S NAME", "PatientsName", "PatientName"],
+)
+def test_entry_by_name_or_keyword(db: Database, name: str) -> None:
+    found = db.entry_by_name(name)
+    assert found is not None and found.tag == Tag(0x0010, 0x0010)
+
+
+def test_private_names_after_standard_ones(db: Database) -> None:
+    found = db.entry_by_name("last serviced by")
+    assert found is not None and found.tag == Tag(0x0009, 0x2A, "ACME Imaging Group")
+    assert db.entry_by_name("No Such Attribute") is None
+    assert db.entry_by_name("") is None
+
+
+def test_entries_in_canonical_order(db: Database) -> None:
+    keys = [e.tag.sort_key() for e in db.entries()]
+    assert keys == sorted(keys) and len(keys) == 230
+
+
+def test_services_by_name_uid_and_number(db: Database) -> None:
+    ct = db.service("STANDARD_CT")
+    assert ct is not None and ct.number == 1 and ct.commands == ("C_STORE_RQ", "C_STORE_RSP")
+    assert db.service("1.2.840.10008.5.1.4.1.1.2") is ct
+    assert db.service(1) is ct and db.service("0001") is ct
+    meta = db.service("STORAGE")
+    assert meta is not None and meta.sop_classes == (1, 2)
+    assert [s.number for s in db.services()] == [1, 2, 3]
+    assert db.service("NOPE") is None
+
+
+def test_messages_and_items(db: Database) -> None:
+    message = db.message("STANDARD_CT", "C_STORE_RQ")
+    assert message is not None and len(message.lines) == 11
+    assert db.message(1, "C_STORE_RQ") is message
+    assert db.message("1.2.840.10008.5.1.4.1.1.2", "c_store_rq") is message
+    sq = message.lines[4]
+    assert sq.vr == "SQ" and sq.item_names == ("REF_IMAGE",)
+    assert str(sq.vt) == "1C(A00081140_PRESENT)"
+    item = db.item("REF_IMAGE")
+    assert item is not None and item.command == ITEM and db.item(1) is item
+    assert [str(line.tag) for line in item.lines] == ["0008,1150", "0008,1155", "0008,1160"]
+    assert [(r.name, r.number) for r in db.item_refs()] == [("CALIBRATION", 2), ("REF_IMAGE", 1)]
+    assert db.message("STANDARD_MR", "C_STORE_RQ") is not None
+    assert db.message("STANDARD_MR", "N_SET_RQ") is None
+    assert db.item("NOPE") is None and db.item(99) is None
+    empty = db.message("STANDARD_CT", "C_STORE_RSP")
+    assert empty is not None and empty.lines == ()
+
+
+def test_field4_and_value_layout_survive(db: Database) -> None:
+    message = db.message("STANDARD_MR", "C_STORE_RQ")
+    assert message is not None
+    private = next(ln for ln in message.lines if ln.tag.creator is not None)
+    assert private.field4 == "field four"
+    ct = db.message("STANDARD_CT", "C_STORE_RQ")
+    assert ct is not None
+    assert str(ct.lines[0].values) == "D<(ORIGINAL, DERIVED) (PRIMARY, SECONDARY)>"
+    assert str(ct.lines[-2].values) == "E<M,F,O>"
+
+
+def test_lazy_decoding_keeps_each_section() -> None:
+    db = Database.from_bytes(database_bytes())
+    assert all(callable(slot) for slot in db._messages.values())
+    first = db.message("STANDARD_CT", "C_STORE_RQ")
+    assert db.message("STANDARD_CT", "C_STORE_RQ") is first
+    assert sum(not callable(slot) for slot in db._messages.values()) == 1
+    assert db._standard is None  # the dictionary is still not decoded
+
+
+def test_compiled_and_in_memory_agree() -> None:
+    compiled = Database.from_bytes(database_bytes())
+    memory = in_memory()
+    assert list(compiled.entries()) == list(memory.entries())
+    assert compiled.services() == tuple(memory.services())
+    for key in memory.messages():
+        assert compiled.message(*key) == memory.message(*key)
+    assert compiled.messages() == memory.messages()
+    assert compiled.item_numbers() == memory.item_numbers()
+
+
+def test_open_database_from_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "mrgcom3.msg"
+    path.write_bytes(database_bytes())
+    db = open_database(path)
+    assert db.entry(0x00100010) is not None
+    header = read_header(path)
+    assert header == db.header and header.schema == 1
+
+
+# -- bad files ------------------------------------------------------------
+
+
+def full_use(data: bytes) -> None:
+    db = Database.from_bytes(data, "x.msg")
+    list(db.entries())
+    db.services()
+    for key in db.messages():
+        db.message(*key)
+    for number in db.item_numbers():
+        db.item(number)
+    db.conditions()
+
+
+@given(st.data())
+def test_any_flipped_byte_is_one_database_error(data: st.DataObject) -> None:
+    original = database_bytes()
+    at = data.draw(st.integers(0, len(original) - 1))
+    flip = data.draw(st.integers(1, 255))
+    broken = bytearray(original)
+    broken[at] ^= flip
+    with pytest.raises(DatabaseError, match=r"^x\.msg: "):
+        full_use(bytes(broken))
+
+
+def test_every_flipped_header_byte_is_one_database_error() -> None:
+    original = database_bytes()
+    header_end = len(MAGIC) + 8 + struct.unpack_from(">I", original, len(MAGIC))[0]
+    for at in range(header_end + 16):
+        broken = bytearray(original)
+        broken[at] ^= 0x01
+        with pytest.raises(DatabaseError):
+            full_use(bytes(broken))
+
+
+@given(st.data())
+def test_any_truncation_is_one_database_error(data: st.DataObject) -> None:
+    original = database_bytes()
+    cut = data.draw(st.integers(0, len(original) - 1))
+    with pytest.raises(DatabaseError, match=r"x\.msg: (truncated|not an mdict)"):
+        full_use(original[:cut])
+
+
+def test_bytes_after_the_end_are_an_error() -> None:
+    with pytest.raises(DatabaseError, match="bytes after the end"):
+        full_use(database_bytes() + b"\0")
+
+
+def rewrite_header(**changes: object) -> bytes:
+    original = database_bytes()
+    length = struct.unpack_from(">I", original, len(MAGIC))[0]
+    start = len(MAGIC) + 8
+    header = msgpack.unpackb(original[start : start + length])
+    header.update(changes)
+    blob = msgpack.packb(header)
+    prefix = struct.pack(">II", len(blob), zlib.crc32(blob))
+    return MAGIC + prefix + blob + original[start + length :]
+
+
+def test_another_schema_version_is_a_clear_error() -> None:
+    with pytest.raises(DatabaseError, match="schema version 2, this mdict reads schema version 1"):
+        full_use(rewrite_header(schema=2))
+
+
+def test_another_format_is_a_clear_error() -> None:
+    with pytest.raises(DatabaseError, match="not an mdict message database"):
+        full_use(rewrite_header(format="something-else"))
+
+
+def test_a_checksummed_body_that_does_not_decode_is_an_error() -> None:
+    original = database_bytes()
+    length = struct.unpack_from(">I", original, len(MAGIC))[0]
+    start = len(MAGIC) + 8
+    body = msgpack.packb({"messages": [[1, "C_STORE_RQ", 0, 9]]}) + b"garbage!!"
+    header = msgpack.unpackb(original[start : start + length])
+    header.update(
+        index_length=len(body) - 9,
+        body_length=len(body),
+        body_sha256=hashlib.sha256(body).hexdigest(),
+    )
+    blob = msgpack.packb(header)
+    data = MAGIC + struct.pack(">II", len(blob), zlib.crc32(blob)) + blob + body
+    db = Database.from_bytes(data, "x.msg")
+    with pytest.raises(DatabaseError, match=r"cannot decode \[ 0001, C_STORE_RQ \]"):
+        db.message(1, "C_STORE_RQ")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "not an mdict database"),
+        (b"Patient's Name,0010,0010,PN,1\n", "it looks like text"),
+        (b"\x89PNG\r\n\x1a\n", "not an mdict database"),
+    ],
+)
+def test_not_a_database(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "x.msg"
+    path.write_bytes(content)
+    with pytest.raises(DatabaseError, match=expected):
+        open_database(path)
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="no such file"):
+        open_database(tmp_path / "missing.msg")
+    with pytest.raises(DatabaseError, match="is a directory"):
+        open_database(tmp_path)
+
+
+# -- the shipped standard database -----------------------------------------
+
+
+def test_default_database_is_built_from_the_profiles_in_the_repository() -> None:
+    """A stale mdict/data/mrgcom3.msg fails here: run tools/build_default_db.py."""
+    db = default_database()
+    recorded = {s.role: s for s in db.header.sources}
+    assert set(recorded) >= {"dictionary", "services", "info"}
+    for source in recorded.values():
+        path = REPO / "profiles" / source.file
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == source.sha256, source.file
+    conditions = REPO / "profiles" / "conditions.pfl"
+    assert ("conditions" in recorded) == conditions.is_file()
+
+
+def test_default_database_lookups() -> None:
+    db = default_database()
+    assert default_database() is db
+    found = db.entry(Tag(0x0010, 0x0010))
+    assert found is not None and found.vr == "PN"
+    assert db.entry_by_name("PatientName") is found
+    ct = db.message("1.2.840.10008.5.1.4.1.1.2", "C_STORE_RQ")
+    assert ct is not None and any(line.tag == Tag(0x0010, 0x0010) for line in ct.lines)
