@@ -23,6 +23,13 @@ COMMANDS: dict[str, str] = {
     "learn": "cli_private:learn_command",
     "dump": "cli_private:dump_command",
     "table": "cli_private:table_command",
+    "dict": "cli_compile:dict_command",
+    "info": "cli_compile:info_command",
+    "decompile": "cli_compile:decompile_command",
+    "check-db": "cli_compile:check_db_command",
+    "lookup": "cli_compile:lookup_command",
+    "services": "cli_compile:services_command",
+    "show": "cli_compile:show_command",
 }
 
 

@@ -1,0 +1,517 @@
+"""``mdict dict``, ``mdict info``, ``mdict decompile``, ``mdict check-db`` (the
+compiler) and ``mdict lookup``, ``mdict services``, ``mdict show`` (lookups in
+a compiled database, by default the standard one shipped with mdict)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .cli_combine import fail, refuse_to_overwrite, with_source_lines, write_together
+from .compile import DEFAULT_NAMES, Compiled, Role, Source, source_of
+from .errors import Diagnostic, InputFileError, MdictError
+from .fileio import read_text, write_bytes_atomic
+from .load import Database, default_database, open_database
+from .model import DictEntry, InfoLine, InfoSection, Service, Tag
+from .write import format_dictionary, format_info, format_services
+
+# ---------------------------------------------------------------------------
+# Compiling
+# ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def stages(steps: Sequence[str]) -> Iterator[Callable[[str], None]]:
+    """A progress bar over named steps on a terminal; silent otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda step: None
+        return
+    shown: list[str] = [steps[0]]
+    progress: Any = click.progressbar(
+        length=len(steps), label="compiling", file=sys.stderr, item_show_func=lambda _: shown[0]
+    )
+    with progress as bar:
+
+        def advance(step: str) -> None:
+            shown[0] = step
+            bar.update(1)
+
+        yield advance
+
+
+def beside(profile: str, given: str | None, role: Role) -> str:
+    """An option's file, or the profile of that role in the same folder."""
+    if given is not None:
+        return given
+    path = Path(profile).parent / DEFAULT_NAMES[role]
+    if not path.exists() and Path(profile).exists():
+        fail(
+            InputFileError(
+                str(path), f"no such file (looked beside {profile}; name it with --{role})"
+            )
+        )
+    return str(path)
+
+
+def report_warnings(warnings: Sequence[Diagnostic], show_all: bool) -> None:
+    """Warnings on stderr; undefined conditions condensed unless asked for."""
+    conditions = [w for w in warnings if w.message.startswith("condition ")]
+    others = [w for w in warnings if not w.message.startswith("condition ")]
+    listed = warnings if show_all else others
+    for warning in with_source_lines(listed):
+        click.echo(warning.render(), err=True)
+    if conditions and not show_all:
+        click.echo(
+            f"warning: {len(conditions)} condition names are not defined and will not be"
+            " evaluated (--show-warnings lists them)",
+            err=True,
+        )
+
+
+def describe(compiled: Compiled, output: str) -> str:
+    """The one-line summary of a compiled database."""
+    counts = compiled.counts
+    parts = []
+    for key, label in (
+        ("services", "services"),
+        ("messages", "messages"),
+        ("items", "items"),
+        ("lines", "attribute lines"),
+        ("entries", "dictionary entries"),
+        ("conditions", "conditions"),
+    ):
+        if key in counts:
+            parts.append(f"{counts[key]} {label}")
+    return f"{output}: {', '.join(parts)}; {len(compiled.data)} bytes"
+
+
+_output_option = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
+_warnings_option = click.option(
+    "--show-warnings", is_flag=True, help="List every warning (undefined conditions too)."
+)
+
+
+@click.command("dict")
+@click.argument("dictionary", type=click.Path(dir_okay=False))
+@_output_option
+@_warnings_option
+def dict_command(dictionary: str, output: str | None, show_warnings: bool) -> None:
+    """Compile a dictionary profile (default output: mrgcom3.dct)."""
+    from .compile import compile_dictionary
+    from .parse import read_dictionary
+
+    output = output or "mrgcom3.dct"
+    try:
+        refuse_to_overwrite([output], [dictionary])
+        with stages(["reading", "checking", "writing"]) as step:
+            model = read_dictionary(dictionary)
+            step("checking")
+            compiled = compile_dictionary(model, [source_of(dictionary, "dictionary")])
+            step("writing")
+            write_bytes_atomic(output, compiled.data)
+            step("done")
+    except MdictError as error:
+        fail(error)
+    except OSError as error:
+        fail(InputFileError(output, f"cannot write: {error.strerror or error}"))
+    report_warnings(compiled.warnings, show_warnings)
+    click.echo(describe(compiled, output))
+
+
+@click.command("info")
+@click.argument("info", type=click.Path(dir_okay=False))
+@click.option("--services", "services", default=None, help="Default: mergecom.srv beside INFO.")
+@click.option("--dictionary", "dictionary", default=None, help="Default: diction.pfl beside INFO.")
+@click.option(
+    "--conditions",
+    "conditions",
+    default=None,
+    help="A conditions profile to embed (default: conditions.pfl beside INFO, if there).",
+)
+@_output_option
+@_warnings_option
+def info_command(
+    info: str,
+    services: str | None,
+    dictionary: str | None,
+    conditions: str | None,
+    output: str | None,
+    show_warnings: bool,
+) -> None:
+    """Compile a message info profile with its service profile and dictionary
+    into a message database (default output: mrgcom3.msg)."""
+    from .compile import compile_messages, read_condition_texts
+    from .parse import read_dictionary, read_info, read_services
+
+    output = output or "mrgcom3.msg"
+    services = beside(info, services, "services")
+    dictionary = beside(info, dictionary, "dictionary")
+    if conditions is None and (Path(info).parent / DEFAULT_NAMES["conditions"]).is_file():
+        conditions = beside(info, None, "conditions")
+    inputs = [p for p in (info, services, dictionary, conditions) if p is not None]
+    try:
+        refuse_to_overwrite([output], inputs)
+        steps = ["diction.pfl", "mergecom.srv", "info.pfl", "conditions", "checking", "writing"]
+        with stages(steps) as step:
+            dictionary_model = read_dictionary(dictionary)
+            step("mergecom.srv")
+            services_model = read_services(services)
+            step("info.pfl")
+            info_model = read_info(info)
+            step("conditions")
+            sources = [
+                source_of(dictionary, "dictionary"),
+                source_of(services, "services"),
+                source_of(info, "info"),
+            ]
+            texts = None
+            if conditions is not None:
+                texts = read_condition_texts(conditions)
+                sources.append(source_of(conditions, "conditions"))
+            step("checking")
+            compiled = compile_messages(
+                dictionary_model, services_model, info_model, texts, sources
+            )
+            step("writing")
+            write_bytes_atomic(output, compiled.data)
+            step("done")
+    except MdictError as error:
+        fail(error)
+    except OSError as error:
+        fail(InputFileError(output, f"cannot write: {error.strerror or error}"))
+    report_warnings(compiled.warnings, show_warnings)
+    click.echo(describe(compiled, output))
+
+
+# ---------------------------------------------------------------------------
+# Back to profiles, staleness
+# ---------------------------------------------------------------------------
+
+
+def open_or_fail(path: str | None) -> Database:
+    """The database named (default: the standard one), or exit 2 saying why."""
+    try:
+        return open_database(path) if path is not None else default_database()
+    except MdictError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+
+
+def profile_texts(db: Database) -> list[tuple[str, str]]:
+    """(file name, canonical text) of each profile a database holds."""
+    out: list[tuple[str, str]] = []
+    dictionary = db.dictionary_model()
+    services = db.services_model()
+    info = db.info_model()
+    if dictionary is not None:
+        out.append((DEFAULT_NAMES["dictionary"], format_dictionary(dictionary)))
+    if services is not None:
+        out.append((DEFAULT_NAMES["services"], format_services(services)))
+    if info is not None:
+        out.append((DEFAULT_NAMES["info"], format_info(info, services)))
+    return out
+
+
+@click.command("decompile")
+@click.argument("database", type=click.Path(dir_okay=False))
+@click.option(
+    "-o", "--output", "folder", required=True, type=click.Path(file_okay=False), help="Folder."
+)
+@click.option("--force", is_flag=True, help="Replace profiles already in the folder.")
+def decompile_command(database: str, folder: str, force: bool) -> None:
+    """Write a compiled database back as canonical profiles."""
+    db = open_or_fail(database)
+    try:
+        texts = profile_texts(db)
+    except MdictError as error:
+        fail(error)
+    targets = [(os.path.join(folder, name), text) for name, text in texts]
+    existing = [path for path, _ in targets if os.path.exists(path)]
+    if existing and not force:
+        fail(InputFileError(existing[0], "exists already (--force replaces it)"))
+    try:
+        os.makedirs(folder, exist_ok=True)
+        refuse_to_overwrite([p for p, _ in targets], [database])
+        write_together(targets)
+    except MdictError as error:
+        fail(error)
+    except OSError as error:
+        fail(InputFileError(folder, f"cannot write: {error.strerror or error}"))
+    for path, text in targets:
+        click.echo(f"{path}: {text.count(chr(10))} lines")
+    if db.conditions():
+        click.echo(
+            f"note: {len(db.conditions())} condition definitions are embedded; `mdict show`"
+            " and the validator read them from the database",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Staleness:
+    """One recorded source compared with a file."""
+
+    source: Source | None
+    path: str | None
+    current: bool
+
+    def describe(self) -> str:
+        if self.source is None:
+            return f"{self.path}: not a source of this database"
+        if self.path is None:
+            return f"{self.source.file}: not given (not compared)"
+        state = "up to date" if self.current else "STALE (changed since the database was compiled)"
+        return f"{self.path}: {state}"
+
+
+def role_of(path: str) -> Role | None:
+    """The role of a profile from its content."""
+    from .parse import detect_kind
+
+    kind = detect_kind(read_text(path))
+    return kind if kind in ("dictionary", "services", "info") else None
+
+
+def compare_sources(db: Database, against: Sequence[str]) -> list[Staleness]:
+    """Each given profile (files, or folders holding the recorded file names)
+    against the digest the database recorded for it."""
+    files: list[str] = []
+    for name in against:
+        if os.path.isdir(name):
+            files += [os.path.join(name, s.file) for s in db.header.sources]
+        else:
+            files.append(name)
+    out: list[Staleness] = []
+    matched: set[Role] = set()
+    for path in files:
+        by_name = [s for s in db.header.sources if s.file == os.path.basename(path)]
+        if not by_name and os.path.isfile(path):
+            role = role_of(path)
+            by_name = [s for s in db.header.sources if s.role == role]
+        if not by_name:
+            out.append(Staleness(None, path, False))
+            continue
+        source = by_name[0]
+        matched.add(source.role)
+        current = os.path.isfile(path) and source_of(path, source.role).sha256 == source.sha256
+        out.append(Staleness(source, path, current))
+    out += [Staleness(s, None, True) for s in db.header.sources if s.role not in matched]
+    return out
+
+
+@click.command("check-db")
+@click.argument("database", type=click.Path(dir_okay=False))
+@click.option(
+    "--against",
+    multiple=True,
+    required=True,
+    help="Profile files or folders (repeat the option, or name several after it).",
+)
+@click.argument("more", nargs=-1)
+def check_db_command(database: str, against: Sequence[str], more: Sequence[str]) -> None:
+    """Tell whether DATABASE is stale relative to its source profiles
+    (exit 1 when any differs or is not one of its sources)."""
+    db = open_or_fail(database)
+    try:
+        results = compare_sources(db, [*against, *more])
+    except MdictError as error:
+        fail(error)
+    for result in results:
+        click.echo(result.describe())
+    if not db.header.sources:
+        click.echo(f"{database}: records no source profiles", err=True)
+        sys.exit(1)
+    if any(not r.current for r in results):
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------
+# Lookups
+# ---------------------------------------------------------------------------
+
+_db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A compiled database (default: the standard one shipped with mdict).",
+)
+_TAG = re.compile(r"^\(?\s*([0-9A-Fa-f]{4})\s*,?\s*([0-9A-Fa-f]{4})\s*\)?$")
+_PRIVATE = re.compile(r"^\(?\s*([0-9A-Fa-f]{4})\s*,(.+),\s*([0-9A-Fa-f]{2})\s*\)?$")
+
+
+def parse_key(text: str) -> Tag | str:
+    """``0010,0010``, ``(0010,0010)``, ``00100010``, ``GGGG,Creator,EB`` or a name."""
+    match = _TAG.match(text.strip())
+    if match:
+        return Tag(int(match.group(1), 16), int(match.group(2), 16))
+    match = _PRIVATE.match(text.strip())
+    if match and int(match.group(1), 16) % 2 == 1:
+        return Tag(int(match.group(1), 16), int(match.group(3), 16), match.group(2))
+    return text
+
+
+def entry_line(entry: DictEntry) -> str:
+    return f"{entry.tag.display}  {entry.vr}  VM {entry.vm}  {entry.name}"
+
+
+@click.command("lookup")
+@click.argument("keys", nargs=-1, required=True)
+@_db_option
+def lookup_command(keys: Sequence[str], db_path: str | None) -> None:
+    """Look attributes up by tag (0010,0010), private tag (0029,CREATOR,10),
+    name (Patient's Name) or keyword (PatientName)."""
+    db = open_or_fail(db_path)
+    missing = 0
+    for text in keys:
+        key = parse_key(text)
+        try:
+            found = db.entry(key) if isinstance(key, Tag) else db.entry_by_name(key)
+        except MdictError as error:
+            fail(error)
+        if found is not None:
+            click.echo(entry_line(found))
+            continue
+        missing += 1
+        hint = ""
+        if isinstance(key, Tag) and key.is_private and key.creator is None:
+            hint = " (a private attribute is looked up as GGGG,CREATOR,EB)"
+        click.echo(f"error: {text}: not in the dictionary{hint}", err=True)
+    if missing:
+        sys.exit(1)
+
+
+def words(text: str) -> set[str]:
+    """The words of a name or description, case-folded."""
+    return set(re.split(r"[\s_,;:()/-]+", text.casefold())) - {""}
+
+
+def service_matches(service: Service, pattern: str) -> bool:
+    """Every word of the pattern is a word of the name or description, or the
+    pattern starts the UID."""
+    if service.uid is not None and service.uid.startswith(pattern.strip()):
+        return True
+    return words(pattern) <= words(service.name) | words(service.description or "")
+
+
+@click.command("services")
+@click.option("--match", "pattern", default=None, help="Words of the name or description.")
+@click.option("--items", is_flag=True, help="List the item table instead.")
+@_db_option
+def services_command(pattern: str | None, items: bool, db_path: str | None) -> None:
+    """List services (number, type, name, UID, commands) or the item table;
+    --match keeps those with every word of the text in their name or
+    description (CT matches CT_IMAGE, not AUTOREFRACTION), or a UID prefix."""
+    db = open_or_fail(db_path)
+    wanted = words(pattern) if pattern else set()
+    try:
+        if items:
+            for ref in db.item_refs():
+                if wanted <= words(ref.name):
+                    click.echo(f"{ref.number:04d}  {ref.name}")
+            return
+        for service in db.services():
+            if pattern is not None and not service_matches(service, pattern):
+                continue
+            what = " ".join(service.commands) or " ".join(f"{n:04d}" for n in service.sop_classes)
+            click.echo(
+                f"{service.number:04d}  {service.type:<4}  {service.name}  {service.uid or '-'}"
+                f"  {what}"
+            )
+    except MdictError as error:
+        fail(error)
+
+
+def show_rows(
+    db: Database,
+    section: InfoSection,
+    depth: int = 0,
+    path: tuple[str, ...] = (),
+    limit: int | None = None,
+) -> list[tuple[str, ...]]:
+    """Rows of the table `mdict show` prints, items expanded in place down to
+    ``limit`` levels (an item already being expanded above is named, not
+    expanded again)."""
+    rows: list[tuple[str, ...]] = []
+    for line in section.lines:
+        rows.append(row_of(db, line, depth))
+        for name in line.item_names:
+            if limit is not None and depth >= limit:
+                rows.append((f"{'  ' * (depth + 1)}item {name} (not expanded: --depth)",))
+                continue
+            if name in path:
+                rows.append((f"{'  ' * (depth + 1)}item {name} (recursive, see above)",))
+                continue
+            item = db.item(name)
+            if item is None:
+                rows.append((f"{'  ' * (depth + 1)}item {name} (not defined)",))
+                continue
+            rows.append((f"{'  ' * (depth + 1)}item {name} ({item.number:04d})",))
+            rows += show_rows(db, item, depth + 1, (*path, name), limit)
+    return rows
+
+
+def row_of(db: Database, line: InfoLine, depth: int) -> tuple[str, ...]:
+    entry = db.entry(line.tag)
+    name = entry.name if entry is not None else "(not in the dictionary)"
+    vm = str(entry.vm) if entry is not None else ""
+    values = str(line.values) if line.values is not None and line.vr != "SQ" else ""
+    condition = line.vt.condition or ("(unknown)" if line.vt.conditional else "")
+    indent = ">" * depth
+    return (indent + line.tag.display, name, line.vr, vm, line.vt.type, condition, values)
+
+
+MAX_COLUMN = 40
+
+
+def render_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
+    """Columns padded to their widest cell (at most MAX_COLUMN, longer cells
+    overflow); one-cell rows are headings."""
+    table = [header, *(r for r in rows if len(r) == len(header))]
+    widths = [min(MAX_COLUMN, max(len(r[i]) for r in table)) for i in range(len(header))]
+    out = []
+    for row in [header, *rows]:
+        if len(row) != len(header):
+            out.append(row[0])
+            continue
+        out.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return out
+
+
+@click.command("show")
+@click.argument("service")
+@click.argument("command", required=False)
+@click.option("--depth", type=click.IntRange(0), default=None, help="Expand items this deep.")
+@_db_option
+def show_command(service: str, command: str | None, depth: int | None, db_path: str | None) -> None:
+    """Show a message spec (SERVICE COMMAND: service by name, UID or number)
+    or an item (ITEM_NAME, or NAME ITEM) as a table, items expanded."""
+    db = open_or_fail(db_path)
+    try:
+        if command is None or command.upper() == "ITEM":
+            key: Any = int(service) if service.isdigit() else service
+            section = db.item(key)
+            title = f"item {service}"
+        else:
+            section = db.message(service, command)
+            found = db.service(service)
+            title = f"{found.name} ({found.number:04d})" if found else service
+            title += f" {command.upper()}"
+        if section is None:
+            what = "item" if command is None or command.upper() == "ITEM" else "message"
+            click.echo(f"error: no {what} {service} {command or ''}".rstrip(), err=True)
+            sys.exit(1)
+        rows = show_rows(db, section, limit=depth)
+    except MdictError as error:
+        fail(error)
+    click.echo(f"{title}: {len(section.lines)} attributes")
+    header = ("Tag", "Name", "VR", "VM", "Type", "Condition", "Values")
+    for line in render_table(rows, header):
+        click.echo(line)

@@ -1,0 +1,225 @@
+"""mdict dict / info / decompile / check-db / lookup / services / show."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mdict.cli import main
+from mdict.load import open_database
+from mdict.model import Tag
+
+DATA = Path(__file__).parent / "data" / "compile"
+
+
+@pytest.fixture
+def profiles(tmp_path: Path) -> Path:
+    folder = tmp_path / "profiles"
+    shutil.copytree(DATA, folder)
+    return folder
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_info_compiles_with_profiles_beside_it(profiles: Path, tmp_path: Path) -> None:
+    out = tmp_path / "db.msg"
+    code, stdout, stderr = run("info", str(profiles / "info.pfl"), "-o", str(out))
+    assert code == 0, stderr
+    assert stdout == (
+        f"{out}: 3 services, 3 messages, 2 items, 22 attribute lines, 230 dictionary entries;"
+        f" {out.stat().st_size} bytes\n"
+    )
+    assert "2 condition names are not defined" in stderr
+    assert open_database(out).message("STANDARD_CT", "C_STORE_RQ") is not None
+
+
+def test_show_warnings_lists_each_condition(profiles: Path, tmp_path: Path) -> None:
+    code, _, stderr = run(
+        "info", str(profiles / "info.pfl"), "-o", str(tmp_path / "x.msg"), "--show-warnings"
+    )
+    assert code == 0
+    assert "info.pfl:12:1: warning: condition IS_AXIAL is not defined (used by 1 line)" in stderr
+
+
+def test_info_error_names_the_place_and_writes_nothing(profiles: Path, tmp_path: Path) -> None:
+    info = profiles / "info.pfl"
+    info.write_text(info.read_text().replace("0010,0010@PN@2@@;", "0010,0010@LO@2@@;", 1))
+    out = tmp_path / "db.msg"
+    code, stdout, stderr = run("info", str(info), "-o", str(out))
+    assert code == 1 and stdout == ""
+    assert (
+        f"{info}:9:1: error: expected VR PN for (0010,0010) (the dictionary's), found LO" in stderr
+    )
+    assert "0010,0010@LO@2@@;" in stderr  # the offending line is shown
+    assert not out.exists()
+
+
+def test_explicit_services_and_dictionary(profiles: Path, tmp_path: Path) -> None:
+    info = tmp_path / "elsewhere.pfl"
+    shutil.copy(profiles / "info.pfl", info)
+    out = tmp_path / "db.msg"
+    code, _, stderr = run(
+        "info",
+        str(info),
+        "--services",
+        str(profiles / "mergecom.srv"),
+        "--dictionary",
+        str(profiles / "diction.pfl"),
+        "-o",
+        str(out),
+    )
+    assert code == 0, stderr
+    code, _, stderr = run("info", str(info), "-o", str(out))
+    assert code == 1
+    assert "mergecom.srv: error: no such file (looked beside" in stderr
+    assert "name it with --services" in stderr
+
+
+def test_output_may_not_be_an_input(profiles: Path) -> None:
+    before = (profiles / "info.pfl").read_bytes()
+    code, _, stderr = run("info", str(profiles / "info.pfl"), "-o", str(profiles / "info.pfl"))
+    assert code == 1 and "inputs are never modified" in stderr
+    assert (profiles / "info.pfl").read_bytes() == before
+
+
+def test_dict_compiles_a_dictionary(profiles: Path, tmp_path: Path) -> None:
+    out = tmp_path / "x.dct"
+    code, stdout, _ = run("dict", str(profiles / "diction.pfl"), "-o", str(out))
+    assert code == 0
+    assert stdout.startswith(f"{out}: 230 dictionary entries; ")
+    entry = open_database(out).entry(Tag(0x0010, 0x0020))
+    assert entry is not None and entry.name == "Patient ID"
+
+
+def test_decompile_round_trip_and_check_db(profiles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.msg"
+    assert run("info", str(profiles / "info.pfl"), "-o", str(db))[0] == 0
+    out = tmp_path / "back"
+    code, stdout, _ = run("decompile", str(db), "-o", str(out))
+    assert code == 0 and f"{out / 'info.pfl'}: 27 lines" in stdout
+    for name in ("diction.pfl", "mergecom.srv", "info.pfl"):
+        assert (out / name).read_bytes() == (DATA / name).read_bytes()
+    code, _, stderr = run("decompile", str(db), "-o", str(out))
+    assert code == 1 and "exists already (--force replaces it)" in stderr
+    assert run("decompile", str(db), "-o", str(out), "--force")[0] == 0
+
+    code, stdout, _ = run("check-db", str(db), "--against", str(profiles))
+    assert code == 0 and stdout.count("up to date") == 3
+    (profiles / "info.pfl").write_text((profiles / "info.pfl").read_text() + "\n")
+    code, stdout, _ = run("check-db", str(db), "--against", str(profiles / "info.pfl"))
+    assert code == 1
+    assert "info.pfl: STALE (changed since the database was compiled)" in stdout
+    assert "diction.pfl: not given (not compared)" in stdout
+    renamed = tmp_path / "my_dictionary.txt"
+    shutil.copy(profiles / "diction.pfl", renamed)
+    code, stdout, _ = run("check-db", str(db), "--against", str(renamed))
+    assert code == 0 and f"{renamed}: up to date" in stdout
+
+
+def test_bad_database_is_one_error_status_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.msg"
+    bad.write_bytes(b"not a database at all")
+    for args in (["lookup", "0010,0010", "--db"], ["decompile", "-o", str(tmp_path / "o")]):
+        code, _, stderr = run(*args, str(bad))
+        assert code == 2
+        assert stderr.startswith(f"error: {bad}: not an mdict database")
+        assert "Traceback" not in stderr
+
+
+def test_lookup_by_tag_name_keyword_and_private() -> None:
+    code, stdout, _ = run(
+        "lookup",
+        "0010,0010",
+        "(0010,0010)",
+        "PatientName",
+        "patient's name",
+        "0029,SIEMENS CSA HEADER,10",
+    )
+    assert code == 0
+    lines = stdout.splitlines()
+    assert lines[:4] == ["(0010,0010)  PN  VM 1  Patient's Name"] * 4
+    assert lines[4] == "(0029,xx10) SIEMENS CSA HEADER  OB  VM 1  CSA Image Header Info"
+
+
+def test_lookup_not_found() -> None:
+    code, stdout, stderr = run("lookup", "NoSuchThing", "0029,1010")
+    assert code == 1 and stdout == ""
+    assert "error: NoSuchThing: not in the dictionary" in stderr
+    assert "a private attribute is looked up as GGGG,CREATOR,EB" in stderr
+
+
+def test_services_match_words_and_uid_prefix() -> None:
+    code, stdout, _ = run("services", "--match", "CT")
+    assert code == 0
+    names = [line.split()[2] for line in stdout.splitlines()]
+    assert "CT_IMAGE" in names and "ENHANCED_CT_IMAGE" in names
+    assert not any("AUTOREFRACTION" in n for n in names)
+    code, stdout, _ = run("services", "--match", "1.2.840.10008.5.1.4.1.1.2")
+    assert stdout.splitlines()[0].split()[2] == "CT_IMAGE"
+
+
+def test_services_items(profiles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.msg"
+    run("info", str(profiles / "info.pfl"), "-o", str(db))
+    code, stdout, _ = run("services", "--items", "--db", str(db))
+    assert stdout == "0002  CALIBRATION\n0001  REF_IMAGE\n"
+    code, stdout, _ = run("services", "--db", str(db))
+    assert code == 0
+    assert stdout.splitlines() == [
+        "0001  BASE  STANDARD_CT  1.2.840.10008.5.1.4.1.1.2  C_STORE_RQ C_STORE_RSP",
+        "0002  BASE  STANDARD_MR  1.2.840.10008.5.1.4.1.1.4  C_STORE_RQ",
+        "0003  META  STORAGE  1.2.840.10008.4.2  0001 0002",
+    ]
+
+
+def test_show_expands_items(profiles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.msg"
+    run("info", str(profiles / "info.pfl"), "-o", str(db))
+    code, stdout, _ = run("show", "STANDARD_CT", "C_STORE_RQ", "--db", str(db))
+    assert code == 0
+    golden = (DATA / "show_standard_ct.txt").read_text()
+    assert stdout == golden
+    code, stdout, _ = run("show", "CALIBRATION", "--db", str(db))
+    assert "item REF_IMAGE (0001)" in stdout
+    code, stdout, _ = run("show", "STANDARD_CT", "C_STORE_RQ", "--db", str(db), "--depth", "0")
+    assert "item REF_IMAGE (not expanded: --depth)" in stdout
+    code, _, stderr = run("show", "STANDARD_CT", "N_SET_RQ", "--db", str(db))
+    assert code == 1 and "no message STANDARD_CT N_SET_RQ" in stderr
+
+
+def test_show_marks_recursive_items() -> None:
+    from mdict.cli_compile import show_rows
+    from mdict.load import Database
+    from mdict.parse import parse_dictionary, parse_info, parse_services
+
+    dictionary = parse_dictionary("Content Sequence,0040,A730,SQ,1\n")
+    services = parse_services(
+        "[SERVICE_TABLE]\nNUMBER_OF_SERVICES_SUPPORTED = 0\n"
+        "[ITEM_TABLE]\nNUMBER_OF_ITEMS_SUPPORTED = 1\nCONTENT = 0001\n"
+    )
+    info = parse_info("[ 0001, ITEM ]\n0040,A730@SQ@3@@E<CONTENT>;\n")
+    db = Database.from_profiles(dictionary, services, info)
+    item = db.item("CONTENT")
+    assert item is not None
+    rows = show_rows(db, item, 0, ("CONTENT",))
+    assert rows[1] == ("  item CONTENT (recursive, see above)",)
+
+
+def test_mdict_lookup_in_a_fresh_process() -> None:
+    """The standard database ships inside the package: no other step needed."""
+    done = subprocess.run(
+        [sys.executable, "-c", "from mdict.cli import main; main()", "lookup", "0010,0010"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "(0010,0010)  PN  VM 1  Patient's Name\n"
