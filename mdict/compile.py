@@ -476,11 +476,8 @@ def compile_message_files(
     """Read, check and compile the profiles of a message database."""
     from .parse import read_dictionary, read_info, read_services
 
-    sources = [
-        source_of(dictionary, "dictionary"),
-        source_of(services, "services"),
-        source_of(info, "info"),
-    ]
+    read_first = source_of(info, "info")  # a missing info profile is the error to report
+    sources = [source_of(dictionary, "dictionary"), source_of(services, "services"), read_first]
     texts = None
     if conditions is not None:
         texts = read_condition_texts(conditions)

@@ -1,0 +1,119 @@
+"""mc3dict and mc3info: Merge's command lines and console output."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mdict.load import open_database
+from mdict.mc3 import element_counts, run_dict, run_info
+
+DATA = Path(__file__).parent / "data" / "compile"
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder holding a copy of the test profiles."""
+    for name in ("diction.pfl", "mergecom.srv", "info.pfl"):
+        shutil.copy(DATA / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_element_counts() -> None:
+    assert element_counts(230) == [100, 200, 230]
+    assert element_counts(200) == [100, 200]
+    assert element_counts(7) == [7]
+    assert element_counts(0) == [0]
+
+
+def test_mc3dict_golden(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_dict(["diction.pfl"]) == 0
+    size = (here / "mrgcom3.dct").stat().st_size
+    assert capsys.readouterr().out == (
+        "mc3dict: compiling a dictionary profile (mdict)\n"
+        "Number of Data Elements processed:\n"
+        "100\n200\n230\n"
+        f"mrgcom3.dct: {size} bytes\n"
+        "DONE\n"
+    )
+    assert len(list(open_database(here / "mrgcom3.dct").entries())) == 230
+
+
+def test_mc3info_golden(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_info(["info.pfl"]) == 0
+    size = (here / "mrgcom3.msg").stat().st_size
+    assert capsys.readouterr().out == (
+        "mc3info: compiling a message info profile (mdict)\n"
+        "Service 0001, Command C_STORE_RQ\n"
+        "Service 0001, Command C_STORE_RSP\n"
+        "Service 0002, Command C_STORE_RQ\n"
+        "Item 0001\n"
+        "Item 0002\n"
+        "WARNING: 2 condition names are not defined and will not be evaluated"
+        " (mdict info --show-warnings lists them)\n"
+        f"mrgcom3.msg: {size} bytes\n"
+        "DONE\n"
+    )
+
+
+def test_mc3dict_error_line(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (here / "diction.pfl").read_text().splitlines()
+    text[11] = "Patient's Name,0010,0010,PN"
+    (here / "bad.pfl").write_text("\n".join(text) + "\n")
+    assert run_dict(["bad.pfl"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "mc3dict: compiling a dictionary profile (mdict)\n"
+    first, second = captured.err.splitlines()[:2]
+    assert first == "ERROR: Invalid Input File format in line number 12"
+    assert second.startswith("bad.pfl:12:")
+    assert not (here / "mrgcom3.dct").exists()
+
+
+def test_mc3info_semantic_error_writes_nothing(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    info = here / "info.pfl"
+    info.write_text(info.read_text().replace("E<CALIBRATION>", "E<NOWHERE>"))
+    assert run_info(["info.pfl"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ERROR: Invalid Input File format in line number 8\n")
+    assert "info.pfl:8:1: error: expected an item of the [ITEM_TABLE]" in err
+    assert not (here / "mrgcom3.msg").exists()
+
+
+def test_mc3info_options(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = here / "other"
+    other.mkdir()
+    shutil.move(here / "mergecom.srv", other / "services.txt")
+    assert run_info(["info.pfl"]) == 1
+    assert "mergecom.srv: no such file" in capsys.readouterr().err
+    assert run_info(["info.pfl", "--services", str(other / "services.txt"), "-o", "x.msg"]) == 0
+    assert (here / "x.msg").exists() and not (here / "mrgcom3.msg").exists()
+
+
+@pytest.mark.parametrize("argv", [[], ["a", "b"], ["--bogus"]])
+def test_usage(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_dict(argv) == 1
+    assert run_info(argv) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "Usage: mc3dict <dictionary profile>"
+    assert err[1].startswith("Usage: mc3info <message info profile>")
+
+
+@pytest.mark.parametrize(
+    ("script", "profile", "output"),
+    [("mc3dict", "diction.pfl", "mrgcom3.dct"), ("mc3info", "info.pfl", "mrgcom3.msg")],
+)
+def test_console_scripts_run(here: Path, script: str, profile: str, output: str) -> None:
+    path = shutil.which(script)
+    assert path is not None, f"{script} is not installed (pip install -e .)"
+    done = subprocess.run([path, profile], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("DONE\n")
+    assert (here / output).is_file()
+    bad = subprocess.run([path, "missing.pfl"], capture_output=True, text=True, check=False)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
