@@ -176,9 +176,16 @@ def preset_dictionary(sections: Sequence[Sequence[bytes]]) -> bytes:
     return b"".join(reversed(chosen))
 
 
-def compress_with(preset: bytes, data: bytes) -> bytes:
-    packer = zlib.compressobj(9, zdict=preset) if preset else zlib.compressobj(9)
-    return packer.compress(data) + packer.flush()
+RAW_DEFLATE = -15
+"""zlib window bits for raw deflate (no zlib header: the body has its SHA-256)."""
+
+
+def primed_compressor(preset: bytes) -> Any:
+    """A compressor with the preset dictionary loaded, copied for each
+    section (loading the preset once instead of per section)."""
+    if not preset:
+        return zlib.compressobj(9, zlib.DEFLATED, RAW_DEFLATE)
+    return zlib.compressobj(9, zlib.DEFLATED, RAW_DEFLATE, zdict=preset)
 
 
 class _Body:
@@ -224,11 +231,14 @@ def encode_database(
         messages: list[list[Any]] = []
         items: list[list[Any]] = []
         ordered = sorted_sections(info.sections, services)
-        rows = [[_pack(encode_line(ln)) for ln in sorted_lines(s.lines)] for s in ordered]
+        pack = msgpack.Packer(use_bin_type=True).pack
+        rows = [[pack(encode_line(ln)) for ln in sorted_lines(s.lines)] for s in ordered]
         preset = preset_dictionary(rows)
         index["preset"] = body.add(preset)
+        primed = primed_compressor(preset)
         for section, packed in zip(ordered, rows, strict=True):
-            where = body.add(compress_with(preset, _array(packed)))
+            packer = primed.copy()
+            where = body.add(packer.compress(_array(packed)) + packer.flush())
             if section.is_item:
                 items.append([section.number, *where])
             else:

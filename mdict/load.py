@@ -27,6 +27,7 @@ from .compile import (
     FORMAT,
     MAGIC,
     PREFIX,
+    RAW_DEFLATE,
     ROLES,
     SCHEMA_VERSION,
     Kind,
@@ -576,11 +577,16 @@ def _database(header: Header, index: Mapping[str, Any], blobs: memoryview, name:
         conditions = guarded("the conditions", lambda: dict(_unpack(zlib.decompress(blob(spot)))))
 
     preset = bytes(blob(index["preset"])) if "preset" in index else b""
+    primed = (
+        zlib.decompressobj(RAW_DEFLATE, zdict=preset) if preset else zlib.decompressobj(RAW_DEFLATE)
+    )
 
     def section(number: int, command: str, where: Sequence[int]) -> Callable[[], InfoSection]:
         def build() -> InfoSection:
-            unpacker = zlib.decompressobj(zdict=preset) if preset else zlib.decompressobj()
-            data = unpacker.decompress(blob(where)) + unpacker.flush()
+            inflater = primed.copy()
+            data = inflater.decompress(blob(where)) + inflater.flush()
+            if not inflater.eof:
+                raise ValueError("compressed section is cut off")
             lines = tuple(decoder.line(r) for r in _unpack(data))
             return InfoSection(number, command, lines)
 
