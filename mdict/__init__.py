@@ -31,6 +31,11 @@ _API: dict[str, str] = {
     "apply_configs": "combine",
     "validate": "validate",
     "register_with_pydicom": "pydicom_bridge",
+    "open_database": "load",
+    "default_database": "load",
+    "Database": "load",
+    "compile_messages": "compile",
+    "compile_dictionary": "compile",
 }
 
 __all__ = ["__version__", *sorted(_API)]
