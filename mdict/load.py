@@ -16,7 +16,7 @@ import hashlib
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -96,16 +96,17 @@ def keyword_key(name: str) -> str:
 
 
 def service_keys(
-    services: Sequence[Service], items: Sequence[ItemRef]
+    services: Sequence[tuple[int, str, str | None]], items: Iterable[tuple[str, int]]
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """Service name or UID -> number (names win), item name -> number."""
+    """Service name or UID -> number (names win) from (number, name, UID)
+    rows; item name -> number from (name, number) rows."""
     numbers: dict[str, int] = {}
-    for service in services:
-        numbers.setdefault(service.name, service.number)
-    for service in services:
-        if service.uid is not None:
-            numbers.setdefault(service.uid, service.number)
-    return numbers, {i.name: i.number for i in items}
+    for number, name, _ in services:
+        numbers.setdefault(name, number)
+    for number, _, uid in services:
+        if uid is not None:
+            numbers.setdefault(uid, number)
+    return numbers, dict(items)
 
 
 class _Decoder:
@@ -192,7 +193,9 @@ def _unpack(blob: bytes | memoryview) -> Any:
 # The database
 # ---------------------------------------------------------------------------
 
-Slot = InfoSection | Callable[[], InfoSection]
+Slot = InfoSection | tuple[int, int]
+"""A section decoded, or where its bytes are (offset, length) until first use."""
+Decode = Callable[[int, str, tuple[int, int]], InfoSection]
 
 
 class Database:
@@ -209,6 +212,7 @@ class Database:
         conditions: Callable[[], Mapping[str, str]] | None,
         keys: tuple[Mapping[str, int], Mapping[str, int]] = ({}, {}),
         name: str = "<memory>",
+        decode: Decode | None = None,
     ) -> None:
         self.header = header
         self.name = name
@@ -218,6 +222,7 @@ class Database:
         self._items = items
         self._load_conditions = conditions
         self._service_numbers, self._item_numbers = keys
+        self._decode = decode
         self._entries: Sequence[DictEntry] | None = None
         self._standard: dict[int, DictEntry] | None = None
         self._private: dict[tuple[int, str, int], DictEntry] = {}
@@ -268,7 +273,14 @@ class Database:
                 else:
                     messages.setdefault((section.number, section.command), section)
         held = dictionary
-        keys = service_keys(services.services, services.items) if services else ({}, {})
+        keys = (
+            service_keys(
+                [(s.number, s.name, s.uid) for s in services.services],
+                [(i.name, i.number) for i in services.items],
+            )
+            if services is not None
+            else ({}, {})
+        )
         return cls(
             header,
             (lambda: sorted_entries(held.entries)) if held is not None else None,
@@ -381,7 +393,8 @@ class Database:
             if found is None:
                 return None
             number = found
-        return self._fetch(self._messages, (number, command.strip().upper()))
+        command = command.strip().upper()
+        return self._fetch(self._messages, (number, command), number, command)
 
     def messages(self) -> list[tuple[int, str]]:
         """Every (service number, command) with a spec, in canonical order."""
@@ -394,7 +407,7 @@ class Database:
             if number is None:
                 return None
             key = number
-        return self._fetch(self._items, key)
+        return self._fetch(self._items, key, key, ITEM)
 
     def item_numbers(self) -> list[int]:
         """Every item number with a spec, ascending."""
@@ -405,12 +418,14 @@ class Database:
         self._service_table()
         return self._item_refs
 
-    @staticmethod
-    def _fetch(slots: dict[Any, Slot], key: Any) -> InfoSection | None:
+    def _fetch(
+        self, slots: dict[Any, Slot], key: Any, number: int, command: str
+    ) -> InfoSection | None:
         slot = slots.get(key)
         if slot is None or isinstance(slot, InfoSection):
             return slot
-        section = slots[key] = slot()
+        assert self._decode is not None
+        section = slots[key] = self._decode(number, command, slot)
         return section
 
     # -- conditions -------------------------------------------------------
@@ -440,11 +455,11 @@ class Database:
             return None
         sections: list[InfoSection] = []
         for key in list(self._messages):
-            section = self._fetch(self._messages, key)
+            section = self._fetch(self._messages, key, *key)
             assert section is not None
             sections.append(section)
         for number in list(self._items):
-            section = self._fetch(self._items, number)
+            section = self._fetch(self._items, number, number, ITEM)
             assert section is not None
             sections.append(section)
         return InfoProfile(tuple(sections))
@@ -581,34 +596,27 @@ def _database(header: Header, index: Mapping[str, Any], blobs: memoryview, name:
         zlib.decompressobj(RAW_DEFLATE, zdict=preset) if preset else zlib.decompressobj(RAW_DEFLATE)
     )
 
-    def section(number: int, command: str, where: Sequence[int]) -> Callable[[], InfoSection]:
-        def build() -> InfoSection:
+    def section(number: int, command: str, where: tuple[int, int]) -> InfoSection:
+        try:
             inflater = primed.copy()
             data = inflater.decompress(blob(where)) + inflater.flush()
             if not inflater.eof:
                 raise ValueError("compressed section is cut off")
             lines = tuple(decoder.line(r) for r in _unpack(data))
-            return InfoSection(number, command, lines)
-
-        return guarded(f"[ {number:04d}, {command} ]", build)
+        except Exception as exc:  # the file passed its checksum but not its schema
+            what = f"[ {number:04d}, {command} ]"
+            raise _fail(name, f"corrupt database: cannot decode {what} ({exc})") from None
+        return InfoSection(number, command, lines)
 
     messages: dict[tuple[int, str], Slot] = {
-        (number, command): section(number, command, (offset, length))
+        (number, command): (offset, length)
         for number, command, offset, length in index.get("messages", ())
     }
     items: dict[int, Slot] = {
-        number: section(number, ITEM, (offset, length))
-        for number, offset, length in index.get("items", ())
+        number: (offset, length) for number, offset, length in index.get("items", ())
     }
-    keys = (
-        service_keys(
-            [Service(n, name, "BASE", uid) for n, name, uid in index.get("service_keys", ())],
-            [ItemRef(name, n) for name, n in index.get("item_table", ())],
-        )
-        if "service_keys" in index
-        else ({}, {})
-    )
-    return Database(header, entries, services, messages, items, conditions, keys, name)
+    keys = service_keys(index.get("service_keys", ()), index.get("item_table", ()))
+    return Database(header, entries, services, messages, items, conditions, keys, name, section)
 
 
 def open_database(path: str | os.PathLike[str]) -> Database:

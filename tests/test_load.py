@@ -17,7 +17,7 @@ from mdict.compile import MAGIC, compile_message_files
 from mdict.database import MessageDatabase
 from mdict.errors import DatabaseError
 from mdict.load import Database, default_database, open_database, read_header
-from mdict.model import ITEM, Tag
+from mdict.model import ITEM, InfoSection, Tag
 from mdict.parse import read_dictionary, read_info, read_services
 
 DATA = Path(__file__).parent / "data" / "compile"
@@ -129,10 +129,10 @@ def test_field4_and_value_layout_survive(db: Database) -> None:
 
 def test_lazy_decoding_keeps_each_section() -> None:
     db = Database.from_bytes(database_bytes())
-    assert all(callable(slot) for slot in db._messages.values())
+    assert all(isinstance(slot, tuple) for slot in db._messages.values())
     first = db.message("STANDARD_CT", "C_STORE_RQ")
     assert db.message("STANDARD_CT", "C_STORE_RQ") is first
-    assert sum(not callable(slot) for slot in db._messages.values()) == 1
+    assert sum(isinstance(slot, InfoSection) for slot in db._messages.values()) == 1
     assert db._standard is None  # the dictionary is still not decoded
 
 
