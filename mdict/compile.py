@@ -178,14 +178,16 @@ def preset_dictionary(sections: Sequence[Sequence[bytes]]) -> bytes:
 
 RAW_DEFLATE = -15
 """zlib window bits for raw deflate (no zlib header: the body has its SHA-256)."""
+SECTION_LEVEL = 3
+"""Deflate level of sections: half the time of level 9 for 7% more bytes."""
 
 
 def primed_compressor(preset: bytes) -> Any:
     """A compressor with the preset dictionary loaded, copied for each
     section (loading the preset once instead of per section)."""
     if not preset:
-        return zlib.compressobj(9, zlib.DEFLATED, RAW_DEFLATE)
-    return zlib.compressobj(9, zlib.DEFLATED, RAW_DEFLATE, zdict=preset)
+        return zlib.compressobj(SECTION_LEVEL, zlib.DEFLATED, RAW_DEFLATE)
+    return zlib.compressobj(SECTION_LEVEL, zlib.DEFLATED, RAW_DEFLATE, zdict=preset)
 
 
 class _Body:
