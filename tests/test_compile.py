@@ -222,3 +222,80 @@ def test_source_digest_is_of_the_file_bytes(name: str) -> None:
     record = source_of(DATA / name, "info")
     assert record.file == name
     assert record.sha256 == hashlib.sha256((DATA / name).read_bytes()).hexdigest()
+
+
+def test_names_that_condnames_reads_are_not_warned_about(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A name mdict.condnames reads is known (a stand-in module here)."""
+    import sys
+    import types
+
+    module = types.ModuleType("mdict.condnames")
+
+    def parse_name(name: str) -> object:
+        if not name.startswith("A0"):
+            raise ValueError(name)
+        return ("present", name)
+
+    module.parse_name = parse_name  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "mdict.condnames", module)
+    result = compile_messages(
+        read_dictionary(DATA / "diction.pfl"),
+        read_services(DATA / "mergecom.srv"),
+        read_info(DATA / "info.pfl"),
+    )
+    assert [w.message.split()[1] for w in result.warnings] == ["IS_AXIAL"]
+
+
+def test_conditions_profile_read_through_mdict_conditions(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """--conditions FILE goes through mdict.conditions.read_conditions (a
+    stand-in module here), keeping name -> canonical expression text."""
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    from mdict.compile import read_condition_texts
+
+    @dataclass
+    class Definition:
+        name: str
+        expression: str
+
+    @dataclass
+    class Profile:
+        definitions: list[Definition]
+
+    module = types.ModuleType("mdict.conditions")
+    module.read_conditions = lambda path: Profile(  # type: ignore[attr-defined]
+        [Definition("IS_AXIAL", "value(0018,5100) == 'AXIAL'")]
+    )
+    monkeypatch.setitem(sys.modules, "mdict.conditions", module)
+    path = tmp_path / "conditions.pfl"
+    path.write_text("whatever the grammar is\n")
+    assert read_condition_texts(path) == {"IS_AXIAL": "value(0018,5100) == 'AXIAL'"}
+    for name in ("info.pfl", "mergecom.srv", "diction.pfl"):
+        shutil.copy(DATA / name, tmp_path / name)
+    result = compile_message_files(
+        tmp_path / "info.pfl", tmp_path / "mergecom.srv", tmp_path / "diction.pfl", path
+    )
+    db = Database.from_bytes(result.data)
+    assert db.condition_source("IS_AXIAL") == "value(0018,5100) == 'AXIAL'"
+    conditions = db.header.source("conditions")
+    assert conditions is not None and conditions.file == "conditions.pfl"
+    assert [w.message.split()[1] for w in result.warnings] == ["A00081140_PRESENT"]
+
+
+def test_conditions_without_the_conditions_module_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    from mdict.compile import read_condition_texts
+    from mdict.errors import InputFileError
+
+    monkeypatch.setitem(sys.modules, "mdict.conditions", None)
+    with pytest.raises(InputFileError, match=r"conditions profiles need mdict\.conditions"):
+        read_condition_texts(tmp_path / "conditions.pfl")
