@@ -36,6 +36,10 @@ _API: dict[str, str] = {
     "Database": "load",
     "compile_messages": "compile",
     "compile_dictionary": "compile",
+    "read_conditions": "conditions",
+    "parse_conditions": "conditions",
+    "parse_expression": "conditions",
+    "write_conditions": "conditions",
 }
 
 __all__ = ["__version__", *sorted(_API)]
