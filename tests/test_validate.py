@@ -157,6 +157,7 @@ def test_wrong_vr_is_an_error(validator: Validator) -> None:
     assert "LO" in finding.message and "CS" in finding.message
 
 
+@pytest.mark.filterwarnings("ignore:Invalid value:UserWarning")
 def test_numeric_range_of_in_memory_values(validator: Validator) -> None:
     ds = make_ct()
     ds.add_new(0x00280010, "US", 70000)

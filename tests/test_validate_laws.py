@@ -3,6 +3,7 @@ code it emits is documented, and reading back from a file changes nothing."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydicom.dataelem import RawDataElement
@@ -10,6 +11,9 @@ from pydicom.tag import BaseTag
 from validate_support import ct_database, make_ct
 
 from mdict.validate import CODES, Validator, never_evaluated
+
+# The values are hostile on purpose; pydicom warns about each one.
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 VALIDATOR = Validator(ct_database(), never_evaluated)
 TAGS = [0x00080008, 0x00080020, 0x00100010, 0x00100040, 0x00180050, 0x00280010, 0x00281050]
