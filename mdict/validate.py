@@ -926,7 +926,8 @@ def default_conditions(db: MessageDatabase) -> ConditionCheck:
         expr = expression(name)
         if expr is None:
             return None
-        value = evaluator.evaluate(expr, scope)
+        # names inside a definition (``NEED_MODULE_X and Y``) resolve the same way
+        value = evaluator.evaluate(expr, scope, expression)
         return value if isinstance(value, bool) else None
 
     return check

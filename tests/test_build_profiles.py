@@ -96,9 +96,9 @@ def test_counts_on_the_real_source(built: Built) -> None:
     assert sum(e.tag.creator is None for e in entries) == 6819
     assert len(built.services.services) == 248
     assert sum(s.type == "META" for s in built.services.services) == 9
-    assert len(built.services.items) == 588
+    assert len(built.services.items) == 589
     assert sum(not s.is_item for s in built.info.sections) == 119
-    assert sum(len(s.lines) for s in built.info.sections) == 38165
+    assert sum(len(s.lines) for s in built.info.sections) == 38168
 
 
 def test_well_known_facts(built: Built) -> None:
@@ -109,9 +109,29 @@ def test_well_known_facts(built: Built) -> None:
     assert image_type.values is not None and image_type.values.per_position
     assert image_type.values.groups[:2] == (("ORIGINAL", "DERIVED"), ("PRIMARY", "SECONDARY"))
     enhanced = _message(built, "ENHANCED_CT_IMAGE")
+    # VOI LUT is a U module of CT: its 1C attributes need the module condition
+    assert ct["0028,1050"].startswith(
+        "0028,1050@DS@1C(NEED_MODULE_VOILUT__AND__MONOCHROME_AND_VOILUT_SEQUENCE_NOT_PRESENT)@@"
+    )
+    # directory records: each record type's attributes only for that type
+    directory = _message(built, "MEDIA_STORAGE_DIRECTORY")
+    record = next(
+        s
+        for s in built.info.sections
+        if s.is_item and s.number in _items_of(built, directory["0004,1220"])
+    )
+    patient_id = next(ln for ln in record.lines if str(ln.tag) == "0010,0020")
+    assert patient_id.vt.type == "1C"
+    assert "DIRECTORY_RECORD_TYPE_IS_PATIENT" in (patient_id.vt.condition or "")
     assert enhanced["0012,0010"].startswith("0012,0010@LO@1C(NEED_MODULE_CLINICAL_TRIAL_SUBJECT)@@")
     worklist = next(s for s in built.services.services if s.name == "MODALITY_WORKLIST_FIND")
     assert worklist.commands == ("C_FIND_RQ", "C_FIND_RSP", "C_CANCEL_RQ")
+
+
+def _items_of(built: Built, line: str) -> set[int]:
+    """Item numbers an SQ line of ``_message`` names."""
+    names = line.split("E<", 1)[1].split(">", 1)[0].split(", ")
+    return {i.number for i in built.services.items if i.name in names}
 
 
 def built_line(built: Built, service: str, tag: str) -> InfoLine:
@@ -163,7 +183,17 @@ def test_tiny_source_facts() -> None:
     result = build(TINY)
     info = result.files["info.pfl"]
     assert "0012,0010@LO@1C(NEED_MODULE_CLINICAL_TRIAL_SUBJECT)@@;" in info
-    assert "0012,0020@LO@1C(PROTOCOL_NEEDED)@@;" in info
+    # a 1C attribute of a conditional (U) module needs the module's condition too
+    assert "0012,0020@LO@1C(NEED_MODULE_CLINICAL_TRIAL_SUBJECT__AND__PROTOCOL_NEEDED)@@;" in info
+    # macros invoked with a Condition and no Type contribute conditionally;
+    # the same attribute from two of them is required when either holds
+    assert "0008,0020@DA@1C(RECORD_IS_STUDY)@@;" in info
+    assert "0010,0020@LO@1C(RECORD_IS_PATIENT__OR__RECORD_IS_STUDY)@@;" in info
+    assert "0010,1000@LO@1C(RECORD_IS_PATIENT__AND__HAS_OTHER_IDENTIFIERS)@@;" in info
+    conditions = result.files["conditions.pfl"]
+    assert "RECORD_IS_PATIENT__OR__RECORD_IS_STUDY = RECORD_IS_PATIENT or RECORD_IS_STUDY" in (
+        conditions
+    )
     assert "0008,0008@CS@1@@D<(ORIGINAL, DERIVED) (PRIMARY, SECONDARY) (AXIAL, LOCALIZER)>;" in info
     assert "0028,0002@US@1@@E<1>;" in info
     content = next(
@@ -192,7 +222,7 @@ def test_script_writes_byte_identical_files(tmp_path: Path) -> None:
             check=False,
         )
         assert done.returncode == 0, done.stderr
-        assert "diction.pfl: 49 lines" in done.stdout
+        assert "diction.pfl: 52 lines" in done.stdout
     for name in GOLDEN:
         expected = (TINY_EXPECTED / name).read_bytes()
         assert (
@@ -228,3 +258,21 @@ def test_parser_reads_generated_services_and_info() -> None:
     assert format_services(services) == (PROFILES / "mergecom.srv").read_text()
     info = _reader("read_info")(PROFILES / "info.pfl")
     assert format_info(info, services) == (PROFILES / "info.pfl").read_text()
+
+
+def test_combinations_flatten_dedupe_and_shorten() -> None:
+    from tools.build_info import Combinations
+
+    combos = Combinations()
+    assert combos.combine("and", "A", None) is None  # no name: cannot be evaluated
+    assert combos.combine("or", "A", "A") == "A"
+    either = combos.combine("or", "A", "B")
+    assert either == "A__OR__B"
+    assert combos.combine("or", either, "C") == "A__OR__B__OR__C"  # one level, not nested
+    assert combos.combine("and", "M", either) == "M__AND__A__OR__B"
+    assert combos.expressions()["M__AND__A__OR__B"] == "M and A__OR__B"
+    long_names = [f"DIRECTORY_RECORD_TYPE_IS_{kind}" for kind in ("PATIENT", "STUDY", "SERIES")]
+    name = combos.combine("or", combos.combine("or", long_names[0], long_names[1]), long_names[2])
+    assert name is not None and len(name) <= 96 + 30
+    assert name.startswith("DIRECTORY_RECORD_TYPE_IS_PATIENT__OR_2_MORE_")
+    assert combos.expressions()[name] == " or ".join(long_names)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 from validate_support import CT_UID, ct_database, make_ct
 
 from mdict.errors import LookupFailed
-from mdict.validate import Finding, Report, Scope, Validator, never_evaluated
+from mdict.validate import Finding, Report, Scope, Validator, default_conditions, never_evaluated
 
 pytestmark = pytest.mark.filterwarnings("ignore:Invalid value for VR")
 
@@ -125,6 +126,24 @@ def test_coverage_counts_every_conditional_use(validator: Validator) -> None:
     assert report.coverage.uses == 3
     assert report.coverage.evaluated == 2
     assert report.coverage.unevaluated_names == ("HAS_EXTENDED_CHARS",)
+
+
+def test_default_conditions_resolve_names_inside_definitions() -> None:
+    """``OUTER = INNER and ...``: INNER comes from the database's profile too."""
+    from validate_support import CT_MESSAGE, DICTIONARY, ITEMS, FakeDatabase
+
+    db = FakeDatabase(
+        DICTIONARY,
+        [("CT_IMAGE", CT_UID, {"C_STORE_RQ": CT_MESSAGE})],
+        ITEMS,
+        {"INNER": "present((0028,0030))", "OUTER": "INNER and not present((0010,0010))"},
+    )
+    check = default_conditions(db)
+    ds = Dataset()
+    ds.PixelSpacing = [1, 1]
+    assert check("OUTER", Scope(ds, (), ds)) is True
+    ds.PatientName = "X"
+    assert check("OUTER", Scope(ds, (), ds)) is False
 
 
 def test_vm_against_the_dictionary(validator: Validator) -> None:
@@ -397,8 +416,11 @@ def test_default_conditions_use_the_profile_then_the_name(monkeypatch: pytest.Mo
     evaluate = types.ModuleType("mdict.evaluate")
     seen: list[object] = []
 
-    def fake_evaluate(expr: tuple[str, str], context: Scope) -> bool | None:
+    def fake_evaluate(
+        expr: tuple[str, str], context: Scope, resolver: Callable[[str], object]
+    ) -> bool | None:
         seen.append(context)
+        assert resolver("NEEDS_SPACING") == ("profile", "yes")  # names inside resolve alike
         return {"yes": True, "no": False}.get(expr[1])
 
     evaluate.evaluate = fake_evaluate  # type: ignore[attr-defined]

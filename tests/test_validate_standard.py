@@ -63,3 +63,38 @@ def test_sr_content_items_are_walked(validator: Validator) -> None:
     paths = {f.path for f in report if f.code == "INVALID_VALUE_FOR_VR"}
     assert paths and all("[" in p for p in paths)  # inside sequence items
     assert all("nothing but zero" in f.message for f in report)
+
+
+@pytest.mark.parametrize(
+    ("name", "service"),
+    [
+        ("CT_small.dcm", "CT_IMAGE"),
+        ("MR_small.dcm", "MR_IMAGE"),
+        ("dicomdirtests/DICOMDIR", "MEDIA_STORAGE_DIRECTORY"),
+    ],
+)
+def test_clean_files_against_the_default_database_with_conditions(name: str, service: str) -> None:
+    """Conditional modules (VOI LUT and Clinical Trial Subject in CT, the
+    directory record macros) make their 1C attributes depend on the module's
+    condition: no false REQUIRED_ATTRIBUTE_MISSING when the module is absent."""
+    import pydicom
+
+    import mdict
+
+    report = mdict.validate(pydicom.dcmread(FILES / name), coverage=True)
+    assert report.service == service
+    assert report.errors == ()
+    assert report.coverage.uses > 0 and report.coverage.evaluated > 0
+
+
+def test_missing_window_center_when_the_voi_lut_module_is_used() -> None:
+    """The module's condition holds (Window Width is there), so its 1C
+    Window Center is required: the combined condition is not always false."""
+    import pydicom
+
+    import mdict
+
+    ds = pydicom.dcmread(FILES / "CT_small.dcm")
+    ds.WindowWidth = "400"
+    found = {(f.code, f.tag) for f in mdict.validate(ds).errors}
+    assert ("REQUIRED_ATTRIBUTE_MISSING", 0x00281050) in found

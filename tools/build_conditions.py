@@ -17,6 +17,7 @@ import argparse
 import re
 import sys
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from mdict.conditions import (
     Step,
     Truth,
     ValueOf,
+    parse_expression,
     tag_of_keyword,
     write_conditions,
 )
@@ -73,6 +75,7 @@ class Report:
     tests: Counter[str] = field(default_factory=Counter)
     renamed_clash: list[str] = field(default_factory=list)
     builtins: list[str] = field(default_factory=list)
+    combined: int = 0
 
 
 @dataclass
@@ -326,8 +329,16 @@ BUILTINS = {"ALWAYS": True, "NEVER": False}
 """Conditions dicom3tools knows without condn.tpl."""
 
 
-def build(source: Path) -> tuple[str, Report]:
-    """The conditions profile text and the translation report."""
+COMBINED_COMMENT = (
+    "Combinations info.pfl uses (tools/build_info.py Combinations): A__AND__B is an",
+    "attribute's own condition inside a conditional module or macro; A__OR__B the",
+    "same attribute brought in by two conditional macros.",
+)
+
+
+def build(source: Path, combined: Mapping[str, str] | None = None) -> tuple[str, Report]:
+    """The conditions profile text and the translation report; ``combined``
+    (name -> expression text) is appended after the translated conditions."""
     report = Report()
     definitions = translate(source / "condn.tpl", Source.read(source), report)
     seen: dict[str, int] = {}
@@ -343,6 +354,12 @@ def build(source: Path) -> tuple[str, Report]:
             comment = ('built into dicom3tools (module templates use Condition="Always"/"Never")',)
             unique.append(ConditionDef(builtin, Truth(value), comment=comment))
             report.builtins.append(builtin)
+    for index, (name, text) in enumerate(sorted((combined or {}).items())):
+        if name not in seen:
+            notes: tuple[str, ...] = COMBINED_COMMENT if index == 0 else ()
+            unique.append(ConditionDef(name, parse_expression(text), comment=notes))
+            seen[name] = len(unique) - 1
+            report.combined += 1
     header = HEADER.format(provenance=provenance(source), count=len(unique)).splitlines()
     return write_conditions(ConditionsProfile(tuple(unique), tuple(header))), report
 
@@ -359,6 +376,7 @@ def format_report(report: Report) -> str:
         f"- not translated: {len(report.failed)}",
         f"- duplicate names after UPPER_SNAKE conversion (first kept): {len(report.renamed_clash)}",
         f"- dicom3tools built-ins added: {', '.join(report.builtins) or 'none'}",
+        f"- combinations info.pfl uses (A__AND__B, A__OR__B) added: {report.combined}",
         "",
         "## Tests translated",
         "",

@@ -9,6 +9,7 @@ invocations) turn type 1/2 into 1C/2C with the usage condition.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -295,25 +296,74 @@ class _Collection:
     recursions: list[tuple[int, InvokeNode]] = field(default_factory=list)
 
 
+class Combinations:
+    """Condition names made by combining two conditions, with their meaning.
+
+    ``A__AND__B`` holds when both hold (an attribute's own condition inside a
+    conditional module or macro); ``A__OR__B`` when either holds (the same
+    attribute brought in by two conditional macros). A name longer than
+    ``MAX_NAME`` characters is shortened to its first operand, the count of the
+    others and a digest, so it stays readable and unique.
+    """
+
+    MAX_NAME = 96
+
+    def __init__(self) -> None:
+        self.definitions: dict[str, tuple[str, tuple[str, ...]]] = {}
+        """Combined name -> (``and`` | ``or``, operand names)."""
+
+    def combine(self, op: str, left: str | None, right: str | None) -> str | None:
+        """The name for ``left op right``; None (cannot evaluate) when either
+        side has no name."""
+        if left is None or right is None:
+            return None
+        if left == right:
+            return left
+        operands: list[str] = []
+        for name in (left, right):
+            found = self.definitions.get(name)
+            parts = found[1] if found is not None and found[0] == op else (name,)
+            operands += [p for p in parts if p not in operands]
+        name = f"__{op.upper()}__".join(operands)
+        if len(name) > self.MAX_NAME:
+            digest = hashlib.sha256(name.encode()).hexdigest()[:8].upper()
+            name = f"{operands[0]}__{op.upper()}_{len(operands) - 1}_MORE_{digest}"
+        self.definitions.setdefault(name, (op, tuple(operands)))
+        return name
+
+    def expressions(self) -> dict[str, str]:
+        """Combined name -> its definition in the conditions language."""
+        return {n: f" {op} ".join(parts) for n, (op, parts) in sorted(self.definitions.items())}
+
+
 def weaken(
-    type_: str | None, condition: str | None, usage_condition: str | None
+    type_: str | None,
+    condition: str | None,
+    usage_condition: str | None,
+    combos: Combinations | None = None,
 ) -> tuple[str | None, str | None]:
-    """Type 1/2 under a conditional module or macro becomes 1C/2C(usage condition)."""
+    """Type 1/2 under a conditional module or macro becomes 1C/2C(usage
+    condition); a 1C/2C keeps its own condition and needs the usage one too."""
     if type_ in ("1", "2"):
         return type_ + "C", usage_condition
+    if type_ in ("1C", "2C") and combos is not None:
+        return type_, combos.combine("and", usage_condition, condition)
     return type_, condition
 
 
-def _weakened(attrs: Iterable[_Attr], usage_condition: str | None) -> list[_Attr]:
+def _weakened(
+    attrs: Iterable[_Attr], usage_condition: str | None, combos: Combinations
+) -> list[_Attr]:
     out = []
     for a in attrs:
-        type_, condition = weaken(a.type, a.condition, usage_condition)
+        type_, condition = weaken(a.type, a.condition, usage_condition, combos)
         out.append(_Attr(a.tag, a.vr, type_, condition, dict(a.positions), list(a.items)))
     return out
 
 
-def _merge(out: dict[Tag, _Attr], new: _Attr) -> None:
-    """Add ``new``; a tag listed twice keeps the stronger type, the value lists
+def _merge(out: dict[Tag, _Attr], new: _Attr, combos: Combinations) -> None:
+    """Add ``new``; a tag listed twice keeps the stronger type (the same
+    conditional type under two conditions: either of them), the value lists
     of both (later positions win) and the items of both."""
     attr = out.get(new.tag)
     if attr is None:
@@ -325,12 +375,18 @@ def _merge(out: dict[Tag, _Attr], new: _Attr) -> None:
         attr.type is None or TYPE_ORDER.index(new.type) < TYPE_ORDER.index(attr.type)
     ):
         attr.type, attr.condition = new.type, new.condition
+    elif new.type == attr.type and new.type in ("1C", "2C") and new.condition != attr.condition:
+        attr.condition = combos.combine("or", attr.condition, new.condition)
     attr.positions.update(new.positions)
     attr.items += [i for i in new.items if i not in attr.items]
 
 
 def _usage(node: InvokeNode) -> tuple[bool, str | None]:
-    conditional = node.type is not None and node.type.endswith("C")
+    """A macro invoked with a C type, or with a condition and no type (the
+    directory record macros), contributes only when its condition holds."""
+    conditional = (node.type is not None and node.type.endswith("C")) or (
+        node.type is None and node.condition is not None
+    )
     return conditional, node.condition
 
 
@@ -352,6 +408,7 @@ class InfoBuilder:
         self.keywords = keywords
         self.lists = lists
         self.report = report
+        self.combos = Combinations()
         self.items: dict[tuple[str, ...], str] = {}
         self.item_lines: dict[str, tuple[InfoLine, ...]] = {}
         self._base_counts: Counter[str] = Counter()
@@ -400,9 +457,9 @@ class InfoBuilder:
                 continue
             module = self._expand_block(body, (use.module,))
             if use.usage in ("C", "U"):
-                module = _weakened(module, use.condition)
+                module = _weakened(module, use.condition, self.combos)
             for attr in module:
-                _merge(collected, attr)
+                _merge(collected, attr, self.combos)
         return self._finish(collected)
 
     def _expand_block(self, nodes: Iterable[Node], stack: tuple[str, ...]) -> list[_Attr]:
@@ -429,15 +486,15 @@ class InfoBuilder:
                 part = self._expand_block(body, (*stack, node.macro))
                 self._tie(depth, part)
                 conditional, condition = _usage(node)
-                for attr in _weakened(part, condition) if conditional else part:
-                    _merge(out.attrs, attr)
+                for attr in _weakened(part, condition, self.combos) if conditional else part:
+                    _merge(out.attrs, attr, self.combos)
 
     def _tie(self, depth: int, output: list[_Attr]) -> None:
         """Fill the recursive items waiting for the macro at ``depth``."""
         for name, collection, node in self._open.pop(depth, []):
             conditional, condition = _usage(node)
-            for attr in _weakened(output, condition) if conditional else output:
-                _merge(collection.attrs, attr)
+            for attr in _weakened(output, condition, self.combos) if conditional else output:
+                _merge(collection.attrs, attr, self.combos)
             self.item_lines[name] = self._finish(collection.attrs)
 
     def _add(self, node: AttrNode, out: _Collection, stack: tuple[str, ...]) -> None:
@@ -464,7 +521,7 @@ class InfoBuilder:
                 self.report.unknown_lists[f"{c.source}:{c.list_name}"] += 1
             elif values:
                 positions[c.selector] = (c.kind, values)
-        _merge(out.attrs, _Attr(tag, vr, node.type, node.condition, positions, items))
+        _merge(out.attrs, _Attr(tag, vr, node.type, node.condition, positions, items), self.combos)
 
     def _item_for(self, keyword: str, inner: _Collection, parent: _Collection) -> str:
         """Name the item of a sequence; a recursive one gets its own name and

@@ -2,9 +2,9 @@
 
     python tools/build_profiles.py --source ../shared/data/dicom3tools --out profiles/
 
-Writes ``diction.pfl``, ``mergecom.srv``, ``info.pfl`` (and, when
-``tools/build_conditions.py`` is present, ``conditions.pfl``) plus
-``BUILD_REPORT.md``: counts and everything that could not be converted. The
+Writes ``diction.pfl``, ``mergecom.srv``, ``info.pfl``, ``conditions.pfl``
+(through ``tools/build_conditions.py``, with the combined conditions info.pfl
+uses) and ``CONDITIONS_REPORT.md``, plus ``BUILD_REPORT.md``: counts and everything that could not be converted. The
 same source always gives byte-identical output.
 """
 
@@ -25,6 +25,8 @@ if __package__ in (None, ""):  # run as a script: make ``tools`` importable
 
 from mdict.model import ITEM, Dictionary, InfoLine, InfoProfile, InfoSection, ServiceProfile
 from mdict.write import format_dictionary, format_info, format_services
+from tools.build_conditions import build as build_conditions
+from tools.build_conditions import format_report as format_conditions_report
 from tools.build_dictionary import DictionaryReport, build_dictionary, standard_keywords
 from tools.build_info import (
     InfoBuilder,
@@ -45,6 +47,7 @@ from tools.build_services import (
 )
 
 REPORT_NAME = "BUILD_REPORT.md"
+CONDITIONS_REPORT_NAME = "CONDITIONS_REPORT.md"
 README_NAME = "README.md"
 _COMMIT = re.compile(r"commit\s+([0-9a-f]{40})(?:\s+\(([0-9-]+)\))?")
 
@@ -125,6 +128,16 @@ def build(source: Path) -> Built:
         "mergecom.srv": format_services(services),
         "info.pfl": format_info(info, services),
     }
+    conditions_counts: list[str] = []
+    if (source / "condn.tpl").is_file():
+        used = used_combinations(builder.combos.expressions(), condition_names(info))
+        files["conditions.pfl"], cond_report = build_conditions(source, used)
+        files[CONDITIONS_REPORT_NAME] = format_conditions_report(cond_report)
+        conditions_counts.append(
+            f"conditions.pfl: {cond_report.translated} of {cond_report.total} condn.tpl "
+            f"conditions translated ({len(cond_report.empty)} without tests, written unknown), "
+            f"{len(cond_report.builtins)} built-ins, {cond_report.combined} combinations"
+        )
     standard = sum(1 for e in dictionary.entries if e.tag.creator is None)
     base = sum(1 for s in services.services if s.type == "BASE")
     counts = [
@@ -137,6 +150,7 @@ def build(source: Path) -> Built:
         f"{sum(x.is_item for x in info.sections)} items, "
         f"{sum(len(x.lines) for x in info.sections)} attribute lines, "
         f"{len(condition_names(info))} distinct condition names",
+        *conditions_counts,
     ]
     lines = ["# Build report", "", *(f"- {c}" for c in counts), ""]
     lines += [
@@ -177,6 +191,20 @@ def condition_names(info: InfoProfile) -> set[str]:
     return {ln.vt.condition for x in info.sections for ln in x.lines if ln.vt.condition}
 
 
+def used_combinations(combined: dict[str, str], used: set[str]) -> dict[str, str]:
+    """The combined conditions ``used`` names, with the combinations they
+    are made of (a name's operands may be combinations too)."""
+    wanted: dict[str, str] = {}
+    pending = [n for n in sorted(used) if n in combined]
+    while pending:
+        name = pending.pop()
+        if name in wanted:
+            continue
+        wanted[name] = combined[name]
+        pending += [p for p in re.split(r" (?:and|or) ", combined[name]) if p in combined]
+    return wanted
+
+
 def _readme(source: Path, counts: Sequence[str]) -> str:
     readme = source / "README.md"
     found = _COMMIT.search(readme.read_text()) if readme.is_file() else None
@@ -184,13 +212,12 @@ def _readme(source: Path, counts: Sequence[str]) -> str:
     if found:
         commit = f"commit {found.group(1)}" + (f" ({found.group(2)})" if found.group(2) else "")
     described = {c.split(": ", 1)[0]: c.split(": ", 1)[1] for c in counts}
-    conditions = Path(__file__).with_name("build_conditions.py")
     return README.format(
         dictionary=f"data dictionary: {described['diction.pfl']}",
         services=f"services and item table: {described['mergecom.srv']}",
         info=f"message and item specifications: {described['info.pfl']}",
-        conditions="condition definitions, written by `tools/build_conditions.py`"
-        + ("" if conditions.is_file() else " (not part of this build)"),
+        conditions="condition definitions"
+        + (f": {described['conditions.pfl']}" if "conditions.pfl" in described else ""),
         commit=commit,
         digest=source_digest(source),
     )

@@ -5,3 +5,11 @@ ConditionEnd
 Condition="NeedModuleClinicalTrialSubject"
 	Element="ClinicalTrialSponsorName"	ElementPresent=""
 ConditionEnd
+
+Condition="RecordIsPatient"
+	Element="PatientName"	ElementPresent=""
+ConditionEnd
+
+Condition="RecordIsStudy"
+	Element="StudyDate"	ElementPresent=""
+ConditionEnd

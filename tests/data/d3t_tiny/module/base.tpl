@@ -10,9 +10,21 @@ DefineMacro="DocumentRelationshipMacro"
 	SequenceEnd
 MacroEnd
 
+DefineMacro="PatientRecordMacro"
+	Name="PatientID"	Type="1"
+	Name="OtherPatientIDs"	Type="1C"	Condition="HasOtherIdentifiers"
+MacroEnd
+
+DefineMacro="StudyRecordMacro"
+	Name="PatientID"	Type="1"
+	Name="StudyDate"	Type="1"
+MacroEnd
+
 Module="Patient"
 	Name="PatientName"	Type="2"
 	Name="PatientSex"	Type="2"	StringEnumValues="Sex"
+	InvokeMacro="PatientRecordMacro"	Condition="RecordIsPatient"
+	InvokeMacro="StudyRecordMacro"	Condition="RecordIsStudy"
 ModuleEnd
 
 Module="ClinicalTrialSubject"
