@@ -276,3 +276,16 @@ def test_combinations_flatten_dedupe_and_shorten() -> None:
     assert name is not None and len(name) <= 96 + 30
     assert name.startswith("DIRECTORY_RECORD_TYPE_IS_PATIENT__OR_2_MORE_")
     assert combos.expressions()[name] == " or ".join(long_names)
+
+
+def test_mdict_check_passes_on_every_generated_profile() -> None:
+    from click.testing import CliRunner
+
+    from mdict.cli import main as cli
+
+    files = [str(PROFILES / n) for n in ("diction.pfl", "mergecom.srv", "info.pfl")]
+    args = ["check", *files, "--services", files[1], "--dictionary", files[0]]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "info.pfl: 708 sections, 38168 attributes" in result.output
+    assert "warning" not in result.output
