@@ -289,3 +289,18 @@ def test_mdict_check_passes_on_every_generated_profile() -> None:
     assert result.exit_code == 0, result.output
     assert "info.pfl: 708 sections, 38168 attributes" in result.output
     assert "warning" not in result.output
+
+
+def test_conditions_define_every_name_info_uses(built: Built) -> None:
+    from mdict.conditions import parse_conditions
+    from tools.build_profiles import condition_names
+
+    defined = parse_conditions(built.files["conditions.pfl"]).as_dict()
+    used = condition_names(built.info)
+    assert used <= set(defined)
+    combined = {n for n in defined if "__" in n}
+    assert combined and combined <= used | {
+        p for n in combined for p in str(defined[n]).replace(" or ", " and ").split(" and ")
+    }
+    # a translated condn.tpl name never holds a double underscore
+    assert not any("__" in n for n in defined if "__AND_" not in n and "__OR_" not in n)
