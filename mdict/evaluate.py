@@ -13,8 +13,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
+from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset
 
 from .conditions import (
@@ -28,7 +29,6 @@ from .conditions import (
     GroupPresent,
     HasCode,
     HasValue,
-    ItemsOf,
     Not,
     OneOf,
     Operand,
@@ -41,7 +41,17 @@ from .conditions import (
     parse_expression,
 )
 
-__all__ = ["Context", "Resolver", "Where", "evaluate", "resolver_for"]
+__all__ = [
+    "Compiler",
+    "Context",
+    "Frame",
+    "Resolver",
+    "Test",
+    "Where",
+    "evaluate",
+    "resolver_for",
+    "run",
+]
 
 Resolver = Callable[[str], "Expression | None"]
 """Name -> expression, or None when the name is not defined."""
@@ -129,17 +139,12 @@ def evaluate(
     and ``current`` (such as mdict.validate's Scope) or a bare dataset (the
     root). Named conditions go through ``resolver``, else the context's
     resolver, else the name convention; a condition that refers to itself
-    (directly or not) is None.
+    (directly or not) is None. To evaluate many times, compile once with
+    :class:`Compiler` and :func:`run` the result in a :class:`Frame`.
     """
-    if isinstance(context, Dataset):
-        context = Context(context)
     if resolver is None:
         resolver = getattr(context, "resolver", None) or _DEFAULT_RESOLVER
-    if isinstance(context, Context):
-        root, parents, current = context.root, context.parents, context.here
-    else:
-        root, parents, current = context.root, tuple(context.parents), context.current
-    return _Evaluation(root, parents, current, resolver).run(expr)
+    return run(Compiler(resolver).expression(expr), Frame.of(context))
 
 
 _DEFAULT_RESOLVER: Resolver = resolver_for(None)
@@ -183,16 +188,20 @@ class _Unreadable(Exception):
 def _element(ds: Dataset, tag: int) -> Any:
     """The data element ``tag`` of ``ds`` (group 0002 also from file_meta),
     None when absent; raises _Unreadable when it cannot be decoded."""
+    elem = ds._dict.get(tag)  # type: ignore[call-overload]  # BaseTag is an int
+    if elem is None:
+        if tag >> 16 != 2:
+            return None
+        meta = getattr(ds, "file_meta", None)
+        if meta is None or tag not in meta._dict:
+            return None
+        ds = meta
+    elif isinstance(elem, DataElement):
+        return elem
     try:
-        if tag in ds:
-            return ds[tag]
-        if tag >> 16 == 2:
-            meta = getattr(ds, "file_meta", None)
-            if meta is not None and tag in meta:
-                return meta[tag]
+        return ds[tag]  # decodes a raw element (once: pydicom keeps the result)
     except Exception as exc:  # pydicom raises many kinds on bad values
         raise _Unreadable(str(exc)) from exc
-    return None
 
 
 def _values(elem: Any) -> list[Any]:
@@ -258,154 +267,387 @@ def _compare(value: Any, op: str, constant: Constant) -> bool | None:
 
 
 # ---------------------------------------------------------------------------
-# The evaluation
+# Compilation: an expression becomes a tree of closures, built once
 # ---------------------------------------------------------------------------
 
+Test = Callable[["Frame"], "bool | None"]
+"""A compiled expression: evaluates in a :class:`Frame`; may raise
+_Unreadable (caught by :func:`run`)."""
 
-@dataclass(slots=True)
-class _Evaluation:
-    root: Dataset
-    parents: tuple[Dataset, ...]
-    current: Dataset
-    resolver: Resolver
-    active: set[str] = field(default_factory=set)
 
-    def run(self, expr: Expression) -> bool | None:
-        try:
-            return self.eval(expr)
-        except _Unreadable:
-            return None
+class Frame:
+    """Where compiled expressions run: the root dataset, the enclosing items
+    (outermost first), the current dataset and the results of named
+    conditions already evaluated here (valid while the datasets do not
+    change)."""
 
-    def eval(self, expr: Expression) -> bool | None:
-        if isinstance(expr, Present):
-            return any3(self._present(ds, expr.path.tag) for ds in self.reach(expr.path))
-        if isinstance(expr, And):
-            return all3(self.eval(op) for op in expr.operands)
-        if isinstance(expr, Or):
-            return any3(self.eval(op) for op in expr.operands)
-        if isinstance(expr, Not):
-            result = self.eval(expr.operand)
-            return None if result is None else not result
-        if isinstance(expr, Compare):
-            return any3(_compare(v, expr.op, expr.value) for v in self.operand_values(expr.operand))
-        if isinstance(expr, OneOf):
-            return any3(
-                any3(_compare(v, "==", c) for c in expr.values)
-                for v in self.operand_values(expr.operand)
-            )
-        if isinstance(expr, HasValue):
-            return any3(self._has_value(ds, expr.path.tag) for ds in self.reach(expr.path))
-        if isinstance(expr, Ref):
-            return self.reference(expr.name)
-        if isinstance(expr, Truth):
-            return expr.value
-        if isinstance(expr, GroupPresent):
-            return self._group_present(expr.group)
-        if isinstance(expr, HasCode):
-            return any3(self._has_code(ds, expr) for ds in self.reach(expr.path))
-        raise TypeError(f"not a condition expression: {expr!r}")
+    __slots__ = ("current", "memo", "parents", "root", "shared")
 
-    # -- names ---------------------------------------------------------------
-    def reference(self, name: str) -> bool | None:
-        if name in self.active:
-            return None
-        expr = self.resolver(name)
-        if expr is None:
-            return None
-        self.active.add(name)
-        try:
-            return self.eval(expr)
-        finally:
-            self.active.discard(name)
+    def __init__(
+        self,
+        root: Dataset,
+        parents: tuple[Dataset, ...],
+        current: Dataset,
+        shared: dict[str, bool | None] | None = None,
+    ) -> None:
+        self.root = root
+        self.parents = parents
+        self.current = current
+        self.memo: dict[str, bool | None] = {}
+        # results of conditions that only look at the root: may be shared by
+        # every frame of one root (the caller's promise that it does not change)
+        self.shared: dict[str, bool | None] = self.memo if shared is None else shared
 
-    # -- paths ---------------------------------------------------------------
-    def start(self, path: Path) -> Dataset | None:
-        if path.root:
-            return self.root
-        if path.up == 0:
-            return self.current
+    @classmethod
+    def of(cls, context: Where | Context | Dataset) -> Frame:
+        if isinstance(context, Dataset):
+            return cls(context, (), context)
+        if isinstance(context, Context):
+            return cls(context.root, context.parents, context.here)
+        return cls(context.root, tuple(context.parents), context.current)
+
+    def above(self, up: int) -> Dataset:
+        """The dataset ``up`` levels above the current one; raises
+        _Unreadable above the root."""
         chain = [self.root, *self.parents]
         if self.current is not self.root:
             chain.append(self.current)
-        index = len(chain) - 1 - path.up
-        return chain[index] if index >= 0 else None
-
-    def reach(self, path: Path) -> list[Dataset]:
-        """The datasets in which the path's last element is looked for;
-        raises _Unreadable for a path that starts above the root."""
-        start = self.start(path)
-        if start is None:
+        index = len(chain) - 1 - up
+        if index < 0:
             raise _Unreadable("no enclosing dataset")
-        frontier = [start]
-        for step in path.steps[:-1]:
+        return chain[index]
+
+
+def run(test: Test, frame: Frame) -> bool | None:
+    """A compiled expression's value; None when a value cannot be read."""
+    try:
+        return test(frame)
+    except _Unreadable:
+        return None
+
+
+def _constant(value: bool | None) -> Test:
+    def constant(frame: Frame) -> bool | None:
+        return value
+
+    return constant
+
+
+_UNKNOWN: Final = _constant(None)
+
+
+class Compiler:
+    """Compiles expressions to closures, resolving names once through a
+    resolver. A named condition compiles once and its result is kept per
+    frame (``Frame.memo``; ``Frame.shared`` for conditions that only look
+    at the root dataset), except inside a cycle, where a reference back to a
+    name being compiled is unknown, as the evaluation order would make it."""
+
+    def __init__(self, resolver: Resolver | None = None) -> None:
+        self.resolver = resolver or _DEFAULT_RESOLVER
+        self._names: dict[str, Test] = {}
+        self._stack: list[str] = []
+        self._cyclic: set[str] = set()
+        self._rooted: dict[str, bool] = {}
+
+    def name(self, name: str) -> Test:
+        """The compiled named condition (unknown when undefined)."""
+        done = self._names.get(name)
+        if done is not None:
+            return done
+        if name in self._stack:  # a cycle: the names from there on depend on it
+            self._cyclic.update(self._stack[self._stack.index(name) :])
+            return _UNKNOWN
+        expr = self.resolver(name)
+        if expr is None:
+            self._names[name] = _UNKNOWN
+            return _UNKNOWN
+        self._stack.append(name)
+        try:
+            body = self.expression(expr)
+        finally:
+            self._stack.pop()
+        if name in self._cyclic:  # its value depends on where it is used
+            return body
+
+        rooted = self.rooted(expr)
+
+        def named(frame: Frame) -> bool | None:
+            memo = frame.shared if rooted else frame.memo
+            if name in memo:
+                return memo[name]
+            result = memo[name] = body(frame)
+            return result
+
+        self._names[name] = named
+        return named
+
+    def rooted(self, expr: Expression) -> bool:
+        """Whether ``expr`` only looks at the root dataset (paths from ``/``),
+        so its value is the same in every item of one dataset."""
+        if isinstance(expr, Ref):
+            name = expr.name
+            if name not in self._rooted:
+                self._rooted[name] = False  # while in progress (cycles): not rooted
+                found = self.resolver(name)
+                self._rooted[name] = found is None or self.rooted(found)
+            return self._rooted[name]
+        if isinstance(expr, (Present, HasValue, HasCode)):
+            return expr.path.root
+        if isinstance(expr, (Compare, OneOf)):
+            return expr.operand.path.root
+        if isinstance(expr, Truth):
+            return True
+        if isinstance(expr, Not):
+            return self.rooted(expr.operand)
+        if isinstance(expr, (And, Or)):
+            return all(self.rooted(op) for op in expr.operands)
+        return False  # group_present looks at the current dataset
+
+    def expression(self, expr: Expression) -> Test:
+        if isinstance(expr, Ref):
+            return self.name(expr.name)
+        if isinstance(expr, Present):
+            return _present(expr.path)
+        if isinstance(expr, And):
+            return _all([self.expression(op) for op in expr.operands])
+        if isinstance(expr, Or):
+            return _any([self.expression(op) for op in expr.operands])
+        if isinstance(expr, Not):
+            return _not(self.expression(expr.operand))
+        if isinstance(expr, Compare):
+            return _compare_test(_operand(expr.operand), expr.op, expr.value)
+        if isinstance(expr, OneOf):
+            return _one_of(_operand(expr.operand), expr.values)
+        if isinstance(expr, HasValue):
+            return _has_value_test(expr.path)
+        if isinstance(expr, Truth):
+            return _constant(expr.value)
+        if isinstance(expr, GroupPresent):
+            return _group_present(expr.group)
+        if isinstance(expr, HasCode):
+            return _has_code_test(expr)
+        raise TypeError(f"not a condition expression: {expr!r}")
+
+
+# -- logic -------------------------------------------------------------------
+
+
+def _all(tests: list[Test]) -> Test:
+    if len(tests) == 2:
+        first, second = tests
+
+        def both(frame: Frame) -> bool | None:
+            a = first(frame)
+            if a is False:
+                return False
+            b = second(frame)
+            if b is False:
+                return False
+            return None if a is None or b is None else True
+
+        return both
+
+    def every(frame: Frame) -> bool | None:
+        unknown = False
+        for test in tests:
+            result = test(frame)
+            if result is False:
+                return False
+            if result is None:
+                unknown = True
+        return None if unknown else True
+
+    return every
+
+
+def _any(tests: list[Test]) -> Test:
+    def some(frame: Frame) -> bool | None:
+        unknown = False
+        for test in tests:
+            result = test(frame)
+            if result:
+                return True
+            if result is None:
+                unknown = True
+        return None if unknown else False
+
+    return some
+
+
+def _not(test: Test) -> Test:
+    def negation(frame: Frame) -> bool | None:
+        result = test(frame)
+        return None if result is None else not result
+
+    return negation
+
+
+# -- paths -------------------------------------------------------------------
+
+Reach = Callable[[Frame], "list[Dataset]"]
+
+
+def _start(path: Path) -> Callable[[Frame], Dataset]:
+    if path.root:
+        return lambda frame: frame.root
+    if path.up == 0:
+        return lambda frame: frame.current
+    up = path.up
+    return lambda frame: frame.above(up)
+
+
+def _reach(path: Path) -> Reach:
+    """The datasets in which the path's last element is looked for."""
+    start = _start(path)
+    steps = [(step.tag, step.item) for step in path.steps[:-1]]
+    if not steps:
+        return lambda frame: [start(frame)]
+
+    def reach(frame: Frame) -> list[Dataset]:
+        frontier = [start(frame)]
+        for tag, item in steps:
             following: list[Dataset] = []
             for ds in frontier:
-                elem = _element(ds, step.tag)
+                elem = _element(ds, tag)
                 if elem is None or elem.VR != "SQ":
                     continue
                 items = [i for i in _values(elem) if isinstance(i, Dataset)]
-                if step.item is None:
+                if item is None:
                     following.extend(items)
-                elif step.item <= len(items):
-                    following.append(items[step.item - 1])
+                elif item <= len(items):
+                    following.append(items[item - 1])
             frontier = following
         return frontier
 
-    # -- tests -----------------------------------------------------------------
-    @staticmethod
-    def _present(ds: Dataset, tag: int) -> bool:
-        return _element(ds, tag) is not None
+    return reach
 
-    @staticmethod
-    def _has_value(ds: Dataset, tag: int) -> bool:
-        elem = _element(ds, tag)
-        if elem is None:
-            return False
-        return any(not _is_empty(v) for v in _values(elem))
 
-    def _group_present(self, group: int) -> bool:
-        ds = self.current
-        if any(t >> 16 == group for t in ds.keys()):  # noqa: SIM118 (iterating yields elements)
+def _has(ds: Dataset, tag: int) -> bool:
+    """Whether ``tag`` is in ``ds`` (group 0002 also in its file_meta),
+    without decoding it."""
+    if tag in ds._dict:
+        return True
+    if tag >> 16 == 2:
+        meta = getattr(ds, "file_meta", None)
+        return meta is not None and tag in meta._dict
+    return False
+
+
+def _present(path: Path) -> Test:
+    tag = path.tag
+    if len(path.steps) == 1 and not path.root and path.up == 0:
+        return lambda frame: _has(frame.current, tag)
+    if len(path.steps) == 1 and path.root:
+        return lambda frame: _has(frame.root, tag)
+    reach = _reach(path)
+    return lambda frame: any(_has(ds, tag) for ds in reach(frame))
+
+
+def _has_value(ds: Dataset, tag: int) -> bool:
+    elem = _element(ds, tag)
+    if elem is None:
+        return False
+    return any(not _is_empty(v) for v in _values(elem))
+
+
+def _has_value_test(path: Path) -> Test:
+    tag, reach = path.tag, _reach(path)
+    return lambda frame: any(_has_value(ds, tag) for ds in reach(frame))
+
+
+def _group_present(group: int) -> Test:
+    def test(frame: Frame) -> bool:
+        ds = frame.current
+        if any(t >> 16 == group for t in ds._dict):
             return True
         meta = getattr(ds, "file_meta", None)
         return group == 2 and meta is not None and len(meta) > 0
 
-    @staticmethod
-    def _has_code(ds: Dataset, expr: HasCode) -> bool | None:
-        elem = _element(ds, expr.path.tag)
-        if elem is None or elem.VR != "SQ":
-            return False
-        results: list[bool | None] = []
-        for item in _values(elem):
-            if not isinstance(item, Dataset):
-                continue
-            codes = [_element(item, t) for t in (0x00080100, 0x00080119, 0x00080120)]
-            scheme = _element(item, 0x00080102)
-            value_ok = any(
-                c is not None and any(_text(v) == expr.value for v in _values(c)) for c in codes
-            )
-            scheme_ok = scheme is not None and any(_text(v) == expr.scheme for v in _values(scheme))
-            results.append(value_ok and scheme_ok)
-        return any3(results)
+    return test
 
-    def operand_values(self, operand: Operand) -> list[Any]:
-        """Every value an operand selects, over every dataset its path reaches."""
-        out: list[Any] = []
-        for ds in self.reach(operand.path):
-            elem = _element(ds, operand.path.tag)
-            if isinstance(operand, ValueOf):
+
+def _has_code(ds: Dataset, expr: HasCode) -> bool | None:
+    elem = _element(ds, expr.path.tag)
+    if elem is None or elem.VR != "SQ":
+        return False
+    results: list[bool | None] = []
+    for item in _values(elem):
+        if not isinstance(item, Dataset):
+            continue
+        codes = [_element(item, t) for t in (0x00080100, 0x00080119, 0x00080120)]
+        scheme = _element(item, 0x00080102)
+        value_ok = any(
+            c is not None and any(_text(v) == expr.value for v in _values(c)) for c in codes
+        )
+        scheme_ok = scheme is not None and any(_text(v) == expr.scheme for v in _values(scheme))
+        results.append(value_ok and scheme_ok)
+    return any3(results)
+
+
+def _has_code_test(expr: HasCode) -> Test:
+    reach = _reach(expr.path)
+    return lambda frame: any3(_has_code(ds, expr) for ds in reach(frame))
+
+
+# -- values --------------------------------------------------------------------
+
+Values = Callable[[Frame], "list[Any]"]
+
+
+def _operand(operand: Operand) -> Values:
+    """Every value an operand selects, over every dataset its path reaches."""
+    tag, reach = operand.path.tag, _reach(operand.path)
+    if isinstance(operand, ValueOf):
+        index = operand.index
+
+        def values(frame: Frame) -> list[Any]:
+            out: list[Any] = []
+            for ds in reach(frame):
+                elem = _element(ds, tag)
                 if elem is None:
                     continue
-                values = _values(elem)
-                if operand.index is None:
-                    out.extend(values)
-                elif operand.index <= len(values):
-                    out.append(values[operand.index - 1])
-            elif isinstance(operand, CountOf):
+                found = _values(elem)
+                if index is None:
+                    out.extend(found)
+                elif index <= len(found):
+                    out.append(found[index - 1])
+            return out
+
+        return values
+    if isinstance(operand, CountOf):
+
+        def counts(frame: Frame) -> list[Any]:
+            out: list[Any] = []
+            for ds in reach(frame):
+                elem = _element(ds, tag)
                 out.append(0 if elem is None else len(_values(elem)))
-            elif isinstance(operand, ItemsOf):
-                if elem is None:
-                    out.append(0)
-                elif elem.VR == "SQ":
-                    out.append(len(_values(elem)))
+            return out
+
+        return counts
+
+    def items(frame: Frame) -> list[Any]:
+        out: list[Any] = []
+        for ds in reach(frame):
+            elem = _element(ds, tag)
+            if elem is None:
+                out.append(0)
+            elif elem.VR == "SQ":
+                out.append(len(_values(elem)))
         return out
+
+    return items
+
+
+def _compare_test(values: Values, op: str, constant: Constant) -> Test:
+    if isinstance(constant, str) and op in ("==", "!="):
+        equal = op == "=="
+        return lambda frame: any((_text(v) == constant) is equal for v in values(frame))
+    return lambda frame: any3(_compare(v, op, constant) for v in values(frame))
+
+
+def _one_of(values: Values, constants: tuple[Constant, ...]) -> Test:
+    if all(isinstance(c, str) for c in constants):
+        texts = frozenset(constants)
+        return lambda frame: any(_text(v) in texts for v in values(frame))
+    return lambda frame: any3(any3(_compare(v, "==", c) for c in constants) for v in values(frame))

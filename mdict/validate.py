@@ -14,9 +14,10 @@ import dataclasses
 import importlib
 import os
 import sys
+import threading
 import types
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from pydicom.datadict import dictionary_VR
@@ -115,6 +116,9 @@ class Scope:
     root: Dataset
     parents: tuple[Dataset, ...]
     current: Dataset
+    # results of conditions that only look at the root, kept for one
+    # validation run (the validator passes one dict to every scope of a run)
+    shared: dict[str, bool | None] = field(default_factory=dict, compare=False, repr=False)
 
 
 ConditionCheck = Callable[[str, Scope], "bool | None"]
@@ -432,6 +436,7 @@ class _Run:
         self.uses = 0
         self.evaluated = 0
         self.unevaluated: set[str] = set()
+        self.shared: dict[str, bool | None] = {}  # root-only condition results
         self.extended = is_extended(root)
 
     def coverage(self) -> Coverage:
@@ -471,7 +476,7 @@ class _Run:
         encodings: Sequence[str],
     ) -> None:
         """Check one dataset (the root or an item) against a spec."""
-        scope = Scope(self.root, parents, ds)
+        scope = Scope(self.root, parents, ds, self.shared)
         start = len(self.findings)
         sources: list[Dataset] = [ds]
         meta = getattr(ds, "file_meta", None) if not parents else None
@@ -892,42 +897,40 @@ def default_conditions(db: MessageDatabase) -> ConditionCheck:
     ``db.condition_source``) or as their Merge-style name reads
     (``A00100033_PRESENT``), evaluated three-valued by ``mdict.evaluate``.
 
-    The evaluator gets the :class:`Scope` (root dataset, enclosing items,
-    current item). A name neither source defines, an expression that does
-    not parse, or missing conditions modules all give None: not evaluated.
+    Each name is parsed and compiled to closures once (names inside a
+    definition, like ``NEED_MODULE_X and Y``, resolve the same way); the
+    results of named conditions are kept per :class:`Scope`, so a module
+    condition shared by many attributes is evaluated once per dataset level.
+    A name neither source defines or an expression that does not parse
+    gives None: not evaluated.
     """
-    try:
-        conditions = importlib.import_module(".conditions", __package__)
-        evaluator = importlib.import_module(".evaluate", __package__)
-    except ModuleNotFoundError:
-        return never_evaluated
-    try:
-        names: Any = importlib.import_module(".condnames", __package__)
-    except ModuleNotFoundError:
-        names = None
-    read_name = getattr(names, "parse_name", None)
-    parsed: dict[str, object | None] = {}
+    from .conditions import parse_expression  # the conditions language loads lark
+    from .condnames import parse_name
+    from .evaluate import Compiler, Frame, Test, run
 
-    def expression(name: str) -> object | None:
-        if name not in parsed:
-            result: object | None = None
-            try:
-                source = db.condition_source(name)
-                if source is not None:
-                    result = conditions.parse_expression(source)
-                elif read_name is not None:
-                    result = read_name(name)
-            except Exception:  # an undefined or unreadable condition is not evaluated
-                result = None
-            parsed[name] = result
-        return parsed[name]
+    def expression(name: str) -> Any:
+        try:
+            source = db.condition_source(name)
+            return parse_expression(source) if source is not None else parse_name(name)
+        except Exception:  # an undefined or unreadable condition is not evaluated
+            return None
+
+    compiler = Compiler(expression)
+    compiled: dict[str, Test] = {}  # as used at the top (cycles included)
+    lock = threading.Lock()  # the compiler keeps state while compiling
+    # the frame of the last scope (one tuple: threads each keep a matching pair)
+    last: list[tuple[Scope, Frame]] = []
 
     def check(name: str, scope: Scope) -> bool | None:
-        expr = expression(name)
-        if expr is None:
-            return None
-        # names inside a definition (``NEED_MODULE_X and Y``) resolve the same way
-        value = evaluator.evaluate(expr, scope, expression)
+        test = compiled.get(name)
+        if test is None:
+            with lock:
+                test = compiled[name] = compiler.name(name)
+        current = last[0] if last else None
+        if current is None or current[0] is not scope:
+            current = (scope, Frame(scope.root, scope.parents, scope.current, scope.shared))
+            last[:] = [current]
+        value = run(test, current[1])
         return value if isinstance(value, bool) else None
 
     return check

@@ -197,3 +197,40 @@ def test_kleene_and_or_follow_de_morgan(values: list[bool | None]) -> None:
     assert neg(all3(values)) == any3(neg(v) for v in values)
     and_expr = " and ".join(str(Truth(v)) for v in values) or "true"
     assert check(and_expr) is (all3(values) if values else True)
+
+
+def test_compiled_names_are_kept_per_frame_and_rooted_ones_shared() -> None:
+    from mdict.evaluate import Compiler, Frame, run
+
+    resolve = resolver_for(
+        {"HERE": "present(Modality)", "ROOTED": "present(/Modality)", "BOTH": "ROOTED and HERE"}
+    )
+    compiler = Compiler(resolve)
+    assert compiler.rooted(Ref("ROOTED")) is True
+    assert compiler.rooted(Ref("BOTH")) is False
+    assert compiler.rooted(parse_expression("group_present(0x0008)")) is False
+    root = ct()
+    item = root.AnatomicRegionSequence[0]
+    shared: dict[str, bool | None] = {}
+    frame = Frame(root, (), item, shared)
+    assert run(compiler.name("BOTH"), frame) is False
+    assert frame.memo == {"HERE": False, "BOTH": False}
+    assert shared == {"ROOTED": True}
+    assert run(compiler.name("ROOTED"), Frame(root, (), root, shared)) is True
+    shared["ROOTED"] = False  # results are taken from the memo, not recomputed
+    assert run(compiler.name("ROOTED"), Frame(root, (), root, shared)) is False
+    assert run(compiler.name("ROOTED"), Frame(root, (), root)) is True
+
+
+def test_compiled_cycles_match_the_evaluation_order() -> None:
+    from mdict.evaluate import Compiler, Frame, run
+
+    resolve = resolver_for({"A": "B and true", "B": "A or true", "C": "B"})
+    compiler = Compiler(resolve)
+    frame = Frame(ct(), (), ct())
+    # inside B the reference back to A is unknown; B is then true
+    assert run(compiler.name("A"), frame) is True
+    # inside A (from B) the reference back to B is unknown: A is unknown, B true
+    assert run(compiler.name("B"), Frame(ct(), (), ct())) is True
+    assert run(compiler.name("C"), Frame(ct(), (), ct())) is True
+    assert evaluate(Ref("A"), ct(), resolve) is True

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
@@ -405,37 +403,15 @@ def test_creators_written_as_un_still_reserve_their_block(validator: Validator) 
     assert found == [("UN_VR", "ACME Imaging Group")]
 
 
-def test_default_conditions_use_the_profile_then_the_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The adapter over the conditions modules, with stand-ins for them."""
-    import types
-
-    from mdict.validate import default_conditions
-
-    conditions = types.ModuleType("mdict.conditions")
-    conditions.parse_expression = lambda text: ("profile", text)  # type: ignore[attr-defined]
-    evaluate = types.ModuleType("mdict.evaluate")
-    seen: list[object] = []
-
-    def fake_evaluate(
-        expr: tuple[str, str], context: Scope, resolver: Callable[[str], object]
-    ) -> bool | None:
-        seen.append(context)
-        assert resolver("NEEDS_SPACING") == ("profile", "yes")  # names inside resolve alike
-        return {"yes": True, "no": False}.get(expr[1])
-
-    evaluate.evaluate = fake_evaluate  # type: ignore[attr-defined]
-    names = types.ModuleType("mdict.condnames")
-    names.parse_name = lambda name: ("name", "no") if name.startswith("A") else None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "mdict.conditions", conditions)
-    monkeypatch.setitem(sys.modules, "mdict.evaluate", evaluate)
-    monkeypatch.setitem(sys.modules, "mdict.condnames", names)
+def test_default_conditions_use_the_profile_then_the_name() -> None:
+    """The database's conditions profile first, then the Merge name convention."""
     from validate_support import CT_MESSAGE, DICTIONARY, ITEMS, FakeDatabase
 
     db = FakeDatabase(
         DICTIONARY,
         [("CT_IMAGE", CT_UID, {"C_STORE_RQ": CT_MESSAGE})],
         ITEMS,
-        {"NEEDS_SPACING": "yes", "HAS_EXTENDED_CHARS": "maybe"},
+        {"NEEDS_SPACING": "true", "HAS_EXTENDED_CHARS": "unknown", "BROKEN": "present("},
     )
     check = default_conditions(db)
     scope = Scope(Dataset(), (), Dataset())
@@ -443,12 +419,47 @@ def test_default_conditions_use_the_profile_then_the_name(monkeypatch: pytest.Mo
     assert check("HAS_EXTENDED_CHARS", scope) is None
     assert check("A00081140_PRESENT", scope) is False
     assert check("UNDEFINED", scope) is None
-    assert seen[0] is scope
+    assert check("BROKEN", scope) is None
     ds = make_ct()
     del ds.PixelSpacing
     report = Validator(db).validate(ds, coverage=True)
     assert ("REQUIRED_ATTRIBUTE_MISSING", "(0028,0030)") in codes(report)
     assert report.coverage.unevaluated_names == ("HAS_EXTENDED_CHARS",)
+
+
+def test_condition_results_kept_per_scope_and_root_results_per_run() -> None:
+    """Compiled conditions remember results per scope (and, for conditions
+    that only look at the root, per run): a changed dataset validated again
+    gives fresh results."""
+    from validate_support import CT_MESSAGE, DICTIONARY, ITEMS, FakeDatabase
+
+    db = FakeDatabase(
+        DICTIONARY,
+        [("CT_IMAGE", CT_UID, {"C_STORE_RQ": CT_MESSAGE})],
+        ITEMS,
+        {
+            "HERE": "present((0010,0010))",
+            "AT_ROOT": "present(/(0010,0010))",
+            "NEEDS_SPACING": "AT_ROOT and HERE",
+        },
+    )
+    check = default_conditions(db)
+    ds = Dataset()
+    first = Scope(ds, (), ds)
+    assert check("HERE", first) is False
+    assert check("AT_ROOT", first) is False
+    ds.PatientName = "X"
+    assert check("HERE", first) is False  # same scope: the dataset may not change
+    second = Scope(ds, (), ds)
+    assert check("HERE", second) is True
+    assert check("AT_ROOT", second) is True
+    validator = Validator(db)
+    image = make_ct()
+    del image.PixelSpacing
+    del image.PatientName
+    assert ("REQUIRED_ATTRIBUTE_MISSING", "(0028,0030)") not in codes(validator.validate(image))
+    image.PatientName = "Y"
+    assert ("REQUIRED_ATTRIBUTE_MISSING", "(0028,0030)") in codes(validator.validate(image))
 
 
 def test_query_messages_accept_matching_syntax() -> None:
