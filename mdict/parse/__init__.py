@@ -7,13 +7,38 @@ be read as a text profile)."""
 
 from __future__ import annotations
 
+import importlib
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from .config import parse_combine_config, read_combine_config
-from .diction import parse_dictionary, read_dictionary
-from .info import parse_info, read_info
-from .services import parse_services, read_services
+if TYPE_CHECKING:
+    from .config import parse_combine_config, read_combine_config
+    from .diction import parse_dictionary, read_dictionary
+    from .info import parse_info, read_info
+    from .services import parse_services, read_services
+
+# Reader -> its module, imported on first use: reading a dictionary imports
+# neither the other readers nor (for valid files) lark.
+_READERS: dict[str, str] = {
+    "parse_combine_config": "config",
+    "read_combine_config": "config",
+    "parse_dictionary": "diction",
+    "read_dictionary": "diction",
+    "parse_info": "info",
+    "read_info": "info",
+    "parse_services": "services",
+    "read_services": "services",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _READERS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 Kind = Literal["dictionary", "services", "info", "config"]
 KINDS: tuple[Kind, ...] = ("dictionary", "services", "info", "config")

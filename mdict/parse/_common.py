@@ -1,5 +1,10 @@
-"""Transformer callbacks for the rules of common.lark: tags, VRs and the
-info.pfl attribute line (shared by the info and configuration grammars)."""
+"""The grammar side of the readers: transformer callbacks for the rules of
+common.lark (tags, VRs, the info.pfl attribute line, shared by the info and
+configuration grammars), diction.lark and info.lark.
+
+Imported only when a Lark parser is built (see ``_fast.py``: valid lines of
+the common shapes never need one). Token texts become model objects through
+the same functions the fast path uses."""
 
 from __future__ import annotations
 
@@ -7,15 +12,10 @@ from typing import Any
 
 from lark import Token, Transformer, v_args
 
-from ..model import VALUE_TYPES, VRS, InfoLine, Tag, ValueList, ValueType
-
-_VR = {vr: vr for vr in VRS}
-_PLAIN_VT = {t: ValueType(t) for t in VALUE_TYPES}
-
-
-def vr_of(field: str) -> str:
-    """The interned VR of a VR field: ``@CS@`` (info) or ``,CS,``/``, CS,`` (dictionary)."""
-    return _VR[field[1:-1].lstrip(" ")]
+from ..model import VM, DictEntry, InfoLine, Tag, ValueList, ValueType
+from . import _fast
+from ._driver import BadValue
+from ._fast import Header, vr_of
 
 
 @v_args(inline=True)
@@ -24,10 +24,10 @@ class CommonTransformer(Transformer[Token, Any]):
     under the ``common__`` prefix; the handlers are reachable by both names."""
 
     def standard_tag(self, token: Token) -> Tag:
-        return Tag(int(token[:4], 16), int(token[5:9], 16))
+        return _fast.standard_tag(token)
 
     def private_tag(self, group: Token, creator: Token, element: Token) -> Tag:
-        return Tag(int(group[:4], 16), int(element, 16), str(creator[:-1]))
+        return _fast.private_tag(group, creator, element)
 
     def attribute(
         self, tag: Tag, vr: Token, vt: ValueType, field4: Token, values: ValueList | None
@@ -35,11 +35,10 @@ class CommonTransformer(Transformer[Token, Any]):
         return InfoLine(tag, vr_of(vr), vt, values, str(field4[:-1]))
 
     def plain_vt(self, token: Token) -> ValueType:
-        return _PLAIN_VT[token[0]]
+        return _fast.plain_vt(token)
 
     def conditional_vt(self, token: Token) -> ValueType:
-        condition = token[3:-2]
-        return ValueType(str(token[:2]), str(condition) if condition else None)
+        return _fast.conditional_vt(token)
 
     def values(self, opening: Token, body: tuple[Any, ...]) -> ValueList:
         groups, per_position, separator, group_separator = body
@@ -97,3 +96,40 @@ def _alias_common() -> None:
 
 
 _alias_common()
+
+
+@v_args(inline=True)
+class DictionTransformer(CommonTransformer):
+    """diction.lark rules -> DictEntry (without location)."""
+
+    def start(self, *entries: DictEntry) -> list[DictEntry]:
+        return list(entries)
+
+    def standard_entry(self, name: Token, tag: Token, vr: Token, vm: Token) -> DictEntry:
+        return DictEntry(_fast.entry_name(name), self.standard_tag(tag), vr_of(vr), _vm(vm))
+
+    def private_entry(
+        self, name: Token, group: Token, creator: Token, element: Token, vr: Token, vm: Token
+    ) -> DictEntry:
+        tag = self.private_tag(group, creator, element)
+        return DictEntry(_fast.entry_name(name), tag, vr_of(vr), _vm(vm))
+
+
+def _vm(token: Token) -> VM:
+    try:
+        return _fast.vm_of(token)
+    except ValueError:
+        raise BadValue(token, "a VM (1, 1-3, 1-n, 2-2n, N)") from None
+
+
+@v_args(inline=True)
+class InfoTransformer(CommonTransformer):
+    """info.lark rules -> Header and InfoLine (without location)."""
+
+    def start(self, *lines: Header | InfoLine) -> list[Header | InfoLine]:
+        return list(lines)
+
+    def header(self, number: Token, command: Token) -> Header:
+        if command not in _fast.SECTION_COMMANDS:
+            raise BadValue(command, "a DIMSE command (C_STORE_RQ, ...) or ITEM")
+        return Header(int(number), str(command))

@@ -2,23 +2,30 @@
 line-batch driver and the translation of Lark errors into Diagnostics.
 
 Every profile format is a sequence of lines, and real profiles repeat the
-same lines many times. The driver therefore parses each distinct meaningful
-line once: all of them in one Lark run (fast path); when that run fails it
-parses them one by one to report every bad line (recovery), up to a limit.
+same lines many times. The driver therefore reads each distinct meaningful
+line once: first with the format's fast reader (``_fast.py``: one regular
+expression built from the grammar's terminals) when it has one, then the
+lines it left over with Lark, all of them in one run (fast path); when that
+run fails it parses them one by one to report every bad line (recovery), up
+to a limit.
+
+Lark is imported only when a parser is needed: valid dictionaries and info
+profiles of the common shapes are read without it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from lark import Lark, Token, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, InputFileError, ProfileError
 from ..fileio import decode_text, read_bytes
+
+if TYPE_CHECKING:
+    from lark import Lark, Token, Transformer
+    from lark.exceptions import UnexpectedInput
 
 MAX_ERRORS = 20
 """Errors reported per file before giving up."""
@@ -31,23 +38,15 @@ _parsers: dict[str, Lark] = {}
 
 def get_parser(grammar: str, transformer: Transformer[Any, Any]) -> Lark:
     """The LALR parser of ``grammar`` (e.g. ``"info.lark"``), built once per process
+    (and kept between processes in the user's cache folder, see ``_cache.py``)
     with ``transformer`` applied inline: no parse tree is built, so there are no
     tree positions to propagate (tokens carry line and column; propagating
     positions would only double the parse time)."""
     parser = _parsers.get(grammar)
     if parser is None:
-        parser = Lark.open_from_package(
-            "mdict",
-            grammar,
-            ("grammars",),
-            parser="lalr",
-            lexer="contextual",
-            strict=True,
-            propagate_positions=False,
-            maybe_placeholders=True,
-            transformer=transformer,
-        )
-        _parsers[grammar] = parser
+        from ._cache import build_parser
+
+        parser = _parsers[grammar] = build_parser(grammar, transformer)
     return parser
 
 
@@ -69,14 +68,14 @@ class BadValue(Exception):
 def numbered_lines(text: str) -> list[tuple[int, str]]:
     """The meaningful lines of ``text`` with their 1-based numbers: line ends
     (LF or CRLF) removed, blank and ``#`` comment lines dropped."""
-    out: list[tuple[int, str]] = []
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.endswith("\r"):
-            line = line[:-1]
-        stripped = line.lstrip(" \t")
-        if stripped and stripped[0] != "#":
-            out.append((number, line))
-    return out
+    raw = text.split("\n")
+    if "\r" in text:
+        raw = [line[:-1] if line.endswith("\r") else line for line in raw]
+    return [
+        (number, line)
+        for number, line in enumerate(raw, 1)
+        if (stripped := line.lstrip(" \t")) and stripped[0] != "#"
+    ]
 
 
 def source_lines(text: str) -> list[str]:
@@ -163,6 +162,8 @@ def describe_found(line: str, column: int) -> str:
 
 def _lark_diagnostic(exc: UnexpectedInput, line: str) -> tuple[int, str]:
     """(column, message) of a Lark error raised while parsing the single ``line``."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     if isinstance(exc, UnexpectedCharacters):
         column = exc.column
         allowed = exc.allowed or set()
@@ -200,6 +201,8 @@ class LineError:
 
 def _parse_one(parser: Lark, line: str) -> Any:
     """Parse one line; returns its result or a LineError."""
+    from lark.exceptions import UnexpectedInput
+
     if len(line) > MAX_LINE_LENGTH:
         return LineError(1, f"line is too long ({len(line)} characters, at most {MAX_LINE_LENGTH})")
     try:
@@ -215,11 +218,33 @@ def _parse_one(parser: Lark, line: str) -> Any:
     return results[0]
 
 
-def parse_lines(parser: Lark, lines: list[tuple[int, str]]) -> dict[str, Any]:
-    """Parse each distinct line text once. Returns text -> result, where a
-    result is the transformer's value for the line or a LineError."""
-    distinct = list(dict.fromkeys(text for _, text in lines))
-    if distinct and max(map(len, distinct)) <= MAX_LINE_LENGTH:
+FastReader = Callable[[str], Any]
+"""A format's fast reader: a line's text -> its result, or None (ask the grammar)."""
+
+
+def parse_lines(
+    parser: Callable[[], Lark], lines: list[tuple[int, str]], fast: FastReader | None = None
+) -> dict[str, Any]:
+    """Read each distinct line text once. Returns text -> result, where a
+    result is the transformer's value for the line or a LineError. ``fast``
+    reads what it can; ``parser()`` (built only when needed) the rest."""
+    distinct = dict.fromkeys(text for _, text in lines)
+    if fast is None:
+        pending = list(distinct)
+        done: dict[str, Any] = {}
+    else:
+        done = {text: fast(text) for text in distinct if len(text) <= MAX_LINE_LENGTH}
+        pending = [text for text in distinct if done.get(text) is None]
+    if pending:
+        done.update(_grammar_lines(parser(), pending))
+    return done
+
+
+def _grammar_lines(parser: Lark, distinct: list[str]) -> dict[str, Any]:
+    """Parse distinct lines with Lark: all in one run, else one by one."""
+    from lark.exceptions import UnexpectedInput
+
+    if max(map(len, distinct)) <= MAX_LINE_LENGTH:
         try:
             results: Any = parser.parse("\n".join(distinct) + "\n")
         except (UnexpectedInput, BadValue):
@@ -283,20 +308,28 @@ class Collector:
 
 
 def results_or_errors(
-    parser: Lark, lines: list[tuple[int, str]], collector: Collector
+    parser: Callable[[], Lark],
+    lines: list[tuple[int, str]],
+    collector: Collector,
+    fast: FastReader | None = None,
 ) -> list[tuple[int, Any]]:
     """Parse ``lines``; report each bad line to ``collector``; return
     (line number, result) of the good ones, in order."""
-    parsed = parse_lines(parser, lines)
+    parsed = parse_lines(parser, lines, fast)
     good: list[tuple[int, Any]] = []
     for number, text in lines:
         result = parsed[text]
         if type(result) is LineError:
-            if collector.errors < MAX_ERRORS + 1:
-                collector.error(number, result.column, result.message)
+            report_line_error(collector, number, result)
         else:
             good.append((number, result))
     return good
+
+
+def report_line_error(collector: Collector, number: int, error: LineError) -> None:
+    """Report a bad line (until the collector has more than it will show)."""
+    if collector.errors < MAX_ERRORS + 1:
+        collector.error(number, error.column, error.message)
 
 
 def require_content(lines: list[tuple[int, str]], collector: Collector, what: str) -> None:

@@ -113,7 +113,7 @@ def parse_combine_config(text: str, filename: str = "<string>") -> CombineConfig
     section: str | None = None
     block: _Block | None = None
     last_line = 1
-    for number, result in results_or_errors(config_parser(), lines, c):
+    for number, result in results_or_errors(config_parser, lines, c):
         last_line = number
         if isinstance(result, Keyword):
             expected = (

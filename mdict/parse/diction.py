@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lark import Lark, Token, v_args
-
-from ..model import VM, DictEntry, Dictionary, Location
-from ._common import CommonTransformer, vr_of
+from ..model import DictEntry, Dictionary, Location
 from ._driver import (
-    BadValue,
     Collector,
     get_parser,
     numbered_lines,
@@ -18,33 +14,17 @@ from ._driver import (
     require_content,
     results_or_errors,
 )
+from ._fast import dictionary_line
 
-
-@v_args(inline=True)
-class DictionTransformer(CommonTransformer):
-    """diction.lark rules -> DictEntry (without location)."""
-
-    def start(self, *entries: DictEntry) -> list[DictEntry]:
-        return list(entries)
-
-    def standard_entry(self, name: Token, tag: Token, vr: Token, vm: Token) -> DictEntry:
-        return DictEntry(name[:-1].rstrip(" \t"), self.standard_tag(tag), vr_of(vr), _vm(vm))
-
-    def private_entry(
-        self, name: Token, group: Token, creator: Token, element: Token, vr: Token, vm: Token
-    ) -> DictEntry:
-        tag = self.private_tag(group, creator, element)
-        return DictEntry(name[:-1].rstrip(" \t"), tag, vr_of(vr), _vm(vm))
-
-
-def _vm(token: Token) -> VM:
-    try:
-        return VM.from_text(token.rstrip(","))
-    except ValueError:
-        raise BadValue(token, "a VM (1, 1-3, 1-n, 2-2n, N)") from None
+if TYPE_CHECKING:
+    from lark import Lark
 
 
 def dictionary_parser() -> Lark:
+    """The grammar of diction.pfl (built on first use: valid lines of the
+    common shape are read by ``_fast.dictionary_line`` without it)."""
+    from ._common import DictionTransformer
+
     return get_parser("diction.lark", DictionTransformer())
 
 
@@ -54,7 +34,8 @@ def parse_dictionary(text: str, filename: str = "<string>") -> Dictionary:
     lines = numbered_lines(text)
     require_content(lines, collector, "a dictionary entry (Name,GGGG,EEEE,VR,VM)")
     entries: list[DictEntry] = []
-    for number, e in results_or_errors(dictionary_parser(), lines, collector):
+    good = results_or_errors(dictionary_parser, lines, collector, dictionary_line)
+    for number, e in good:
         entries.append(DictEntry(e.name, e.tag, e.vr, e.vm, Location(filename, number)))
     collector.raise_if_errors()
     return Dictionary(tuple(entries), filename)

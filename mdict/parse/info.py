@@ -3,47 +3,31 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from lark import Lark, Token, v_args
-
-from ..model import COMMANDS, ITEM, InfoLine, InfoProfile, InfoSection, Location
-from ._common import CommonTransformer
+from ..model import InfoLine, InfoProfile, InfoSection, Location
 from ._driver import (
-    BadValue,
     Collector,
     get_parser,
     numbered_lines,
+    parse_lines,
     read_profile_text,
+    report_line_error,
     require_content,
-    results_or_errors,
 )
+from ._fast import SECTION_COMMANDS, Header, info_line
 
-SECTION_COMMANDS = frozenset((*COMMANDS, ITEM))
+if TYPE_CHECKING:
+    from lark import Lark
 
-
-@dataclass(frozen=True, slots=True)
-class Header:
-    """A ``[ NNNN, COMMAND ]`` line."""
-
-    number: int
-    command: str
-
-
-@v_args(inline=True)
-class InfoTransformer(CommonTransformer):
-    """info.lark rules -> Header and InfoLine (without location)."""
-
-    def start(self, *lines: Header | InfoLine) -> list[Header | InfoLine]:
-        return list(lines)
-
-    def header(self, number: Token, command: Token) -> Header:
-        if command not in SECTION_COMMANDS:
-            raise BadValue(command, "a DIMSE command (C_STORE_RQ, ...) or ITEM")
-        return Header(int(number), str(command))
+__all__ = ["SECTION_COMMANDS", "Header", "info_parser", "parse_info", "read_info"]
 
 
 def info_parser() -> Lark:
+    """The grammar of info.pfl (built on first use: valid lines of the common
+    shapes are read by ``_fast.info_line`` without it)."""
+    from ._common import InfoTransformer
+
     return get_parser("info.lark", InfoTransformer())
 
 
@@ -56,17 +40,13 @@ def parse_info(text: str, filename: str = "<string>") -> InfoProfile:
     header: Header | None = None
     header_loc: Location | None = None
     body: list[InfoLine] = []
-    for number, result in results_or_errors(info_parser(), lines, collector):
-        if type(result) is InfoLine:
-            if header is None:
-                if not collector.full:
-                    collector.error(
-                        number,
-                        1,
-                        "expected a section header ([ NNNN, COMMAND ]), found an attribute line",
-                    )
-                continue
-            body.append(
+    add = body.append
+    parsed = parse_lines(info_parser, lines, info_line)
+    for number, text in lines:  # the hot loop: 55,000 lines in a full-size profile
+        result = parsed[text]
+        kind = type(result)
+        if kind is InfoLine and header is not None:
+            add(
                 InfoLine(
                     result.tag,
                     result.vr,
@@ -76,10 +56,20 @@ def parse_info(text: str, filename: str = "<string>") -> InfoProfile:
                     Location(filename, number),
                 )
             )
-        else:
+        elif kind is Header:
             if header is not None:
                 sections.append(InfoSection(header.number, header.command, tuple(body), header_loc))
             header, header_loc, body = result, Location(filename, number), []
+            add = body.append
+        elif kind is InfoLine:
+            if not collector.full:
+                collector.error(
+                    number,
+                    1,
+                    "expected a section header ([ NNNN, COMMAND ]), found an attribute line",
+                )
+        else:
+            report_line_error(collector, number, result)
     if header is not None:
         sections.append(InfoSection(header.number, header.command, tuple(body), header_loc))
     collector.raise_if_errors()

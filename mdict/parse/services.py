@@ -310,7 +310,7 @@ def parse_services(text: str, filename: str = "<string>") -> ServiceProfile:
     lines = numbered_lines(text)
     require_content(lines, collector, "a [SERVICE_TABLE] section")
     reader = _Reader(collector)
-    reader.read(results_or_errors(services_parser(), lines, collector))
+    reader.read(results_or_errors(services_parser, lines, collector))
     profile = reader.profile()
     collector.raise_if_errors()
     return profile
