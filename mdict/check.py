@@ -35,18 +35,24 @@ def _order_and_duplicates(
 ) -> list[Diagnostic]:
     """Duplicate tags (errors) and lines out of canonical order (warnings)."""
     out: list[Diagnostic] = []
-    seen: dict[Tag, Location | None] = {}
+    # Keyed by the canonical sort key, a tuple of plain values (hashing and
+    # comparing those is native; a Tag's hash is a Python call).
+    seen: dict[tuple[int, str, int], Location | None] = {}
     previous: Tag | None = None
+    previous_key: tuple[int, str, int] | None = None
     for tag, loc in items:
-        if tag in seen:
-            first = seen[tag]
+        creator = tag.creator
+        key = (tag.group, "" if creator is None else creator + ",", tag.element)
+        if key in seen:
+            first = seen[key]
             line = f" (first at line {first.line})" if first is not None else ""
             out.append(
                 _diag(loc, f"expected each tag once {where}, found {tag.display} again{line}")
             )
         else:
-            seen[tag] = loc
-        if previous is not None and tag.sort_key() < previous.sort_key():
+            seen[key] = loc
+        if previous_key is not None and key < previous_key:
+            assert previous is not None
             out.append(
                 _diag(
                     loc,
@@ -55,7 +61,7 @@ def _order_and_duplicates(
                     "warning",
                 )
             )
-        previous = tag
+        previous, previous_key = tag, key
     return out
 
 
@@ -100,15 +106,26 @@ def check_services(profile: ServiceProfile) -> list[Diagnostic]:
     return out
 
 
+_TagKey = tuple[int, int, str | None]
+
+
+def _entry_index(dictionary: Dictionary | None) -> dict[_TagKey, DictEntry] | None:
+    """Entries by (group, element, creator): plain tuples hash natively."""
+    if dictionary is None:
+        return None
+    return {(e.tag.group, e.tag.element, e.tag.creator): e for e in dictionary.entries}
+
+
 def _lines_against(
     lines: Iterable[InfoLine],
-    entries: dict[Tag, DictEntry] | None,
+    entries: dict[_TagKey, DictEntry] | None,
     item_names: frozenset[str] | None,
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for line in lines:
+        tag = line.tag
         if entries is not None:
-            entry = entries.get(line.tag)
+            entry = entries.get((tag.group, tag.element, tag.creator))
             if entry is None:
                 out.append(
                     _diag(line.loc, f"expected a tag of the dictionary, found {line.tag.display}")
@@ -143,7 +160,7 @@ def check_info(
     sections for unknown services, commands or items and SQ lines naming
     unknown items; with a dictionary, unknown tags and VR disagreements."""
     out: list[Diagnostic] = []
-    entries = {e.tag: e for e in dictionary.entries} if dictionary is not None else None
+    entries = _entry_index(dictionary)
     item_names: frozenset[str] | None = None
     if services is not None:
         item_names = frozenset(i.name for i in services.items)
@@ -192,7 +209,7 @@ def check_config(config: CombineConfig, dictionary: Dictionary | None = None) ->
         *config.private_items,
         *config.existing_items,
     )
-    entries = {e.tag: e for e in dictionary.entries} if dictionary is not None else None
+    entries = _entry_index(dictionary)
     for block in blocks:
         where = f"in [ {block.name}, {block.command} ]"
         out += _order_and_duplicates(((ln.tag, ln.loc) for ln in block.lines), where)

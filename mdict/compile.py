@@ -34,7 +34,6 @@ from .check import check_dictionary, check_info, check_services
 from .errors import Diagnostic, InputFileError, ProfileError
 from .fileio import read_bytes
 from .model import (
-    DictEntry,
     Dictionary,
     InfoLine,
     InfoProfile,
@@ -45,11 +44,11 @@ from .model import (
     Tag,
     ValueList,
 )
-from .write import sorted_entries, sorted_lines, sorted_sections
+from .write import sorted_entries, sorted_sections
 
 MAGIC = b"MDICTDB\x1a"
 FORMAT = "mdict-message-database"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 PREFIX = struct.Struct(">II")
 """Header length and the CRC-32 of the header, after the magic."""
 
@@ -63,6 +62,8 @@ DEFAULT_NAMES: dict[Role, str] = {
     "conditions": "conditions.pfl",
 }
 PROGRESS_STEP = 100
+LEVEL = 6
+"""zlib level of the compressed blobs (9 takes twice the time for 1% fewer bytes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,24 +109,23 @@ def encode_tag(tag: Tag) -> int | list[Any]:
     return [tag.group, tag.creator, tag.element]
 
 
-def encode_entry(entry: DictEntry) -> list[Any]:
-    return [entry.name, encode_tag(entry.tag), entry.vr, str(entry.vm)]
-
-
 def encode_values(values: ValueList) -> list[Any]:
     """``[kind, groups]``, plus the layout when it is not the default one."""
-    out: list[Any] = [values.kind, [list(g) for g in values.groups]]
-    if values.per_position or values.separator != ", " or values.group_separator != " ":
-        out += [values.per_position, values.separator, values.group_separator]
-    return out
+    return _encode_values(
+        values.kind, values.groups, values.per_position, values.separator, values.group_separator
+    )
 
 
-def encode_line(line: InfoLine) -> list[Any]:
-    """``[tag, VR, type, condition, values]`` plus field 4 when it is not empty."""
-    values = encode_values(line.values) if line.values is not None else None
-    out = [encode_tag(line.tag), line.vr, line.vt.type, line.vt.condition, values]
-    if line.field4:
-        out.append(line.field4)
+def _encode_values(
+    kind: str,
+    groups: Sequence[Sequence[str]],
+    per_position: bool,
+    separator: str,
+    group_separator: str,
+) -> list[Any]:
+    out: list[Any] = [kind, [list(g) for g in groups]]
+    if per_position or separator != ", " or group_separator != " ":
+        out += [per_position, separator, group_separator]
     return out
 
 
@@ -147,47 +147,118 @@ def _pack(value: object) -> bytes:
     return data
 
 
-def _array(packed: Sequence[bytes]) -> bytes:
-    """A msgpack array of already packed elements."""
-    count = len(packed)
-    if count < 16:
-        head = bytes([0x90 | count])
-    elif count < 0x10000:
-        head = b"\xdc" + count.to_bytes(2, "big")
-    else:
-        head = b"\xdd" + count.to_bytes(4, "big")
-    return head + b"".join(packed)
+def _numbered(numbers: dict[Any, int], key: Any) -> int:
+    """The number of ``key`` among distinct keys in order of first use."""
+    return numbers.setdefault(key, len(numbers))
 
 
-PRESET_SIZE = 32 * 1024
+def encode_dictionary(dictionary: Dictionary) -> list[Any]:
+    """Columns in canonical order: ``[names, tags, VRs, VR numbers, VMs, VM
+    numbers]``; each VR and VM text is listed once."""
+    entries = sorted_entries(dictionary.entries)
+    vrs: dict[str, int] = {}
+    vms: dict[str, int] = {}
+    vr_numbers = [_numbered(vrs, e.vr) for e in entries]
+    vm_numbers = [_numbered(vms, str(e.vm)) for e in entries]
+    return [
+        [e.name for e in entries],
+        [encode_tag(e.tag) for e in entries],
+        list(vrs),
+        vr_numbers,
+        list(vms),
+        vm_numbers,
+    ]
 
 
-def preset_dictionary(sections: Sequence[Sequence[bytes]]) -> bytes:
-    """A zlib preset dictionary of the packed lines that repeat most (the
-    most frequent last, nearest to the data): small sections compress well."""
-    counts = Counter(line for lines in sections for line in lines)
-    chosen: list[bytes] = []
-    size = 0
-    for line, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        if count < 2 or size + len(line) > PRESET_SIZE:
-            break
-        chosen.append(line)
-        size += len(line)
-    return b"".join(reversed(chosen))
+_TagKey = tuple[int, int, str | None]
+_ValuesKey = tuple[str, tuple[tuple[str, ...], ...], bool, str, str]
 
 
-RAW_DEFLATE = -15
-"""zlib window bits for raw deflate (no zlib header: the body has its SHA-256)."""
-SECTION_LEVEL = 3
-"""Deflate level of sections: half the time of level 9 for 7% more bytes."""
+class LineTable:
+    """Every distinct attribute line, numbered in order of first use, with
+    the distinct tags, VRs, value types and value lists they are made of; a
+    section is then a run of line numbers."""
 
+    def __init__(self) -> None:
+        self.lines: dict[tuple[Any, ...], int] = {}
+        self.tags: dict[_TagKey, int] = {}
+        self.vrs: dict[str, int] = {}
+        self.types: dict[tuple[str, str | None], int] = {}
+        self.values: dict[_ValuesKey | None, int] = {None: 0}
+        self.columns: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
+        self.field4: list[list[Any]] = []
 
-def primed_compressor(preset: bytes) -> Any:
-    """A compressor with the preset dictionary loaded, copied for each
-    section (loading the preset once instead of per section)."""
-    if not preset:
-        return zlib.compressobj(SECTION_LEVEL, zlib.DEFLATED, RAW_DEFLATE)
-    return zlib.compressobj(SECTION_LEVEL, zlib.DEFLATED, RAW_DEFLATE, zdict=preset)
+    def section(self, lines: Iterable[InfoLine]) -> list[int]:
+        """The numbers of a section's lines, in canonical (tag) order; new
+        lines are numbered as they come. Keys are tuples of plain values:
+        hashing the frozen model objects costs several Python calls each."""
+        get = self.lines.get
+        numbers: list[int] = []
+        order: list[tuple[int, str, int]] = []
+        for line in lines:
+            tag, vt, values = line.tag, line.vt, line.values
+            group, element, creator = tag.group, tag.element, tag.creator
+            key = (
+                group,
+                element,
+                creator,
+                line.vr,
+                vt.type,
+                vt.condition,
+                None
+                if values is None
+                else (
+                    values.kind,
+                    values.groups,
+                    values.per_position,
+                    values.separator,
+                    values.group_separator,
+                ),
+                line.field4,
+            )
+            found = get(key)
+            if found is None:
+                found = self._add(key)
+            numbers.append(found)
+            order.append((group, "" if creator is None else creator + ",", element))
+        if order != sorted(order):  # not in canonical order: sort, stably
+            ranked = sorted(range(len(order)), key=order.__getitem__)
+            numbers = [numbers[i] for i in ranked]
+        return numbers
+
+    def _add(self, key: tuple[Any, ...]) -> int:
+        group, element, creator, vr, kind, condition, values, field4 = key
+        number = self.lines[key] = len(self.lines)
+        tags, vrs, types, values_column = self.columns
+        tags.append(_numbered(self.tags, (group, element, creator)))
+        vrs.append(_numbered(self.vrs, vr))
+        types.append(_numbered(self.types, (kind, condition)))
+        values_column.append(_numbered(self.values, values))
+        if field4:
+            self.field4.append([number, field4])
+        return number
+
+    def pack(self, numbers: Sequence[int]) -> bytes:
+        """A section's line numbers, unsigned little-endian, ``width`` bytes each."""
+        code = "H" if self.width == 2 else "I"
+        return struct.pack(f"<{len(numbers)}{code}", *numbers)
+
+    @property
+    def width(self) -> int:
+        """Bytes per line number: 2, or 4 past 65,536 distinct lines."""
+        return 2 if len(self.lines) <= 0x10000 else 4
+
+    def encode(self) -> list[Any]:
+        """``[tags, VRs, value types, value lists, tag column, VR column,
+        type column, values column, field 4]`` (docs/database.md)."""
+        return [
+            [g << 16 | e if c is None else [g, c, e] for g, e, c in self.tags],
+            list(self.vrs),
+            [list(t) for t in self.types],
+            [_encode_values(*key) for key in self.values if key is not None],
+            *self.columns,
+            self.field4,
+        ]
 
 
 class _Body:
@@ -216,31 +287,29 @@ def encode_database(
     body = _Body()
     index: dict[str, Any] = {}
     if dictionary is not None:
-        rows = [encode_entry(e) for e in sorted_entries(dictionary.entries)]
-        index["dictionary"] = body.add(zlib.compress(_pack(rows), 9))
+        index["dictionary"] = body.add(zlib.compress(_pack(encode_dictionary(dictionary)), LEVEL))
     if services is not None:
         table = [
             [encode_service(s) for s in sorted(services.services, key=lambda s: s.number)],
             [[i.name, i.number] for i in sorted(services.items, key=lambda i: i.name)],
         ]
-        index["services"] = body.add(zlib.compress(_pack(table), 9))
+        index["services"] = body.add(zlib.compress(_pack(table), LEVEL))
         index["service_keys"] = [[s[0], s[1], s[3]] for s in table[0]]
         index["item_table"] = table[1]
     if conditions:
         rows = [[k, conditions[k]] for k in sorted(conditions)]
-        index["conditions"] = body.add(zlib.compress(_pack(rows), 9))
+        index["conditions"] = body.add(zlib.compress(_pack(rows), LEVEL))
     if info is not None:
+        ordered = sorted_sections(info.sections, services)
+        lines = LineTable()
+        numbers = [lines.section(s.lines) for s in ordered]
+        blobs = [lines.pack(n) for n in numbers]
+        index["lines"] = body.add(zlib.compress(_pack(lines.encode()), LEVEL))
+        index["line_width"] = lines.width
         messages: list[list[Any]] = []
         items: list[list[Any]] = []
-        ordered = sorted_sections(info.sections, services)
-        pack = msgpack.Packer(use_bin_type=True).pack
-        rows = [[pack(encode_line(ln)) for ln in sorted_lines(s.lines)] for s in ordered]
-        preset = preset_dictionary(rows)
-        index["preset"] = body.add(preset)
-        primed = primed_compressor(preset)
-        for section, packed in zip(ordered, rows, strict=True):
-            packer = primed.copy()
-            where = body.add(packer.compress(_array(packed)) + packer.flush())
+        for section, blob in zip(ordered, blobs, strict=True):
+            where = body.add(blob)
             if section.is_item:
                 items.append([section.number, *where])
             else:
@@ -321,6 +390,8 @@ def check_sections(info: InfoProfile, services: ServiceProfile) -> list[Diagnost
     used: set[str] = set()
     for section in info.sections:
         for line in section.lines:
+            if line.vr != "SQ" or line.values is None:
+                continue
             for name in line.item_names:
                 used.add(name)
                 ref = by_name.get(name)
@@ -348,12 +419,9 @@ def check_sections(info: InfoProfile, services: ServiceProfile) -> list[Diagnost
 
 def condition_uses(info: InfoProfile) -> Counter[str]:
     """How many lines use each condition name."""
-    return Counter(
-        line.vt.condition
-        for section in info.sections
-        for line in section.lines
-        if line.vt.condition is not None
-    )
+    uses = Counter(line.vt.condition for section in info.sections for line in section.lines)
+    uses.pop(None, None)
+    return uses  # type: ignore[return-value]
 
 
 def name_reader() -> Callable[[str], object] | None:
@@ -371,15 +439,20 @@ def unknown_conditions(info: InfoProfile, conditions: Mapping[str, str] | None) 
     defines nor mdict.condnames reads, with its use count."""
     defined = conditions or {}
     read = name_reader()
+    unknown = {
+        name: count
+        for name, count in sorted(condition_uses(info).items())
+        if name not in defined and (read is None or not _reads(read, name))
+    }
     first: dict[str, InfoLine] = {}
-    for section in info.sections:
-        for line in section.lines:
-            if line.vt.condition is not None:
-                first.setdefault(line.vt.condition, line)
+    if unknown:
+        for section in info.sections:
+            for line in section.lines:
+                name = line.vt.condition
+                if name in unknown and name not in first:
+                    first[name] = line
     out: list[Diagnostic] = []
-    for name, count in sorted(condition_uses(info).items()):
-        if name in defined or (read is not None and _reads(read, name)):
-            continue
+    for name, count in unknown.items():
         uses = "1 line" if count == 1 else f"{count} lines"
         out.append(
             _diag(

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mdict.compile import MAGIC, compile_message_files
+from mdict.compile import MAGIC, SCHEMA_VERSION, compile_message_files, compile_messages
 from mdict.database import MessageDatabase
 from mdict.errors import DatabaseError
 from mdict.load import Database, default_database, open_database, read_header
 from mdict.model import ITEM, InfoSection, Tag
-from mdict.parse import read_dictionary, read_info, read_services
+from mdict.parse import parse_info, read_dictionary, read_info, read_services
 
 DATA = Path(__file__).parent / "data" / "compile"
 REPO = Path(__file__).parent.parent
@@ -153,7 +153,7 @@ def test_open_database_from_a_file(tmp_path: Path) -> None:
     db = open_database(path)
     assert db.entry(0x00100010) is not None
     header = read_header(path)
-    assert header == db.header and header.schema == 1
+    assert header == db.header and header.schema == SCHEMA_VERSION == 2
 
 
 # -- bad files ------------------------------------------------------------
@@ -215,9 +215,11 @@ def rewrite_header(**changes: object) -> bytes:
     return MAGIC + prefix + blob + original[start + length :]
 
 
-def test_another_schema_version_is_a_clear_error() -> None:
-    with pytest.raises(DatabaseError, match="schema version 2, this mdict reads schema version 1"):
-        full_use(rewrite_header(schema=2))
+@pytest.mark.parametrize("other", [1, 3])
+def test_another_schema_version_is_a_clear_error(other: int) -> None:
+    expected = f"schema version {other}, this mdict reads schema version 2: compile the profiles"
+    with pytest.raises(DatabaseError, match=expected):
+        full_use(rewrite_header(schema=other))
 
 
 def test_another_format_is_a_clear_error() -> None:
@@ -288,3 +290,101 @@ def test_default_database_lookups() -> None:
     assert db.entry_by_name("PatientName") is found
     ct = db.message("1.2.840.10008.5.1.4.1.1.2", "C_STORE_RQ")
     assert ct is not None and any(line.tag == Tag(0x0010, 0x0010) for line in ct.lines)
+
+
+# -- schema 2: line table and sections of line numbers ----------------------
+
+
+def test_decoded_objects_are_ordinary_frozen_model_objects() -> None:
+    import dataclasses
+
+    from mdict.model import InfoLine, ValueList, ValueType
+
+    db = Database.from_bytes(database_bytes())
+    memory = in_memory()
+    message = db.message("STANDARD_CT", "C_STORE_RQ")
+    assert message is not None
+    for line in message.lines:
+        assert type(line) is InfoLine and type(line.tag) is Tag and type(line.vt) is ValueType
+        assert line.values is None or type(line.values) is ValueList
+        rebuilt = InfoLine(line.tag, line.vr, line.vt, line.values, line.field4)
+        assert line.loc is None and hash(line) == hash(rebuilt) and line == rebuilt
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            line.vr = "XX"  # type: ignore[misc]
+    assert message == memory.message("STANDARD_CT", "C_STORE_RQ")
+    entry = db.entry(0x00100010)
+    assert entry is not None and type(entry) is type(memory.entry(0x00100010))
+    assert entry == memory.entry(0x00100010)
+
+
+def test_without_the_fast_builders_the_same_objects(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the model's slots change, decoding falls back to the constructors."""
+    import mdict.load
+
+    fast = Database.from_bytes(database_bytes())
+    for builder in ("_TAG", "_TYPE", "_VALUES", "_LINE", "_ENTRY"):
+        assert getattr(mdict.load, builder) is not None, builder
+        monkeypatch.setattr(mdict.load, builder, None)
+    slow = Database.from_bytes(database_bytes())
+    assert list(slow.entries()) == list(fast.entries())
+    assert slow.info_model() == fast.info_model()
+
+
+def test_equal_lines_are_one_object_shared_between_sections() -> None:
+    db = Database.from_bytes(database_bytes())
+    ct = db.message("STANDARD_CT", "C_STORE_RQ")
+    mr = db.message("STANDARD_MR", "C_STORE_RQ")
+    assert ct is not None and mr is not None
+    shared = [line for line in ct.lines if line in mr.lines]
+    assert shared
+    for line in shared:
+        assert any(other is line for other in mr.lines)
+
+
+def test_four_byte_line_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past 65,536 distinct lines sections hold 4-byte line numbers."""
+    from mdict.compile import LineTable
+
+    monkeypatch.setattr(LineTable, "width", property(lambda self: 4))
+    wide = compile_message_files(DATA / "info.pfl", DATA / "mergecom.srv", DATA / "diction.pfl")
+    db = Database.from_bytes(wide.data)
+    assert len(wide.data) > len(database_bytes())
+    assert db.info_model() == Database.from_bytes(database_bytes()).info_model()
+
+
+def test_a_line_number_past_the_table_is_an_error() -> None:
+    original = database_bytes()
+    length = struct.unpack_from(">I", original, len(MAGIC))[0]
+    start = len(MAGIC) + 8
+    header = msgpack.unpackb(original[start : start + length])
+    body = original[start + length :]
+    index = msgpack.unpackb(body[: header["index_length"]], strict_map_key=False)
+    blobs = body[header["index_length"] :]
+    offset = len(blobs)
+    blobs += struct.pack("<2H", 0, 60000)
+    index["messages"][0] = [*index["messages"][0][:2], offset, 4]
+    packed = msgpack.packb(index)
+    body = packed + blobs
+    header.update(
+        index_length=len(packed),
+        body_length=len(body),
+        body_sha256=hashlib.sha256(body).hexdigest(),
+    )
+    blob = msgpack.packb(header)
+    data = MAGIC + struct.pack(">II", len(blob), zlib.crc32(blob)) + blob + body
+    db = Database.from_bytes(data, "x.msg")
+    number, command = index["messages"][0][:2]
+    with pytest.raises(DatabaseError, match=r"cannot decode \[ 0001, C_STORE_RQ \].*index"):
+        db.message(number, command)
+
+
+def test_lines_out_of_order_are_stored_in_canonical_order() -> None:
+    info = "[ 0001, C_STORE_RQ ]\n0010,0020@LO@2@@;\n0010,0010@PN@2@@;\n0008,0060@CS@1@@;\n"
+    result = compile_messages(
+        read_dictionary(DATA / "diction.pfl"),
+        read_services(DATA / "mergecom.srv"),
+        parse_info(info, "info.pfl"),
+    )
+    message = Database.from_bytes(result.data).message(1, "C_STORE_RQ")
+    assert message is not None
+    assert [str(line.tag) for line in message.lines] == ["0008,0060", "0010,0010", "0010,0020"]
