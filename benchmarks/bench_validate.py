@@ -32,24 +32,22 @@ from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from mdict import default_database  # noqa: E402
 from mdict.cli_validate import run_all  # noqa: E402
+from mdict.database import MessageDatabase  # noqa: E402
 from mdict.validate import Validator  # noqa: E402
 
 ENHANCED_MR = "1.2.840.10008.5.1.4.1.1.4.1"
 SAMPLES = ("CT_small.dcm", "MR_small.dcm", "rtplan.dcm", "waveform_ecg.dcm", "SC_rgb_small_odd.dcm")
 
 
-def database():  # type: ignore[no-untyped-def]
-    """The embedded database; the profiles read directly while it is missing."""
-    try:
-        from mdict.load import default_database
-    except ImportError:
-        sys.path.insert(0, str(ROOT / "tests"))
-        from validate_support import standard_database
-
-        print("(mdict.load not available: database built from profiles/ in memory)")
-        return standard_database()
-    return default_database()
+def database() -> MessageDatabase:
+    """The embedded default database (standard profiles with conditions),
+    as ``mdict.validate`` uses it."""
+    db: MessageDatabase = default_database()
+    if db.condition_source("NEED_MODULE_VOILUT") is None:
+        raise SystemExit("the default database has no conditions profile")
+    return db
 
 
 def _code(value: str, scheme: str, meaning: str) -> Dataset:
@@ -159,10 +157,6 @@ def enhanced_mr(frames: int = 100) -> Dataset:
 
 
 def cli_available() -> bool:
-    try:
-        import mdict.load  # noqa: F401
-    except ImportError:
-        return False
     return shutil.which("mdict") is not None
 
 
@@ -196,14 +190,17 @@ def main() -> None:
     db = database()
     validator = Validator(db)
     ct = dcmread(get_testdata_file("CT_small.dcm"))  # type: ignore[arg-type]
+    coverage = validator.validate(ct, coverage=True).coverage
     print(
-        f"CT dataset ({len(ct)} elements): {per_call_ms(validator, ct, 200):.2f} ms per validation"
+        f"CT dataset ({len(ct)} elements): {per_call_ms(validator, ct, 200):.2f} ms per validation "
+        f"({coverage.evaluated} of {coverage.uses} condition uses evaluated)"
     )
     mr = enhanced_mr(100)
-    findings = len(validator.validate(mr))
+    report = validator.validate(mr, coverage=True)
     print(
         f"enhanced MR, 100 frames: {per_call_ms(validator, mr, 10):.1f} ms per validation "
-        f"({findings} findings)"
+        f"({len(report)} findings; {report.coverage.evaluated} of {report.coverage.uses} "
+        "condition uses evaluated)"
     )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -7,16 +7,22 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, cast
+from typing import Final, Literal, cast
 
 from pydicom import dcmread
 from pydicom.charset import convert_encodings, decode_bytes
 from pydicom.datadict import dictionary_VR
 from pydicom.dataelem import DataElement, RawDataElement
-from pydicom.dataset import Dataset
+from pydicom.dataset import Dataset, FileDataset
 from pydicom.errors import InvalidDicomError
-from pydicom.filereader import read_dataset
+from pydicom.filereader import (
+    _read_file_meta_info,
+    data_element_generator,
+    read_dataset,
+    read_preamble,
+)
 from pydicom.multival import MultiValue
+from pydicom.tag import BaseTag
 from pydicom.valuerep import PersonName
 
 from .findings import (
@@ -195,11 +201,13 @@ def _from_element(elem: DataElement) -> Value:
 
 def read_file(path: str) -> tuple[Dataset | None, list[Finding]]:
     """Read a DICOM file; (None, [error]) when it is not DICOM or unreadable.
-    A file without preamble and meta header is read anyway, with a warning."""
+    A file without preamble and meta header is read anyway, with a warning.
+    A file that ends inside an element of undefined length (pydicom then
+    drops every element) is read up to that element, with an error."""
     notes: list[Finding] = []
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             dataset: Dataset
             try:
                 dataset = dcmread(path)
@@ -211,11 +219,90 @@ def read_file(path: str) -> tuple[Dataset | None, list[Finding]]:
                 dataset = bare
                 message = "no DICOM preamble and file meta information; read as a bare dataset"
                 notes.append(Finding(NO_FILE_META, "warning", message))
-    except (OSError, MemoryError) as exc:
+        ended = next((str(w.message) for w in caught if _ENDS_EARLY in str(w.message)), None)
+        if ended is not None:
+            recovered = _recover(path)
+            if recovered is not None and len(recovered[0]) > len(dataset):
+                dataset = recovered[0]
+                notes.append(recovered[1])
+            else:
+                reason = ended.split(" in file ")[0]
+                message = f"the file ends early ({reason}); elements read: {len(dataset)}"
+                notes.append(Finding(TRUNCATED_VALUE, "error", message))
+    except MemoryError as exc:
         return None, [Finding(READ_ERROR, "error", f"cannot read the file: {exc}")]
-    except Exception as exc:  # pydicom raises many kinds on broken files
-        return None, [Finding(READ_ERROR, "error", f"cannot parse the file: {exc}")]
+    except Exception as exc:  # OSError, or one of the many kinds pydicom raises
+        recovered = _recover(path)
+        if recovered is not None:
+            return recovered[0], [recovered[1]]
+        verb = "read" if isinstance(exc, OSError) else "parse"
+        return None, [Finding(READ_ERROR, "error", f"cannot {verb} the file: {exc}")]
     return dataset, notes
+
+
+def _recover(path: str) -> tuple[Dataset, Finding] | None:
+    try:
+        return _read_to_the_end(path)
+    except Exception:  # not even the meta header reads
+        return None
+
+
+_ENDS_EARLY: Final = "End of file reached"
+_PIXEL_TAGS: Final = {
+    0x7FE00010: "Pixel Data",
+    0x7FE00008: "Float Pixel Data",
+    0x7FE00009: "Double Float Pixel Data",
+}
+
+
+def _read_to_the_end(path: str) -> tuple[Dataset, Finding] | None:
+    """The elements a file holds before the one it ends inside (Pixel Data
+    of undefined length without its delimiter: kept, as a raw element with
+    the bytes there are), and the error that says so; None when the file
+    cannot be read that way (no meta header, deflated) or does not end early."""
+    with open(path, "rb") as stream, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        preamble = read_preamble(stream, False)
+        meta = _read_file_meta_info(stream)
+        syntax = meta.get("TransferSyntaxUID")
+        if syntax is None or not syntax.is_transfer_syntax or syntax.is_deflated:
+            return None
+        implicit, little = bool(syntax.is_implicit_VR), bool(syntax.is_little_endian)
+        elements: dict[BaseTag, RawDataElement | DataElement] = {}
+        reader = data_element_generator(stream, implicit, little)
+        while True:
+            start = stream.tell()
+            try:
+                elem = next(reader)
+            except StopIteration:
+                return None
+            except Exception as exc:  # EOFError, or pydicom's errors on bad bytes
+                failure = exc
+                break
+            elements[elem.tag] = elem
+        stream.seek(start)
+        rest = stream.read()
+    dataset = FileDataset(path, elements, preamble, meta, implicit, little)
+    order: Literal["little", "big"] = "little" if little else "big"
+    header = 8 if implicit else 12
+    tag = (int.from_bytes(rest[:2], order) << 16) | int.from_bytes(rest[2:4], order)
+    where = f"({tag >> 16:04X},{tag & 0xFFFF:04X})"
+    name = _PIXEL_TAGS.get(tag)
+    if name is not None and len(rest) >= header:
+        vr = "OB" if implicit else rest[4:6].decode("latin-1")
+        value = rest[header:]
+        dataset[tag] = RawDataElement(BaseTag(tag), vr, 0xFFFFFFFF, value, start, implicit, little)
+        message = (
+            f"the file ends inside {name} of undefined length ({len(value)} bytes, no sequence "
+            "delimiter); the elements before it were read, its value is not checked"
+        )
+        return dataset, Finding(TRUNCATED_VALUE, "error", message, tag, where, name=name)
+    if isinstance(failure, EOFError) or "No tag to read" in str(failure):  # pydicom: OSError
+        code, problem = TRUNCATED_VALUE, "the file ends inside element " + where
+    else:
+        code, problem = READ_ERROR, f"cannot read element {where} ({failure})"
+    message = f"{problem}; the {len(elements)} elements before it were read, none after it"
+    return dataset, Finding(code, "error", message, tag, where)
 
 
 def _read_bare(path: str) -> Dataset | None:

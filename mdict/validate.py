@@ -16,6 +16,7 @@ import os
 import sys
 import threading
 import types
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -207,6 +208,18 @@ class Validator:
         number; default: the dataset's SOP Class UID). ``level`` ("errors",
         "warnings" or "info") drops less severe findings (and skips making
         the notes, which is faster)."""
+        with warnings.catch_warnings():  # pydicom's warnings on the values we report
+            warnings.simplefilter("ignore")
+            return self._validate(dataset, service, command, coverage, level)
+
+    def _validate(
+        self,
+        dataset: Dataset,
+        service: str | int | None,
+        command: str,
+        coverage: bool,
+        level: str,
+    ) -> Report:
         rank = LEVELS[level.rstrip("s")]
         sop_class = _Where(_SOP_CLASS_UID, "", None, "SOP Class UID")
         query = command in QUERY_COMMANDS

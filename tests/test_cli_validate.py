@@ -177,6 +177,22 @@ def test_a_dying_worker_does_not_stop_the_batch(
     assert [r.source for r in reports] == paths
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_bad_files_never_stop_a_batch(tmp_path: Path, jobs: str) -> None:
+    from validate_support import write_bad_files
+
+    expected = write_bad_files(tmp_path)
+    write_ct(tmp_path / "zz_good.dcm")
+    code, out = run(str(tmp_path), "--jobs", jobs, "--format", "json")
+    assert code == 1 and "Traceback" not in out
+    data = json.loads(out)
+    by_name = {Path(f["file"]).name: f for f in data["files"]}
+    assert set(by_name) == {*expected, "zz_good.dcm"}
+    for name, finding_code in expected.items():
+        assert finding_code in {f["code"] for f in by_name[name]["findings"]}, name
+    assert by_name["zz_good.dcm"]["ok"]
+
+
 def test_condition_texts_from_either_reader_shape() -> None:
     from types import SimpleNamespace
 

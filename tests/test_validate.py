@@ -370,6 +370,44 @@ def test_bad_files_give_findings_not_tracebacks(validator: Validator, name: str,
     assert report.source == str(path)
 
 
+def test_every_kind_of_bad_file_gives_its_finding(validator: Validator, tmp_path: Path) -> None:
+    """Not DICOM, empty, truncated (in a value, in pixel data or a sequence
+    of undefined length), undecodable or malformed values, a wrong VR, no
+    SOP Class UID, an unknown SOP class: a finding each, never an exception."""
+    from validate_support import write_bad_files
+
+    for name, code in write_bad_files(tmp_path).items():
+        report = validator.validate_file(tmp_path / name)
+        assert code in {f.code for f in report}, (name, list(report))
+        assert not report.ok and report.source == str(tmp_path / name)
+
+
+def test_a_file_ending_inside_pixel_data_keeps_its_elements(
+    validator: Validator, tmp_path: Path
+) -> None:
+    """pydicom drops every element when the file ends inside Pixel Data of
+    undefined length; the elements before it are validated all the same."""
+    from validate_support import write_truncated_pixels
+
+    report = validator.validate_file(write_truncated_pixels(tmp_path / "cut.dcm"))
+    assert report.service == "CT_IMAGE"
+    errors = [(f.code, f.path) for f in report if f.severity == "error"]
+    assert errors == [("TRUNCATED_VALUE", "(7FE0,0010)")]
+    assert "ends inside Pixel Data" in report.findings[0].message
+
+
+def test_a_file_ending_inside_a_sequence_keeps_the_elements_before(
+    validator: Validator, tmp_path: Path
+) -> None:
+    from validate_support import write_truncated_sequence
+
+    report = validator.validate_file(write_truncated_sequence(tmp_path / "cut.dcm"))
+    first = report.findings[0]
+    assert (first.code, first.path) == ("TRUNCATED_VALUE", "(0008,1140)")
+    assert "elements before it were read" in first.message
+    assert report.service == "CT_IMAGE"  # the SOP Class UID came before the cut
+
+
 def test_unreadable_path_is_a_read_error(validator: Validator, tmp_path: Path) -> None:
     [finding] = validator.validate_file(tmp_path)  # a directory
     assert finding.code == "READ_ERROR"

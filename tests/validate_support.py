@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
+from pydicom import dcmread
 from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.sequence import Sequence as DicomSequence
 from pydicom.uid import ExplicitVRLittleEndian
 
 from mdict.model import (
@@ -268,3 +270,80 @@ def standard_database() -> ProfileDatabase:
         read_services(profiles / "mergecom.srv"),
         read_info(profiles / "info.pfl"),
     )
+
+
+def write_truncated_pixels(path: Path) -> Path:
+    """A CT whose encapsulated Pixel Data (undefined length) lacks its end:
+    pydicom alone reads no element of it."""
+    from pydicom.encaps import encapsulate
+    from pydicom.uid import JPEGBaseline8Bit
+
+    ds = make_ct()
+    ds.PixelData = encapsulate([b"\xff\xd8" + b"\0" * 30 + b"\xff\xd9"])
+    ds["PixelData"].VR = "OB"
+    ds["PixelData"].is_undefined_length = True
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = JPEGBaseline8Bit
+    ds.file_meta.MediaStorageSOPClassUID = CT_UID
+    ds.file_meta.MediaStorageSOPInstanceUID = "1.2.3.4"
+    ds.save_as(path, enforce_file_format=True)
+    data = path.read_bytes()
+    path.write_bytes(data[: -8 - 10])  # no sequence delimiter, part of the fragment
+    return path
+
+
+def write_truncated_sequence(path: Path) -> Path:
+    """A CT that ends inside a sequence of undefined length."""
+    ds = make_ct()
+    item = Dataset()
+    item.ReferencedSOPClassUID = CT_UID
+    item.ReferencedSOPInstanceUID = "1.2.3.5"
+    ds.ReferencedImageSequence = DicomSequence([item])
+    ds["ReferencedImageSequence"].is_undefined_length = True
+    write_ct(path)
+    ds.file_meta = dcmread(path).file_meta
+    ds.save_as(path, enforce_file_format=True)
+    data = path.read_bytes()
+    cut = data.index(b"\x08\x00\x40\x11") + 24  # into the first item
+    path.write_bytes(data[:cut])
+    return path
+
+
+def write_bad_files(folder: Path) -> dict[str, str]:
+    """One file per kind of bad input, with the code each must get."""
+    (folder / "text.dcm").write_text("not DICOM at all, only text\n" * 8)
+    (folder / "empty.dcm").write_bytes(b"")
+    write_ct(folder / "cut.dcm")
+    data = (folder / "cut.dcm").read_bytes()
+    (folder / "cut.dcm").write_bytes(data[: len(data) - 5])  # inside Pixel Data
+    write_truncated_pixels(folder / "cut_pixels.dcm")
+    write_truncated_sequence(folder / "cut_sequence.dcm")
+    write_ct(folder / "bad_values.dcm", SpecificCharacterSet="ISO_IR 192")
+    raw = (folder / "bad_values.dcm").read_bytes()
+    raw = raw.replace(b"Doe^John", b"\xff\xfe^bad\xc3\x28")  # not UTF-8
+    raw = raw.replace(b"20240131", b"2024-1-1")
+    rows = b"\x28\x00\x10\x00US\x02\x00\x02\x00"
+    raw = raw.replace(rows, b"\x28\x00\x10\x00US\x03\x00\x02\x00\x00")  # 3 bytes
+    (folder / "bad_values.dcm").write_bytes(raw)
+    write_ct(folder / "wrong_vr.dcm", SliceThickness=None)
+    raw = (folder / "wrong_vr.dcm").read_bytes()
+    # Rows (0028,0010) written with VR SS instead of US
+    raw = raw.replace(b"\x28\x00\x10\x00US", b"\x28\x00\x10\x00SS")
+    (folder / "wrong_vr.dcm").write_bytes(raw)
+    no_uid = make_ct()
+    del no_uid.SOPClassUID
+    no_uid.file_meta = FileMetaDataset()
+    no_uid.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    no_uid.save_as(folder / "no_sop_class.dcm", enforce_file_format=False)
+    write_ct(folder / "unknown_sop_class.dcm", SOPClassUID="1.2.3.999")
+    return {
+        "text.dcm": "NOT_DICOM",
+        "empty.dcm": "NOT_DICOM",
+        "cut.dcm": "TRUNCATED_VALUE",
+        "cut_pixels.dcm": "TRUNCATED_VALUE",
+        "cut_sequence.dcm": "TRUNCATED_VALUE",
+        "bad_values.dcm": "UNDECODABLE_VALUE",
+        "wrong_vr.dcm": "INVALID_VR",
+        "no_sop_class.dcm": "NO_SOP_CLASS_UID",
+        "unknown_sop_class.dcm": "UNKNOWN_SOP_CLASS",
+    }

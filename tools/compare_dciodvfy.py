@@ -358,6 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = [
             {
                 **asdict(r),
+                "unchecked": sorted(r.unchecked),
                 "mdict": [asdict(i) for i in r.mdict],
                 "dciodvfy": [asdict(i) for i in r.dciodvfy],
             }
