@@ -217,6 +217,11 @@ def profile_texts(db: Database) -> list[tuple[str, str]]:
         out.append((DEFAULT_NAMES["services"], format_services(services)))
     if info is not None:
         out.append((DEFAULT_NAMES["info"], format_info(info, services)))
+    conditions = db.conditions_model()
+    if conditions is not None:
+        from .conditions import write_conditions
+
+        out.append((DEFAULT_NAMES["conditions"], write_conditions(conditions)))
     return out
 
 
@@ -247,11 +252,6 @@ def decompile_command(database: str, folder: str, force: bool) -> None:
         fail(InputFileError(folder, f"cannot write: {error.strerror or error}"))
     for path, text in targets:
         click.echo(f"{path}: {text.count(chr(10))} lines")
-    if db.conditions():
-        click.echo(
-            f"note: {len(db.conditions())} condition definitions are embedded; `mdict show`"
-            " and the validator read them from the database",
-        )
 
 
 @dataclass(frozen=True, slots=True)

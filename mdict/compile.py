@@ -297,8 +297,7 @@ def encode_database(
         index["service_keys"] = [[s[0], s[1], s[3]] for s in table[0]]
         index["item_table"] = table[1]
     if conditions:
-        rows = [[k, conditions[k]] for k in sorted(conditions)]
-        index["conditions"] = body.add(zlib.compress(_pack(rows), LEVEL))
+        index["conditions"] = body.add(zlib.compress(_pack(encode_conditions(conditions)), LEVEL))
     if info is not None:
         ordered = sorted_sections(info.sections, services)
         lines = LineTable()
@@ -520,16 +519,52 @@ def compile_messages(
 # ---------------------------------------------------------------------------
 
 
-def condition_texts(profile: Any) -> dict[str, str]:
+class ConditionTexts(dict[str, str]):
+    """Name -> canonical expression text in profile order, with the profile's
+    comments: ``header`` (the opening block) and ``comments`` (the lines
+    written above a definition), without the ``#``. A database stores all of
+    it, so that decompiling writes the conditions profile back."""
+
+    def __init__(
+        self,
+        texts: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+        header: Iterable[str] = (),
+        comments: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        super().__init__(texts)
+        self.header: tuple[str, ...] = tuple(header)
+        self.comments: dict[str, tuple[str, ...]] = {
+            name: tuple(lines) for name, lines in (comments or {}).items() if lines
+        }
+
+
+def condition_texts(profile: Any) -> ConditionTexts:
     """Name -> canonical expression text from what mdict.conditions reads
-    (a mapping, or definitions carrying a name and a printable expression)."""
+    (a mapping, or definitions carrying a name and a printable expression),
+    with the comments when the profile has them."""
     if isinstance(profile, Mapping):
-        return {str(name): str(text) for name, text in profile.items()}
-    items: Iterable[Any] = getattr(profile, "definitions", profile)
-    return {str(d.name): str(d.expression) for d in items}
+        texts = ((str(name), str(text)) for name, text in profile.items())
+        return ConditionTexts(
+            texts, getattr(profile, "header", ()), getattr(profile, "comments", None)
+        )
+    items: list[Any] = list(getattr(profile, "definitions", profile))
+    return ConditionTexts(
+        [(str(d.name), str(d.expression)) for d in items],
+        getattr(profile, "header", ()),
+        {str(d.name): tuple(getattr(d, "comment", ())) for d in items},
+    )
 
 
-def read_condition_texts(path: str | os.PathLike[str]) -> dict[str, str]:
+def encode_conditions(conditions: Mapping[str, str]) -> list[Any]:
+    """``[header lines, [[name, expression text, comment lines], ...]]`` in
+    the mapping's (the profile's) order."""
+    header: Sequence[str] = getattr(conditions, "header", ())
+    comments: Mapping[str, Sequence[str]] = getattr(conditions, "comments", {})
+    rows = [[name, text, list(comments.get(name, ()))] for name, text in conditions.items()]
+    return [list(header), rows]
+
+
+def read_condition_texts(path: str | os.PathLike[str]) -> ConditionTexts:
     """A conditions profile read with mdict.conditions.read_conditions."""
     try:
         module: Any = importlib.import_module(".conditions", __package__)

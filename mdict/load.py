@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgpack
 
@@ -32,9 +32,11 @@ from .compile import (
     PREFIX,
     ROLES,
     SCHEMA_VERSION,
+    ConditionTexts,
     Kind,
     Role,
     Source,
+    condition_texts,
     counts_of,
 )
 from .errors import DatabaseError, InputFileError
@@ -55,6 +57,9 @@ from .model import (
     ValueType,
 )
 from .write import sorted_entries, sorted_lines, sorted_sections
+
+if TYPE_CHECKING:
+    from .conditions import ConditionsProfile
 
 DEFAULT_DATABASE = "mrgcom3.msg"
 """The standard database's file name inside the ``mdict.data`` package."""
@@ -269,6 +274,17 @@ def decode_dictionary(columns: Sequence[Any]) -> tuple[DictEntry, ...]:
         return tuple(entries)
 
 
+def decode_conditions(raw: Sequence[Any]) -> ConditionTexts:
+    """``[header lines, [[name, expression text, comment lines], ...]]``."""
+    header, rows = raw
+    texts = ConditionTexts(
+        ((name, text) for name, text, _ in rows), header, {name: c for name, _, c in rows}
+    )
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in texts.items()):
+        raise TypeError("condition names and expressions are texts")
+    return texts
+
+
 def decode_service(row: Sequence[Any]) -> Service:
     number, name, kind, uid, description, commands, sop_classes, extra = row
     return Service(
@@ -385,7 +401,7 @@ class Database:
             (lambda: (services.services, services.items)) if services is not None else None,
             messages,
             items,
-            (lambda: dict(conditions)) if conditions is not None else None,
+            (lambda: condition_texts(conditions)) if conditions is not None else None,
             keys,
         )
 
@@ -537,6 +553,24 @@ class Database:
     def condition_source(self, name: str) -> str | None:
         return self.conditions().get(name)
 
+    def conditions_model(self) -> ConditionsProfile | None:
+        """The conditions profile back (definitions in profile order, with
+        their comments), each expression parsed from its stored text; None
+        when the database holds no conditions."""
+        texts = self.conditions()
+        if not texts:
+            return None
+        from .conditions import ConditionDef, ConditionsProfile, parse_expression
+
+        comments: Mapping[str, tuple[str, ...]] = getattr(texts, "comments", {})
+        definitions = tuple(
+            ConditionDef(
+                name, parse_expression(text, f"{self.name}: {name}"), comment=comments.get(name, ())
+            )
+            for name, text in texts.items()
+        )
+        return ConditionsProfile(definitions, tuple(getattr(texts, "header", ())))
+
     # -- back to models ---------------------------------------------------
     def dictionary_model(self) -> Dictionary | None:
         if self._load_entries is None:
@@ -686,7 +720,9 @@ def _database(header: Header, index: Mapping[str, Any], blobs: memoryview, name:
         services = guarded("the services", load_services)
     if "conditions" in index:
         spot = index["conditions"]
-        conditions = guarded("the conditions", lambda: dict(_unpack(zlib.decompress(blob(spot)))))
+        conditions = guarded(
+            "the conditions", lambda: decode_conditions(_unpack(zlib.decompress(blob(spot))))
+        )
 
     # Every distinct line is built now, once: a section is then only a run of
     # line numbers, and its first fetch costs microseconds.

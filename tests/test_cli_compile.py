@@ -15,6 +15,8 @@ from mdict.load import open_database
 from mdict.model import Tag
 
 DATA = Path(__file__).parent / "data" / "compile"
+CONDITIONS = Path(__file__).parent / "data" / "conditions"
+REPO = Path(__file__).parent.parent
 
 
 @pytest.fixture
@@ -223,3 +225,50 @@ def test_mdict_lookup_in_a_fresh_process() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "(0010,0010)  PN  VM 1  Patient's Name\n"
+
+
+def test_decompile_writes_the_conditions_profile_back(profiles: Path, tmp_path: Path) -> None:
+    """decompile(compile(profiles with conditions)) gives the canonical
+    conditions text: definitions in profile order, comments kept."""
+    from mdict.conditions import read_conditions, write_conditions
+
+    shutil.copy(CONDITIONS / "valid.pfl", profiles / "conditions.pfl")
+    db = tmp_path / "db.msg"
+    code, stdout, stderr = run("info", str(profiles / "info.pfl"), "-o", str(db))
+    assert code == 0, stderr
+    assert "14 conditions" in stdout
+    out = tmp_path / "back"
+    code, stdout, stderr = run("decompile", str(db), "-o", str(out))
+    assert code == 0, stderr
+    canonical = write_conditions(read_conditions(profiles / "conditions.pfl"))
+    assert canonical != (CONDITIONS / "valid.pfl").read_text()  # the input is not canonical
+    assert (out / "conditions.pfl").read_text() == canonical
+    assert f"{out / 'conditions.pfl'}: {canonical.count(chr(10))} lines" in stdout
+    assert "note:" not in stdout
+    # canonical profiles come back byte for byte, conditions included
+    again = tmp_path / "again.msg"
+    assert run("info", str(out / "info.pfl"), "-o", str(again))[0] == 0
+    assert run("decompile", str(again), "-o", str(tmp_path / "twice"))[0] == 0
+    for name in ("diction.pfl", "mergecom.srv", "info.pfl", "conditions.pfl"):
+        assert (tmp_path / "twice" / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_decompile_without_conditions_writes_no_conditions_profile(
+    profiles: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "db.msg"
+    assert run("info", str(profiles / "info.pfl"), "-o", str(db))[0] == 0
+    assert run("decompile", str(db), "-o", str(tmp_path / "back"))[0] == 0
+    assert sorted(p.name for p in (tmp_path / "back").iterdir()) == [
+        "diction.pfl",
+        "info.pfl",
+        "mergecom.srv",
+    ]
+
+
+def test_decompiling_the_standard_database_gives_the_profiles_back(tmp_path: Path) -> None:
+    shipped = REPO / "mdict" / "data" / "mrgcom3.msg"
+    code, _, stderr = run("decompile", str(shipped), "-o", str(tmp_path / "back"))
+    assert code == 0, stderr
+    for name in ("diction.pfl", "mergecom.srv", "info.pfl", "conditions.pfl"):
+        assert (tmp_path / "back" / name).read_bytes() == (REPO / "profiles" / name).read_bytes()

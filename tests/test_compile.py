@@ -299,3 +299,25 @@ def test_conditions_without_the_conditions_module_is_one_clear_error(
     monkeypatch.setitem(sys.modules, "mdict.conditions", None)
     with pytest.raises(InputFileError, match=r"conditions profiles need mdict\.conditions"):
         read_condition_texts(tmp_path / "conditions.pfl")
+
+
+def test_conditions_keep_their_order_and_comments() -> None:
+    from mdict.compile import condition_texts
+    from mdict.conditions import read_conditions
+
+    profile = read_conditions(Path(__file__).parent / "data" / "conditions" / "valid.pfl")
+    texts = condition_texts(profile)
+    assert list(texts) == [d.name for d in profile.definitions]
+    db = compiled(texts)
+    assert list(db.conditions()) == list(texts)  # profile order, not sorted
+    back = db.conditions_model()
+    assert back is not None and back == profile
+    assert back.header == profile.header
+    assert [d.comment for d in back] == [d.comment for d in profile]
+    memory = Database.from_profiles(conditions=texts).conditions_model()
+    assert memory is not None and memory.header == profile.header
+
+
+def test_no_conditions_no_conditions_model() -> None:
+    assert compiled().conditions_model() is None
+    assert compiled({}).conditions_model() is None
