@@ -5,6 +5,7 @@ a compiled database, by default the standard one shipped with mdict)."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import sys
@@ -20,7 +21,7 @@ from .compile import DEFAULT_NAMES, Compiled, Role, Source, source_of
 from .errors import Diagnostic, InputFileError, MdictError
 from .fileio import read_text, write_bytes_atomic
 from .load import Database, default_database, open_database
-from .model import DictEntry, InfoLine, InfoSection, Service, Tag
+from .model import DictEntry, InfoLine, InfoSection, Service, Tag, ValueList
 from .write import format_dictionary, format_info, format_services
 
 # ---------------------------------------------------------------------------
@@ -362,14 +363,110 @@ def entry_line(entry: DictEntry) -> str:
     return f"{entry.tag.display}  {entry.vr}  VM {entry.vm}  {entry.name}"
 
 
+# -- JSON (docs/lookup-api.md: keys are stable; new keys may be added) ---------
+
+_json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Machine-readable JSON (docs/lookup-api.md)."
+)
+
+
+def echo_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def tag_json(tag: Tag) -> dict[str, Any]:
+    """``tag`` in profile form, ``group``/``element`` as numbers (for a
+    private tag the element byte), ``creator`` or null."""
+    return {"tag": str(tag), "group": tag.group, "element": tag.element, "creator": tag.creator}
+
+
+def entry_json(entry: DictEntry) -> dict[str, Any]:
+    return {
+        **tag_json(entry.tag),
+        "name": entry.name,
+        "vr": entry.vr,
+        "vm": str(entry.vm),
+        "retired": entry.retired,
+    }
+
+
+def service_json(service: Service) -> dict[str, Any]:
+    return {
+        "number": service.number,
+        "name": service.name,
+        "type": service.type,
+        "uid": service.uid,
+        "description": service.description,
+        "commands": list(service.commands),
+        "sop_classes": list(service.sop_classes),
+    }
+
+
+def values_json(values: ValueList | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    return {
+        "kind": values.kind,
+        "per_position": values.per_position,
+        "groups": [list(g) for g in values.groups],
+    }
+
+
+def section_json(
+    db: Database,
+    section: InfoSection,
+    depth: int = 0,
+    path: tuple[str, ...] = (),
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """The lines of a section, each SQ's items nested under ``items`` (as
+    far as ``limit``; an item already being expanded above is not expanded
+    again)."""
+    out: list[dict[str, Any]] = []
+    for line in section.lines:
+        entry = db.entry(line.tag)
+        row: dict[str, Any] = {
+            **tag_json(line.tag),
+            "name": entry.name if entry is not None else None,
+            "vr": line.vr,
+            "vm": str(entry.vm) if entry is not None else None,
+            "type": line.vt.type,
+            "condition": line.vt.condition,
+            "values": values_json(line.values) if line.vr != "SQ" else None,
+            "field4": line.field4,
+            "items": [item_json(db, name, depth, path, limit) for name in line.item_names],
+        }
+        out.append(row)
+    return out
+
+
+def item_json(
+    db: Database, name: str, depth: int, path: tuple[str, ...], limit: int | None
+) -> dict[str, Any]:
+    """One item an SQ line names: ``expanded`` true with its ``lines``, or
+    false with ``reason`` ``depth``, ``recursive`` or ``not defined``."""
+    item = db.item(name)
+    found: dict[str, Any] = {"name": name, "number": item.number if item else None}
+    if name in path:
+        return {**found, "expanded": False, "reason": "recursive"}
+    if item is None:
+        return {**found, "expanded": False, "reason": "not defined"}
+    if limit is not None and depth >= limit:
+        return {**found, "expanded": False, "reason": "depth"}
+    lines = section_json(db, item, depth + 1, (*path, name), limit)
+    return {**found, "expanded": True, "lines": lines}
+
+
 @click.command("lookup")
 @click.argument("keys", nargs=-1, required=True)
 @_db_option
-def lookup_command(keys: Sequence[str], db_path: str | None) -> None:
+@_json_option
+def lookup_command(keys: Sequence[str], db_path: str | None, as_json: bool) -> None:
     """Look attributes up by tag (0010,0010), private tag (0029,CREATOR,10),
     name (Patient's Name) or keyword (PatientName)."""
     db = open_or_fail(db_path)
     missing = 0
+    results: list[dict[str, Any]] = []
     for text in keys:
         key = parse_key(text)
         try:
@@ -377,13 +474,21 @@ def lookup_command(keys: Sequence[str], db_path: str | None) -> None:
         except MdictError as error:
             fail(error)
         if found is not None:
-            click.echo(entry_line(found))
+            if as_json:
+                results.append({"query": text, "found": True, **entry_json(found)})
+            else:
+                click.echo(entry_line(found))
             continue
         missing += 1
         hint = ""
         if isinstance(key, Tag) and key.is_private and key.creator is None:
             hint = " (a private attribute is looked up as GGGG,CREATOR,EB)"
-        click.echo(f"error: {text}: not in the dictionary{hint}", err=True)
+        if as_json:
+            results.append({"query": text, "found": False, "error": f"not in the dictionary{hint}"})
+        else:
+            click.echo(f"error: {text}: not in the dictionary{hint}", err=True)
+    if as_json:
+        echo_json({"results": results})
     if missing:
         sys.exit(1)
 
@@ -405,7 +510,8 @@ def service_matches(service: Service, pattern: str) -> bool:
 @click.option("--match", "pattern", default=None, help="Words of the name or description.")
 @click.option("--items", is_flag=True, help="List the item table instead.")
 @_db_option
-def services_command(pattern: str | None, items: bool, db_path: str | None) -> None:
+@_json_option
+def services_command(pattern: str | None, items: bool, db_path: str | None, as_json: bool) -> None:
     """List services (number, type, name, UID, commands) or the item table;
     --match keeps those with every word of the text in their name or
     description (CT matches CT_IMAGE, not AUTOREFRACTION), or a UID prefix."""
@@ -413,13 +519,18 @@ def services_command(pattern: str | None, items: bool, db_path: str | None) -> N
     wanted = words(pattern) if pattern else set()
     try:
         if items:
-            for ref in db.item_refs():
-                if wanted <= words(ref.name):
-                    click.echo(f"{ref.number:04d}  {ref.name}")
+            refs = [ref for ref in db.item_refs() if wanted <= words(ref.name)]
+            if as_json:
+                echo_json({"items": [{"number": r.number, "name": r.name} for r in refs]})
+                return
+            for ref in refs:
+                click.echo(f"{ref.number:04d}  {ref.name}")
             return
-        for service in db.services():
-            if pattern is not None and not service_matches(service, pattern):
-                continue
+        services = [s for s in db.services() if pattern is None or service_matches(s, pattern)]
+        if as_json:
+            echo_json({"services": [service_json(s) for s in services]})
+            return
+        for service in services:
             what = " ".join(service.commands) or " ".join(f"{n:04d}" for n in service.sop_classes)
             click.echo(
                 f"{service.number:04d}  {service.type:<4}  {service.name}  {service.uid or '-'}"
@@ -468,6 +579,24 @@ def row_of(db: Database, line: InfoLine, depth: int) -> tuple[str, ...]:
     return (indent + line.tag.display, name, line.vr, vm, line.vt.type, condition, values)
 
 
+def show_json(
+    db: Database, section: InfoSection, service: Service | None, limit: int | None
+) -> dict[str, Any]:
+    """What `mdict show --json` prints (docs/lookup-api.md)."""
+    name = None
+    if section.is_item:
+        name = next((r.name for r in db.item_refs() if r.number == section.number), None)
+    path = (name,) if name is not None else ()
+    return {
+        "kind": "item" if section.is_item else "message",
+        "number": section.number,
+        "command": section.command,
+        "name": name if section.is_item else (service.name if service else None),
+        "uid": service.uid if service is not None and not section.is_item else None,
+        "lines": section_json(db, section, 0, path, limit),
+    }
+
+
 MAX_COLUMN = 40
 
 
@@ -490,24 +619,33 @@ def render_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[s
 @click.argument("command", required=False)
 @click.option("--depth", type=click.IntRange(0), default=None, help="Expand items this deep.")
 @_db_option
-def show_command(service: str, command: str | None, depth: int | None, db_path: str | None) -> None:
+@_json_option
+def show_command(
+    service: str, command: str | None, depth: int | None, db_path: str | None, as_json: bool
+) -> None:
     """Show a message spec (SERVICE COMMAND: service by name, UID or number)
     or an item (ITEM_NAME, or NAME ITEM) as a table, items expanded."""
     db = open_or_fail(db_path)
+    is_item = command is None or command.upper() == "ITEM"
     try:
-        if command is None or command.upper() == "ITEM":
+        found = None
+        if is_item:
             key: Any = int(service) if service.isdigit() else service
             section = db.item(key)
             title = f"item {service}"
         else:
+            assert command is not None
             section = db.message(service, command)
             found = db.service(service)
             title = f"{found.name} ({found.number:04d})" if found else service
             title += f" {command.upper()}"
         if section is None:
-            what = "item" if command is None or command.upper() == "ITEM" else "message"
+            what = "item" if is_item else "message"
             click.echo(f"error: no {what} {service} {command or ''}".rstrip(), err=True)
             sys.exit(1)
+        if as_json:
+            echo_json(show_json(db, section, found, depth))
+            return
         rows = show_rows(db, section, limit=depth)
     except MdictError as error:
         fail(error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -272,3 +273,170 @@ def test_decompiling_the_standard_database_gives_the_profiles_back(tmp_path: Pat
     assert code == 0, stderr
     for name in ("diction.pfl", "mergecom.srv", "info.pfl", "conditions.pfl"):
         assert (tmp_path / "back" / name).read_bytes() == (REPO / "profiles" / name).read_bytes()
+
+
+# -- --json ------------------------------------------------------------------
+
+
+@pytest.fixture
+def compiled_db(profiles: Path, tmp_path: Path) -> str:
+    db = tmp_path / "db.msg"
+    assert run("info", str(profiles / "info.pfl"), "-o", str(db))[0] == 0
+    return str(db)
+
+
+def test_lookup_json() -> None:
+    code, stdout, stderr = run(
+        "lookup", "--json", "PatientName", "0029,SIEMENS CSA HEADER,10", "NoSuchThing", "0029,1010"
+    )
+    assert code == 1 and stderr == ""
+    assert json.loads(stdout) == {
+        "results": [
+            {
+                "query": "PatientName",
+                "found": True,
+                "tag": "0010,0010",
+                "group": 0x0010,
+                "element": 0x0010,
+                "creator": None,
+                "name": "Patient's Name",
+                "vr": "PN",
+                "vm": "1",
+                "retired": False,
+            },
+            {
+                "query": "0029,SIEMENS CSA HEADER,10",
+                "found": True,
+                "tag": "0029,SIEMENS CSA HEADER,10",
+                "group": 0x0029,
+                "element": 0x10,
+                "creator": "SIEMENS CSA HEADER",
+                "name": "CSA Image Header Info",
+                "vr": "OB",
+                "vm": "1",
+                "retired": False,
+            },
+            {"query": "NoSuchThing", "found": False, "error": "not in the dictionary"},
+            {
+                "query": "0029,1010",
+                "found": False,
+                "error": "not in the dictionary"
+                " (a private attribute is looked up as GGGG,CREATOR,EB)",
+            },
+        ]
+    }
+    code, stdout, _ = run("lookup", "--json", "0010,0040")
+    assert code == 0 and json.loads(stdout)["results"][0]["name"] == "Patient's Sex"
+
+
+def test_services_json(compiled_db: str) -> None:
+    code, stdout, _ = run("services", "--json", "--db", compiled_db)
+    assert code == 0
+    services = json.loads(stdout)["services"]
+    assert [s["number"] for s in services] == [1, 2, 3]
+    assert services[0] == {
+        "number": 1,
+        "name": "STANDARD_CT",
+        "type": "BASE",
+        "uid": "1.2.840.10008.5.1.4.1.1.2",
+        "description": "CT Image Storage",
+        "commands": ["C_STORE_RQ", "C_STORE_RSP"],
+        "sop_classes": [],
+    }
+    assert services[2]["type"] == "META" and services[2]["sop_classes"] == [1, 2]
+    code, stdout, _ = run("services", "--json", "--match", "MR", "--db", compiled_db)
+    assert [s["name"] for s in json.loads(stdout)["services"]] == ["STANDARD_MR"]
+    code, stdout, _ = run("services", "--json", "--items", "--db", compiled_db)
+    assert json.loads(stdout) == {
+        "items": [{"number": 2, "name": "CALIBRATION"}, {"number": 1, "name": "REF_IMAGE"}]
+    }
+
+
+def test_show_json(compiled_db: str) -> None:
+    code, stdout, _ = run("show", "STANDARD_CT", "C_STORE_RQ", "--json", "--db", compiled_db)
+    assert code == 0
+    shown = json.loads(stdout)
+    assert {k: v for k, v in shown.items() if k != "lines"} == {
+        "kind": "message",
+        "number": 1,
+        "command": "C_STORE_RQ",
+        "name": "STANDARD_CT",
+        "uid": "1.2.840.10008.5.1.4.1.1.2",
+    }
+    lines = shown["lines"]
+    assert len(lines) == 11
+    assert lines[0] == {
+        "tag": "0008,0008",
+        "group": 8,
+        "element": 8,
+        "creator": None,
+        "name": "Image Type",
+        "vr": "CS",
+        "vm": "2-n",
+        "type": "1",
+        "condition": None,
+        "values": {
+            "kind": "D",
+            "per_position": True,
+            "groups": [["ORIGINAL", "DERIVED"], ["PRIMARY", "SECONDARY"]],
+        },
+        "field4": "",
+        "items": [],
+    }
+    sq = lines[4]
+    assert (sq["tag"], sq["type"], sq["condition"], sq["values"]) == (
+        "0008,1140",
+        "1C",
+        "A00081140_PRESENT",
+        None,
+    )
+    (item,) = sq["items"]
+    assert (item["name"], item["number"], item["expanded"]) == ("REF_IMAGE", 1, True)
+    assert [ln["tag"] for ln in item["lines"]] == ["0008,1150", "0008,1155", "0008,1160"]
+    calibration = lines[6]["items"][0]
+    assert calibration["name"] == "CALIBRATION" and calibration["expanded"]
+    nested = calibration["lines"][0]["items"][0]
+    assert (nested["name"], nested["expanded"]) == ("REF_IMAGE", True)
+
+    code, stdout, _ = run(
+        "show", "STANDARD_CT", "C_STORE_RQ", "--json", "--depth", "0", "--db", compiled_db
+    )
+    item = json.loads(stdout)["lines"][4]["items"][0]
+    assert item == {"name": "REF_IMAGE", "number": 1, "expanded": False, "reason": "depth"}
+
+    code, stdout, _ = run("show", "CALIBRATION", "--json", "--db", compiled_db)
+    shown = json.loads(stdout)
+    assert (shown["kind"], shown["number"], shown["command"], shown["name"], shown["uid"]) == (
+        "item",
+        2,
+        "ITEM",
+        "CALIBRATION",
+        None,
+    )
+    code, stdout, _ = run("show", "STANDARD_MR", "C_STORE_RQ", "--json", "--db", compiled_db)
+    private = [ln for ln in json.loads(stdout)["lines"] if ln["creator"] is not None]
+    assert private[0]["field4"] == "field four" and private[0]["tag"].startswith("0009,SIEMENS")
+    code, stdout, stderr = run("show", "STANDARD_CT", "N_SET_RQ", "--json", "--db", compiled_db)
+    assert code == 1 and stdout == "" and "no message STANDARD_CT N_SET_RQ" in stderr
+
+
+def test_show_json_recursive_and_undefined_items() -> None:
+    from mdict.cli_compile import show_json
+    from mdict.load import Database
+    from mdict.parse import parse_dictionary, parse_info, parse_services
+
+    dictionary = parse_dictionary("Content Sequence,0040,A730,SQ,1\n")
+    services = parse_services(
+        "[SERVICE_TABLE]\nNUMBER_OF_SERVICES_SUPPORTED = 0\n"
+        "[ITEM_TABLE]\nNUMBER_OF_ITEMS_SUPPORTED = 2\nCONTENT = 0001\nMISSING = 0002\n"
+    )
+    info = parse_info("[ 0001, ITEM ]\n0040,A730@SQ@3@@E<CONTENT, MISSING>;\n")
+    db = Database.from_profiles(dictionary, services, info)
+    item = db.item("CONTENT")
+    assert item is not None
+    shown = show_json(db, item, None, None)
+    assert shown["name"] == "CONTENT"
+    assert shown["lines"][0]["items"] == [
+        {"name": "CONTENT", "number": 1, "expanded": False, "reason": "recursive"},
+        {"name": "MISSING", "number": None, "expanded": False, "reason": "not defined"},
+    ]
