@@ -26,6 +26,7 @@ from pydicom.tag import BaseTag
 from pydicom.valuerep import PersonName
 
 from .findings import (
+    FILE_META_MISMATCH,
     NO_FILE_META,
     NOT_DICOM,
     READ_ERROR,
@@ -111,6 +112,9 @@ def read_value(ds: Dataset, tag: int, expected_vr: str | None, encodings: Sequen
         elem = ds.get_item(tag)  # deferred reads
     if isinstance(elem, RawDataElement):
         vr = elem.VR or expected_vr or _pydicom_vr(tag)
+        if " or " in vr:  # implicit VR: pydicom gives the dictionary's choice
+            options = vr.split(" or ")
+            vr = expected_vr if expected_vr in options else options[0]
         if elem.value is not None and elem.length != 0xFFFFFFFF and len(elem.value) < elem.length:
             return Value(
                 vr,
@@ -219,7 +223,11 @@ def read_file(path: str) -> tuple[Dataset | None, list[Finding]]:
                 dataset = bare
                 message = "no DICOM preamble and file meta information; read as a bare dataset"
                 notes.append(Finding(NO_FILE_META, "warning", message))
-        ended = next((str(w.message) for w in caught if _ENDS_EARLY in str(w.message)), None)
+        said = [str(w.message) for w in caught]
+        other = next((text for text in said if _OTHER_VR_ENCODING in text), None)
+        if other is not None:
+            notes.append(_encoding_mismatch(dataset, other))
+        ended = next((text for text in said if _ENDS_EARLY in text), None)
         if ended is not None:
             recovered = _recover(path)
             if recovered is not None and len(recovered[0]) > len(dataset):
@@ -248,6 +256,25 @@ def _recover(path: str) -> tuple[Dataset, Finding] | None:
 
 
 _ENDS_EARLY: Final = "End of file reached"
+_OTHER_VR_ENCODING: Final = "VR, but found"  # "Expected explicit VR, but found implicit VR"
+
+
+def _encoding_mismatch(dataset: Dataset, said: str) -> Finding:
+    """The dataset is not encoded in the VR form its transfer syntax names
+    (``said``: pydicom's "Expected explicit VR, but found implicit VR")."""
+    meta = getattr(dataset, "file_meta", None)
+    syntax = meta.get("TransferSyntaxUID") if isinstance(meta, Dataset) else None
+    found = "implicit" if "found implicit" in said else "explicit"
+    expected = "explicit" if found == "implicit" else "implicit"
+    message = (
+        f"data elements are encoded with {found} VR, the Transfer Syntax UID {syntax} says "
+        f"{expected} VR (read as {found})"
+    )
+    return Finding(
+        FILE_META_MISMATCH, "error", message, 0x00020010, "(0002,0010)", name="Transfer Syntax UID"
+    )
+
+
 _PIXEL_TAGS: Final = {
     0x7FE00010: "Pixel Data",
     0x7FE00008: "Float Pixel Data",

@@ -77,7 +77,7 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     VALIDATOR_FAILURE: ("error", "the validator failed on this dataset (a bug: please report)"),
     FILE_META_MISMATCH: (
         "error",
-        "the file meta SOP Class/Instance UID differs from the dataset's",
+        "the file meta information disagrees with the dataset (SOP Class/Instance UID, VR encoding)",
     ),
     FRAME_COUNT_MISMATCH: (
         "error",

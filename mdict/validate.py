@@ -668,15 +668,20 @@ class _Run:
         if value.vr != line.vr and line.vr != "UNKNOWN_VR":
             if value.vr == "UN":
                 data = raw_bytes(ds, where.tag) if line.vr != "SQ" else None
-                checked = "value checked as " + line.vr if data is not None else "value not checked"
+                items = _un_items(ds, where.tag) if line.vr == "SQ" else None
+                readable = data is not None or items is not None
+                checked = "value checked as " + line.vr if readable else "value not checked"
                 add(
                     where.finding(
                         UN_VR, "info", f"VR is UN, the message expects {line.vr}; {checked}"
                     )
                 )
-                if data is None:
+                if items is not None:
+                    value = Value("SQ", items=items)
+                elif data is None:
                     return
-                value = from_bytes(line.vr, data, encodings)
+                else:
+                    value = from_bytes(line.vr, data, encodings)
                 if value.error:
                     add(where.finding(value.code, "error", value.error))
                     return
@@ -876,6 +881,19 @@ class _Run:
             _, where = self._locate(tag, prefix, creators, None)
             if where is not None and tag & 0xFFFF:
                 self._non_service(ds, where, parents, encodings, report=False)
+
+
+def _un_items(ds: Dataset, tag: int) -> list[Dataset] | None:
+    """The items of a sequence written with VR UN (pydicom reads them as
+    implicit VR little endian, as PS3.5 6.2.2 has UN sequences encoded);
+    None when they cannot be read."""
+    try:
+        elem = ds[tag]
+    except Exception:  # not a readable sequence: reported as not checked
+        return None
+    if elem.VR != "SQ":
+        return None
+    return [item for item in elem.value or () if isinstance(item, Dataset)]
 
 
 def _severity(problem: VRProblem) -> Severity:

@@ -408,6 +408,33 @@ def test_a_file_ending_inside_a_sequence_keeps_the_elements_before(
     assert report.service == "CT_IMAGE"  # the SOP Class UID came before the cut
 
 
+def test_a_sequence_written_as_un_is_checked_against_its_item_spec(
+    validator: Validator,
+) -> None:
+    """UN sequences are implicit VR little endian (PS3.5 6.2.2): their items
+    are read and checked like any other."""
+    uid = b"1.2.03\x00"
+    element = b"\x08\x00\x55\x11" + len(uid).to_bytes(4, "little") + uid
+    item = b"\xfe\xff\x00\xe0" + len(element).to_bytes(4, "little") + element
+    ds = make_ct()
+    set_raw(ds, 0x00081140, "UN", item)
+    found = [(f.code, f.path) for f in validator.validate(ds)]
+    assert ("UN_VR", "(0008,1140)") in found
+    assert ("INVALID_VALUE_FOR_VR", "(0008,1140)[1]/(0008,1155)") in found
+    assert ("REQUIRED_ATTRIBUTE_MISSING", "(0008,1140)[1]/(0008,1150)") in found
+
+
+def test_implicit_vr_in_an_explicit_vr_file_is_a_mismatch(validator: Validator) -> None:
+    import pydicom.data
+
+    path = Path(pydicom.data.__file__).parent / "test_files" / "SC_rgb_jpeg.dcm"
+    report = validator.validate_file(path, service="CT_IMAGE")
+    [mismatch] = [f for f in report if f.code == "FILE_META_MISMATCH"]
+    assert mismatch.path == "(0002,0010)" and "encoded with implicit VR" in mismatch.message
+    # Pixel Data read in implicit VR has the dictionary's "OB or OW": not a wrong VR
+    assert not [f for f in report if f.tag == 0x7FE00010]
+
+
 def test_unreadable_path_is_a_read_error(validator: Validator, tmp_path: Path) -> None:
     [finding] = validator.validate_file(tmp_path)  # a directory
     assert finding.code == "READ_ERROR"
