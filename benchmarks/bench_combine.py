@@ -7,8 +7,11 @@
 - dcomb of two 5,000-line dictionaries: target <= 0.3 s.
 
 Inputs come from benchmarks/synth.py (seeds 0 and 1). Prints the best and
-median of N runs in process, and one run of each command as a subprocess
-(which adds the interpreter's start-up).
+median of N runs in process and of N runs of each command as a subprocess
+(which adds the interpreter's start-up and the imports; the built Lark
+parsers come from the user cache folder after the first run, see
+mdict/parse/_cache.py), and which heavy modules dcomb imports (none of lark,
+msgpack, pydicom should be).
 """
 
 from __future__ import annotations
@@ -168,8 +171,22 @@ def main() -> None:
             ("mdict icomb as a subprocess", icomb_cmd, 1.5),
             ("mdict dcomb as a subprocess", dcomb_cmd, 0.3),
         ):
-            times = timed(lambda c=command: subprocess.run(c, check=True, capture_output=True), 1)
+            times = timed(
+                lambda c=command: subprocess.run(c, check=True, capture_output=True), args.repeat
+            )
             report(label, times, target)
+        probe = (
+            "import sys\n"
+            "from mdict.cli import main\n"
+            f"main({dcomb_cmd[3:]!r}, standalone_mode=False)\n"
+            "heavy = ('click', 'lark', 'msgpack', 'pydicom')\n"
+            "print(' '.join(m for m in heavy if m in sys.modules))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+        )
+        imported = done.stdout.splitlines()[-1] if done.stdout.strip() else ""
+        print(f"modules dcomb imports among click, lark, msgpack, pydicom: {imported or 'none'}")
 
 
 if __name__ == "__main__":
