@@ -278,6 +278,32 @@ def test_combinations_flatten_dedupe_and_shorten() -> None:
     assert combos.expressions()[name] == " or ".join(long_names)
 
 
+def test_an_attribute_of_two_conditional_macros_allows_the_values_of_either() -> None:
+    """SR SCOORD (CIRCLE) and SCOORD3D (ELLIPSOID) both give Graphic Type:
+    the merged line accepts a value either macro allows."""
+    from mdict.model import Tag
+    from tools.build_info import Combinations, _Attr, _merge
+
+    tag = Tag(0x0070, 0x0023)
+    out: dict[Tag, _Attr] = {}
+    combos = Combinations()
+    _merge(out, _Attr(tag, "CS", "1C", "IS_2D", {None: ("E", ("POINT", "CIRCLE"))}, []), combos)
+    _merge(out, _Attr(tag, "CS", "1C", "IS_3D", {None: ("E", ("POINT", "ELLIPSOID"))}, []), combos)
+    assert out[tag].condition == "IS_2D__OR__IS_3D"
+    assert out[tag].positions == {None: ("E", ("POINT", "CIRCLE", "ELLIPSOID"))}
+    _merge(out, _Attr(tag, "CS", "1C", "IS_4D", {}, []), combos)  # no list: any value
+    assert out[tag].positions == {}
+
+
+def test_committed_profiles_accept_both_graphic_type_lists(built: Built) -> None:
+    lines = [ln for s in built.info.sections for ln in s.lines if str(ln.tag) == "0070,0023"]
+    scoord = [ln for ln in lines if ln.vt.condition and "SPATIAL_COORDINATES3_D" in ln.vt.condition]
+    assert scoord and all(
+        ln.values is not None and {"CIRCLE", "ELLIPSOID"} <= set(ln.values.groups[0])
+        for ln in scoord
+    )
+
+
 def test_mdict_check_passes_on_every_generated_profile() -> None:
     from click.testing import CliRunner
 

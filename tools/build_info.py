@@ -376,9 +376,27 @@ def _merge(out: dict[Tag, _Attr], new: _Attr, combos: Combinations) -> None:
     ):
         attr.type, attr.condition = new.type, new.condition
     elif new.type == attr.type and new.type in ("1C", "2C") and new.condition != attr.condition:
+        # from two conditional macros (SR SCOORD and SCOORD3D): a value either allows
         attr.condition = combos.combine("or", attr.condition, new.condition)
+        attr.positions = _either(attr.positions, new.positions)
+        attr.items += [i for i in new.items if i not in attr.items]
+        return
     attr.positions.update(new.positions)
     attr.items += [i for i in new.items if i not in attr.items]
+
+
+Positions = dict[int | None, tuple[str, tuple[str, ...]]]
+
+
+def _either(first: Positions, second: Positions) -> Positions:
+    """The value lists that allow what either allows: per position the union
+    (enumerated only if both are); a position only one constrains is free."""
+    out: Positions = {}
+    for selector in first.keys() & second.keys():
+        (kind_a, values_a), (kind_b, values_b) = first[selector], second[selector]
+        kind = "E" if kind_a == kind_b == "E" else "D"
+        out[selector] = (kind, tuple(dict.fromkeys((*values_a, *values_b))))
+    return out
 
 
 def _usage(node: InvokeNode) -> tuple[bool, str | None]:
