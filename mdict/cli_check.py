@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Sequence, Sized
 from typing import Any
 
 import click
@@ -27,11 +27,19 @@ from .parse import (
 from .parse._driver import read_profile_text, source_lines
 from .write import format_config, format_dictionary, format_info, format_services
 
+
+def _parse_conditions(text: str, filename: str) -> Any:
+    from .conditions import parse_conditions
+
+    return parse_conditions(text, filename)
+
+
 PARSERS: dict[Kind, Any] = {
     "dictionary": parse_dictionary,
     "services": parse_services,
     "info": parse_info,
     "config": parse_combine_config,
+    "conditions": _parse_conditions,
 }
 
 _kind_option = click.option(
@@ -69,7 +77,10 @@ def summary(name: str, model: object) -> str:
             f"{name}: {len(model.sections)} sections, {lines} attributes,"
             f" {len(conditions)} condition names"
         )
-    assert isinstance(model, CombineConfig)
+    if not isinstance(model, CombineConfig):  # a conditions profile
+        assert isinstance(model, Sized)
+        count = len(model)
+        return f"{name}: {count} condition{'s' if count != 1 else ''}"
     counts = (
         len(model.existing_services),
         len(model.private_services),
@@ -155,6 +166,8 @@ def check(
             found = check_services(model)
         elif chosen == "info":
             found = check_info(model, dictionary, services)
+        elif chosen == "conditions":
+            found = []  # names unique and every definition parsed: checked by the reader
         else:
             found = check_config(model, dictionary)
         for d in _with_source(found, text):
@@ -176,6 +189,10 @@ def canonical_text(kind: Kind, model: Any, services: ServiceProfile | None) -> s
         return format_services(model)
     if kind == "info":
         return format_info(model, services)
+    if kind == "conditions":
+        from .conditions import write_conditions
+
+        return write_conditions(model)
     return format_config(model)
 
 

@@ -158,3 +158,49 @@ def test_every_grammar_rule_has_a_handler(factory: object) -> None:
             continue
         assert hasattr(transformer, name), f"{transformer.__name__} has no handler for {name}"
     assert get_parser("info.lark", transformer()) is info_parser()
+
+
+CONDITIONS = DATA / "conditions"
+
+
+def test_check_detects_a_conditions_profile_and_summarises_it() -> None:
+    from mdict.conditions import read_conditions
+
+    standard = Path(__file__).parent.parent / "profiles" / "conditions.pfl"
+    code, out, _ = run("check", str(standard))
+    assert code == 0
+    assert out == f"conditions.pfl: {len(read_conditions(standard))} conditions\n"
+    code, out, _ = run("check", str(CONDITIONS / "valid.pfl"))
+    assert (code, out) == (0, "valid.pfl: 14 conditions\n")
+
+
+def test_check_reports_conditions_errors_with_place() -> None:
+    code, out, err = run("check", str(CONDITIONS / "invalid_syntax.pfl"))
+    assert code == 1
+    assert out == ""
+    assert "invalid_syntax.pfl:1:29: error: expected an expression" in err
+    code, _, err = run("check", "--kind", "conditions", str(CONDITIONS / "invalid_duplicate.pfl"))
+    assert code == 1
+    assert "error:" in err
+
+
+def test_a_services_profile_is_not_taken_for_conditions() -> None:
+    from mdict.parse import detect_kind
+
+    assert detect_kind("NUMBER_OF_ITEMS_SUPPORTED = 0\n[ITEM_TABLE]\n") == "services"
+    assert detect_kind('# c\nCT_IMAGE = value(Modality) == "CT"\n') == "conditions"
+    assert detect_kind('"odd name" = true\n') == "conditions"
+    assert detect_kind("A == B\n") != "conditions"
+
+
+def test_fmt_check_accepts_the_canonical_conditions_profile(tmp_path: Path) -> None:
+    root = Path(__file__).parent.parent
+    code, out, _ = run("fmt", "--check", str(root / "profiles" / "conditions.pfl"))
+    assert (code, out) == (0, "")
+    messy = tmp_path / "c.pfl"
+    messy.write_text("A   =   true\nB = A and   false\n", encoding="utf-8")
+    code, out, _ = run("fmt", str(messy))
+    assert code == 0
+    assert "reformatted" in out
+    code, out, _ = run("fmt", "--check", str(messy))
+    assert (code, out) == (0, "")
