@@ -76,6 +76,7 @@ def test_a_bad_cache_file_is_ignored_and_replaced(tmp_path: Path) -> None:
         reference.stdout,
         reference.stderr,
     )
+    assert not saved.read_bytes().startswith(b"garbage")  # a good copy was saved again
 
 
 def test_cache_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

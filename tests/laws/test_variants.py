@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import combine_configs, dictionaries, info_profiles, service_profiles
 
@@ -165,6 +165,7 @@ def info_variants(draw: st.DrawFn) -> tuple[InfoProfile, str]:
     return model, _file(draw, lines)
 
 
+@settings(max_examples=60)
 @given(info_variants())
 def test_info_variants(case: tuple[InfoProfile, str]) -> None:
     model, variant = case
@@ -204,6 +205,7 @@ def _respaced(draw: st.DrawFn, text: str, keep_indent: bool = False) -> list[str
     return out
 
 
+@settings(max_examples=30)  # big profiles, one draw per line: keep the suite quick
 @given(service_profiles(), st.data())
 def test_services_variants(model: object, data: st.DataObject) -> None:
     lines = _respaced(data.draw, format_services(model))  # type: ignore[arg-type]
@@ -214,6 +216,7 @@ def test_services_variants(model: object, data: st.DataObject) -> None:
     assert format_services(read) == format_services(model)  # type: ignore[arg-type]
 
 
+@settings(max_examples=40)
 @given(combine_configs(), st.data())
 def test_config_variants(model: CombineConfig, data: st.DataObject) -> None:
     lines = _respaced(data.draw, format_config(model), keep_indent=True)
