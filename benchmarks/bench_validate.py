@@ -219,6 +219,7 @@ def main() -> None:
         for path in paths:
             validator.validate_file(path)
         print(f"  one core: {time.perf_counter() - start:.2f} s")
+        cli_seconds = None
         if cli_available():
             start = time.perf_counter()
             subprocess.run(
@@ -238,6 +239,8 @@ def main() -> None:
         dciodvfy_seconds = time.perf_counter() - start
         print(f"dciodvfy, once per file: {dciodvfy_seconds:.2f} s")
         print(f"ratio dciodvfy / mdict: {dciodvfy_seconds / mdict_seconds:.1f}x")
+        if cli_seconds is not None:
+            print(f"ratio dciodvfy / mdict validate DIR: {dciodvfy_seconds / cli_seconds:.1f}x")
 
 
 if __name__ == "__main__":

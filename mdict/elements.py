@@ -225,8 +225,9 @@ def read_file(path: str) -> tuple[Dataset | None, list[Finding]]:
                 notes.append(Finding(NO_FILE_META, "warning", message))
         said = [str(w.message) for w in caught]
         other = next((text for text in said if _OTHER_VR_ENCODING in text), None)
-        if other is not None:
-            notes.append(_encoding_mismatch(dataset, other))
+        syntax = getattr(dataset, "file_meta", {}).get("TransferSyntaxUID")
+        if other is not None and syntax is not None and not notes:  # not for a bare dataset
+            notes.append(_encoding_mismatch(syntax, other))
         ended = next((text for text in said if _ENDS_EARLY in text), None)
         if ended is not None:
             recovered = _recover(path)
@@ -259,11 +260,9 @@ _ENDS_EARLY: Final = "End of file reached"
 _OTHER_VR_ENCODING: Final = "VR, but found"  # "Expected explicit VR, but found implicit VR"
 
 
-def _encoding_mismatch(dataset: Dataset, said: str) -> Finding:
+def _encoding_mismatch(syntax: str, said: str) -> Finding:
     """The dataset is not encoded in the VR form its transfer syntax names
     (``said``: pydicom's "Expected explicit VR, but found implicit VR")."""
-    meta = getattr(dataset, "file_meta", None)
-    syntax = meta.get("TransferSyntaxUID") if isinstance(meta, Dataset) else None
     found = "implicit" if "found implicit" in said else "explicit"
     expected = "explicit" if found == "implicit" else "implicit"
     message = (

@@ -433,6 +433,10 @@ def test_implicit_vr_in_an_explicit_vr_file_is_a_mismatch(validator: Validator) 
     assert mismatch.path == "(0002,0010)" and "encoded with implicit VR" in mismatch.message
     # Pixel Data read in implicit VR has the dictionary's "OB or OW": not a wrong VR
     assert not [f for f in report if f.tag == 0x7FE00010]
+    # a file without meta header is read in whichever encoding fits: no mismatch
+    bare = validator.validate_file(path.parent / "rtstruct.dcm", service="CT_IMAGE")
+    assert "NO_FILE_META" in {f.code for f in bare}
+    assert "FILE_META_MISMATCH" not in {f.code for f in bare}
 
 
 def test_unreadable_path_is_a_read_error(validator: Validator, tmp_path: Path) -> None:

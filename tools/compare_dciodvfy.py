@@ -167,7 +167,11 @@ REASONS: dict[str, tuple[str, str]] = {
     "crash": ("mdict right", "dciodvfy stopped (assertion failure) before reporting"),
     "summary": ("scope", "dciodvfy's one-line summary of its per-attribute warnings"),
     "untagged": ("agree", "both report it; one tool names no tag, so the match is by message"),
-    "pixel": ("scope", "pixel data encoding (VR vs Bits Allocated, encapsulation, JPEG markers)"),
+    "pixel": (
+        "dciodvfy right",
+        "pixel data encoding mdict does not check (OB for encapsulated data, OB with Bits "
+        "Allocated 16, value length, JPEG markers, offset table)",
+    ),
 }
 
 _RULES: tuple[tuple[str, str, str], ...] = (
