@@ -413,7 +413,7 @@ def _sop_class_uid(ds: Dataset) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every element, a frozen init costs twice
 class _Where:
     """The attribute a finding is about."""
 
