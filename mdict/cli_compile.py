@@ -137,6 +137,12 @@ def dict_command(dictionary: str, output: str | None, show_warnings: bool) -> No
     default=None,
     help="A conditions profile to embed (default: conditions.pfl beside INFO, if there).",
 )
+@click.option(
+    "--modules",
+    "modules",
+    default=None,
+    help="A modules profile to embed (default: modules.pfl beside INFO, if there).",
+)
 @_output_option
 @_warnings_option
 def info_command(
@@ -144,12 +150,14 @@ def info_command(
     services: str | None,
     dictionary: str | None,
     conditions: str | None,
+    modules: str | None,
     output: str | None,
     show_warnings: bool,
 ) -> None:
     """Compile a message info profile with its service profile and dictionary
     into a message database (default output: mrgcom3.msg)."""
     from .compile import compile_messages, read_condition_texts
+    from .modules import read_modules
     from .parse import read_dictionary, read_info, read_services
 
     output = output or "mrgcom3.msg"
@@ -157,7 +165,9 @@ def info_command(
     dictionary = beside(info, dictionary, "dictionary")
     if conditions is None and (Path(info).parent / DEFAULT_NAMES["conditions"]).is_file():
         conditions = beside(info, None, "conditions")
-    inputs = [p for p in (info, services, dictionary, conditions) if p is not None]
+    if modules is None and (Path(info).parent / DEFAULT_NAMES["modules"]).is_file():
+        modules = beside(info, None, "modules")
+    inputs = [p for p in (info, services, dictionary, conditions, modules) if p is not None]
     try:
         refuse_to_overwrite([output], inputs)
         steps = ["diction.pfl", "mergecom.srv", "info.pfl", "conditions", "checking", "writing"]
@@ -177,9 +187,13 @@ def info_command(
             if conditions is not None:
                 texts = read_condition_texts(conditions)
                 sources.append(source_of(conditions, "conditions"))
+            module_profile = None
+            if modules is not None:
+                module_profile = read_modules(modules)
+                sources.append(source_of(modules, "modules"))
             step("checking")
             compiled = compile_messages(
-                dictionary_model, services_model, info_model, texts, sources
+                dictionary_model, services_model, info_model, texts, sources, module_profile
             )
             step("writing")
             write_bytes_atomic(output, compiled.data)
@@ -223,6 +237,11 @@ def profile_texts(db: Database) -> list[tuple[str, str]]:
         from .conditions import write_conditions
 
         out.append((DEFAULT_NAMES["conditions"], write_conditions(conditions)))
+    modules = db.modules_model()
+    if modules is not None:
+        from .modules import write_modules
+
+        out.append((DEFAULT_NAMES["modules"], write_modules(modules)))
     return out
 
 

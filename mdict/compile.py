@@ -44,6 +44,7 @@ from .model import (
     Tag,
     ValueList,
 )
+from .modules import ModulesProfile, read_modules
 from .write import sorted_entries, sorted_sections
 
 MAGIC = b"MDICTDB\x1a"
@@ -53,13 +54,14 @@ PREFIX = struct.Struct(">II")
 """Header length and the CRC-32 of the header, after the magic."""
 
 Kind = Literal["dictionary", "messages"]
-Role = Literal["dictionary", "services", "info", "conditions"]
-ROLES: tuple[Role, ...] = ("dictionary", "services", "info", "conditions")
+Role = Literal["dictionary", "services", "info", "conditions", "modules"]
+ROLES: tuple[Role, ...] = ("dictionary", "services", "info", "conditions", "modules")
 DEFAULT_NAMES: dict[Role, str] = {
     "dictionary": "diction.pfl",
     "services": "mergecom.srv",
     "info": "info.pfl",
     "conditions": "conditions.pfl",
+    "modules": "modules.pfl",
 }
 PROGRESS_STEP = 100
 LEVEL = 6
@@ -282,6 +284,7 @@ def encode_database(
     info: InfoProfile | None = None,
     conditions: Mapping[str, str] | None = None,
     sources: Iterable[Source] = (),
+    modules: ModulesProfile | None = None,
 ) -> bytes:
     """The database file for these models, without checking them."""
     body = _Body()
@@ -298,6 +301,8 @@ def encode_database(
         index["item_table"] = table[1]
     if conditions:
         index["conditions"] = body.add(zlib.compress(_pack(encode_conditions(conditions)), LEVEL))
+    if modules is not None:
+        index["modules"] = body.add(zlib.compress(_pack(encode_modules(modules)), LEVEL))
     if info is not None:
         ordered = sorted_sections(info.sections, services)
         lines = LineTable()
@@ -323,7 +328,7 @@ def encode_database(
         "mdict_version": __version__,
         "kind": kind,
         "sources": [[s.role, s.file, s.sha256] for s in sources],
-        "counts": counts_of(dictionary, services, info, conditions),
+        "counts": counts_of(dictionary, services, info, conditions, modules),
         "index_length": len(index_blob),
         "body_length": len(payload),
         "body_sha256": hashlib.sha256(payload).hexdigest(),
@@ -338,6 +343,7 @@ def counts_of(
     services: ServiceProfile | None,
     info: InfoProfile | None,
     conditions: Mapping[str, str] | None,
+    modules: ModulesProfile | None = None,
 ) -> dict[str, int]:
     """What a database holds, for its header and the tools' summaries."""
     counts: dict[str, int] = {}
@@ -352,6 +358,8 @@ def counts_of(
         counts["lines"] = sum(len(s.lines) for s in info.sections)
     if conditions is not None:
         counts["conditions"] = len(conditions)
+    if modules is not None:
+        counts["modules"] = len(modules.messages)
     return counts
 
 
@@ -507,11 +515,13 @@ def compile_messages(
     info: InfoProfile,
     conditions: Mapping[str, str] | None = None,
     sources: Iterable[Source] = (),
+    modules: ModulesProfile | None = None,
 ) -> Compiled:
-    """A message database (``mrgcom3.msg``) holding all four profiles."""
+    """A message database (``mrgcom3.msg``) holding the profiles (conditions
+    and modules optional)."""
     warnings = _split(check_messages(dictionary, services, info, conditions))
-    data = encode_database("messages", dictionary, services, info, conditions, sources)
-    return Compiled(data, warnings, counts_of(dictionary, services, info, conditions))
+    data = encode_database("messages", dictionary, services, info, conditions, sources, modules)
+    return Compiled(data, warnings, counts_of(dictionary, services, info, conditions, modules))
 
 
 # ---------------------------------------------------------------------------
@@ -575,6 +585,16 @@ def read_condition_texts(path: str | os.PathLike[str]) -> ConditionTexts:
     return condition_texts(module.read_conditions(path))
 
 
+def encode_modules(modules: ModulesProfile) -> list[Any]:
+    """``[header lines, [[service, command, [[name, usage, condition or nil,
+    [tag, ...]], ...]], ...]]`` in the profile's order."""
+    rows = [
+        [m.service, m.command, [[u.name, u.usage, u.condition, list(u.tags)] for u in m.modules]]
+        for m in modules.messages
+    ]
+    return [list(modules.header), rows]
+
+
 # ---------------------------------------------------------------------------
 # From files
 # ---------------------------------------------------------------------------
@@ -592,6 +612,7 @@ def compile_message_files(
     services: str | os.PathLike[str],
     dictionary: str | os.PathLike[str],
     conditions: str | os.PathLike[str] | None = None,
+    modules: str | os.PathLike[str] | None = None,
 ) -> Compiled:
     """Read, check and compile the profiles of a message database."""
     from .parse import read_dictionary, read_info, read_services
@@ -602,6 +623,15 @@ def compile_message_files(
     if conditions is not None:
         texts = read_condition_texts(conditions)
         sources.append(source_of(conditions, "conditions"))
+    module_profile = None
+    if modules is not None:
+        module_profile = read_modules(modules)
+        sources.append(source_of(modules, "modules"))
     return compile_messages(
-        read_dictionary(dictionary), read_services(services), read_info(info), texts, sources
+        read_dictionary(dictionary),
+        read_services(services),
+        read_info(info),
+        texts,
+        sources,
+        module_profile,
     )

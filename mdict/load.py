@@ -56,6 +56,7 @@ from .model import (
     ValueList,
     ValueType,
 )
+from .modules import MessageModules, ModulesProfile, ModuleUse
 from .write import sorted_entries, sorted_lines, sorted_sections
 
 if TYPE_CHECKING:
@@ -285,6 +286,26 @@ def decode_conditions(raw: Sequence[Any]) -> ConditionTexts:
     return texts
 
 
+def decode_modules(raw: Sequence[Any]) -> ModulesProfile:
+    """``[header lines, [[service, command, [[name, usage, condition, [tag,
+    ...]], ...]], ...]]``."""
+    header, rows = raw
+    messages = tuple(
+        MessageModules(
+            str(service),
+            str(command),
+            tuple(
+                ModuleUse(str(name), usage, condition, tuple(int(t) for t in tags))
+                for name, usage, condition, tags in modules
+            ),
+        )
+        for service, command, modules in rows
+    )
+    if not all(u.usage in ("M", "C", "U") for m in messages for u in m.modules):
+        raise TypeError("module usages are M, C or U")
+    return ModulesProfile(messages, tuple(str(line) for line in header))
+
+
 def decode_service(row: Sequence[Any]) -> Service:
     number, name, kind, uid, description, commands, sop_classes, extra = row
     return Service(
@@ -327,6 +348,7 @@ class Database:
         keys: tuple[Mapping[str, int], Mapping[str, int]] = ({}, {}),
         name: str = "<memory>",
         decode: Decode | None = None,
+        modules: Callable[[], ModulesProfile] | None = None,
     ) -> None:
         self.header = header
         self.name = name
@@ -347,6 +369,9 @@ class Database:
         self._by_text: dict[str, Service] = {}
         self._item_refs: Sequence[ItemRef] = ()
         self._conditions: Mapping[str, str] | None = None
+        self._load_modules = modules
+        self._modules: dict[tuple[str, str], tuple[ModuleUse, ...]] | None = None
+        self._modules_model: ModulesProfile | None = None
 
     def __repr__(self) -> str:
         return f"<mdict Database {self.name} ({self.header.kind})>"
@@ -364,6 +389,7 @@ class Database:
         services: ServiceProfile | None = None,
         info: InfoProfile | None = None,
         conditions: Mapping[str, str] | None = None,
+        modules: ModulesProfile | None = None,
     ) -> Database:
         """The same lookups over models in memory (no checks, no file)."""
         kind: Kind = "messages" if services is not None or info is not None else "dictionary"
@@ -373,7 +399,7 @@ class Database:
             _version(),
             kind,
             (),
-            counts_of(dictionary, services, info, conditions),
+            counts_of(dictionary, services, info, conditions, modules),
         )
         messages: dict[tuple[int, str], Slot] = {}
         items: dict[int, Slot] = {}
@@ -403,6 +429,7 @@ class Database:
             items,
             (lambda: condition_texts(conditions)) if conditions is not None else None,
             keys,
+            modules=(lambda: modules) if modules is not None else None,
         )
 
     # -- dictionary -------------------------------------------------------
@@ -571,6 +598,28 @@ class Database:
         )
         return ConditionsProfile(definitions, tuple(getattr(texts, "header", ())))
 
+    # -- modules ----------------------------------------------------------
+    def modules_model(self) -> ModulesProfile | None:
+        """The modules profile the database holds (decoded on first use), or None."""
+        if self._modules_model is None and self._load_modules is not None:
+            self._modules_model = self._load_modules()
+        return self._modules_model
+
+    def modules(self, service: str | int, command: str) -> tuple[ModuleUse, ...] | None:
+        """The modules of one message in IOD order (service by name, UID or
+        number), or None when the database does not know them."""
+        if self._modules is None:
+            profile = self.modules_model()
+            found: dict[tuple[str, str], tuple[ModuleUse, ...]] = {}
+            for message in profile.messages if profile is not None else ():
+                found.setdefault((message.service, message.command), message.modules)
+            self._modules = found
+        if not self._modules:
+            return None
+        known = self.service(service)
+        name = known.name if known is not None else str(service)
+        return self._modules.get((name, command.upper()))
+
     # -- back to models ---------------------------------------------------
     def dictionary_model(self) -> Dictionary | None:
         if self._load_entries is None:
@@ -704,7 +753,7 @@ def _database(header: Header, index: Mapping[str, Any], blobs: memoryview, name:
 
         return run
 
-    entries = services = conditions = None
+    entries = services = conditions = modules = None
     if "dictionary" in index:
         where = index["dictionary"]
         entries = guarded(
@@ -722,6 +771,12 @@ def _database(header: Header, index: Mapping[str, Any], blobs: memoryview, name:
         spot = index["conditions"]
         conditions = guarded(
             "the conditions", lambda: decode_conditions(_unpack(zlib.decompress(blob(spot))))
+        )
+
+    if "modules" in index:
+        modules_at = index["modules"]
+        modules = guarded(
+            "the modules", lambda: decode_modules(_unpack(zlib.decompress(blob(modules_at))))
         )
 
     # Every distinct line is built now, once: a section is then only a run of
@@ -756,7 +811,9 @@ def _database(header: Header, index: Mapping[str, Any], blobs: memoryview, name:
         number: (offset, length) for number, offset, length in index.get("items", ())
     }
     keys = service_keys(index.get("service_keys", ()), index.get("item_table", ()))
-    return Database(header, entries, services, messages, items, conditions, keys, name, section)
+    return Database(
+        header, entries, services, messages, items, conditions, keys, name, section, modules
+    )
 
 
 def open_database(path: str | os.PathLike[str]) -> Database:
