@@ -169,12 +169,20 @@ def test_services_are_numbered_alphabetically_base_first(built: Built) -> None:
 
 TINY = REPO / "tests" / "data" / "d3t_tiny"
 TINY_EXPECTED = REPO / "tests" / "data" / "d3t_tiny_expected"
-GOLDEN = ("diction.pfl", "mergecom.srv", "info.pfl", "README.md", REPORT_NAME, "COPYRIGHT")
+GOLDEN = (
+    "diction.pfl",
+    "mergecom.srv",
+    "info.pfl",
+    "modules.pfl",
+    "README.md",
+    REPORT_NAME,
+    "COPYRIGHT",
+)
 
 
 def test_tiny_source_gives_the_golden_files() -> None:
     result = build(TINY)
-    for name in GOLDEN[:4]:
+    for name in GOLDEN[:5]:
         assert result.files[name] == (TINY_EXPECTED / name).read_text(), name
     assert result.report + "\n" == (TINY_EXPECTED / REPORT_NAME).read_text()
 
@@ -330,3 +338,29 @@ def test_conditions_define_every_name_info_uses(built: Built) -> None:
     }
     # a translated condn.tpl name never holds a double underscore
     assert not any("__" in n for n in defined if "__AND_" not in n and "__OR_" not in n)
+
+
+def test_tiny_modules_in_iod_order() -> None:
+    from mdict.modules import parse_modules
+    from tools.build_modules import module_words
+
+    assert module_words("ClinicalTrialSubject") == "Clinical Trial Subject"
+    assert module_words("CTImage") == "CT Image"
+    assert module_words("XRay3DCraniofacialAcquisition") == "X-Ray 3D Craniofacial Acquisition"
+    assert module_words("OphthalmicPhotography16BitImage") == "Ophthalmic Photography 16 Bit Image"
+    assert module_words("VOILUT") == "VOI LUT"
+    profile = parse_modules(build(TINY).files["modules.pfl"])
+    ct = profile.get("CT_IMAGE", "C_STORE_RQ")
+    assert ct is not None
+    assert [(u.name, u.usage, u.condition) for u in ct.modules] == [
+        ("Patient", "M", None),
+        ("Clinical Trial Subject", "U", "NEED_MODULE_CLINICAL_TRIAL_SUBJECT"),
+        ("General Image", "M", None),
+        ("CT Image", "M", None),
+    ]
+    # every top-level tag of the message belongs to exactly one module
+    built = build(TINY)
+    number = next(s.number for s in built.services.services if s.name == "CT_IMAGE")
+    section = next(s for s in built.info.sections if not s.is_item and s.number == number)
+    claimed = [t for u in ct.modules for t in u.tags]
+    assert sorted(claimed) == sorted(ln.tag.group << 16 | ln.tag.element for ln in section.lines)

@@ -24,11 +24,13 @@ from mdict.load import DEFAULT_DATABASE  # noqa: E402
 
 def build(profiles: Path) -> bytes:
     conditions = profiles / "conditions.pfl"
+    modules = profiles / "modules.pfl"
     compiled = compile_message_files(
         profiles / "info.pfl",
         profiles / "mergecom.srv",
         profiles / "diction.pfl",
         conditions if conditions.is_file() else None,
+        modules if modules.is_file() else None,
     )
     return compiled.data
 

@@ -434,6 +434,9 @@ class InfoBuilder:
         """Item name -> how often each sequence keyword used it."""
         self._open: dict[int, list[tuple[str, _Collection, InvokeNode]]] = {}
         """Macro stack depth -> recursive items waiting for that macro's output."""
+        self.module_tags: dict[str, tuple[tuple[ModuleUse, tuple[Tag, ...]], ...]] = {}
+        """IOD name -> each module it uses (known ones, in IOD order) with the
+        top-level tags that module lists (filled by ``message_lines``)."""
 
     # -- items -------------------------------------------------------------
 
@@ -468,16 +471,19 @@ class InfoBuilder:
 
     def message_lines(self, iod: Iod) -> tuple[InfoLine, ...]:
         collected: dict[Tag, _Attr] = {}
+        uses: list[tuple[ModuleUse, tuple[Tag, ...]]] = []
         for use in iod.modules:
             body = self.blocks.get(use.module)
             if body is None:
                 self.report.unknown_modules[use.module] += 1
                 continue
             module = self._expand_block(body, (use.module,))
+            uses.append((use, tuple(attr.tag for attr in module)))
             if use.usage in ("C", "U"):
                 module = _weakened(module, use.condition, self.combos)
             for attr in module:
                 _merge(collected, attr, self.combos)
+        self.module_tags[iod.name] = tuple(uses)
         return self._finish(collected)
 
     def _expand_block(self, nodes: Iterable[Node], stack: tuple[str, ...]) -> list[_Attr]:

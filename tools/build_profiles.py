@@ -4,7 +4,8 @@
 
 Writes ``diction.pfl``, ``mergecom.srv``, ``info.pfl``, ``conditions.pfl``
 (through ``tools/build_conditions.py``, with the combined conditions info.pfl
-uses) and ``CONDITIONS_REPORT.md``, plus ``BUILD_REPORT.md``: counts and everything that could not be converted. The
+uses) and ``CONDITIONS_REPORT.md``, ``modules.pfl`` (through
+``tools/build_modules.py``: each message's modules in IOD order), plus ``BUILD_REPORT.md``: counts and everything that could not be converted. The
 same source always gives byte-identical output.
 """
 
@@ -27,6 +28,7 @@ from mdict.model import ITEM, Dictionary, InfoLine, InfoProfile, InfoSection, Se
 from mdict.write import format_dictionary, format_info, format_services
 from tools.build_conditions import build as build_conditions
 from tools.build_conditions import format_report as format_conditions_report
+from tools.build_conditions import provenance
 from tools.build_dictionary import DictionaryReport, build_dictionary, standard_keywords
 from tools.build_info import (
     InfoBuilder,
@@ -38,6 +40,7 @@ from tools.build_info import (
     read_value_lists,
     template_files,
 )
+from tools.build_modules import ModuleTags, build_modules
 from tools.build_services import (
     ServicesReport,
     SopClass,
@@ -63,6 +66,7 @@ public data; do not edit by hand.
 | `mergecom.srv` | {services} |
 | `info.pfl` | {info} |
 | `conditions.pfl` | {conditions} |
+| `modules.pfl` | {modules} |
 | `BUILD_REPORT.md` | every source entry that could not be converted, and why |
 | `COPYRIGHT` | the dicom3tools licence, which covers these derived files |
 
@@ -120,13 +124,17 @@ def build(source: Path) -> Built:
         ),
         info_report,
     )
-    messages, items = builder.finish(_messages(source, builder, sop_classes, info_report))
+    module_tags: dict[str, ModuleTags] = {}
+    made = _messages(source, builder, sop_classes, info_report, module_tags)
+    messages, items = builder.finish(made)
     services = build_services(sop_classes, items, srv_report)
     info = _info_profile(services, messages, items)
+    modules_text, modules = build_modules(services, info, module_tags, provenance(source))
     files = {
         "diction.pfl": format_dictionary(dictionary),
         "mergecom.srv": format_services(services),
         "info.pfl": format_info(info, services),
+        "modules.pfl": modules_text,
     }
     conditions_counts: list[str] = []
     if (source / "condn.tpl").is_file():
@@ -151,6 +159,8 @@ def build(source: Path) -> Built:
         f"{sum(len(x.lines) for x in info.sections)} attribute lines, "
         f"{len(condition_names(info))} distinct condition names",
         *conditions_counts,
+        f"modules.pfl: {len(modules.messages)} messages, "
+        f"{sum(len(m.modules) for m in modules.messages)} module uses",
     ]
     lines = ["# Build report", "", *(f"- {c}" for c in counts), ""]
     lines += [
@@ -218,15 +228,22 @@ def _readme(source: Path, counts: Sequence[str]) -> str:
         info=f"message and item specifications: {described['info.pfl']}",
         conditions="condition definitions"
         + (f": {described['conditions.pfl']}" if "conditions.pfl" in described else ""),
+        modules="the modules of each message in IOD order (mdict's own format): "
+        + described["modules.pfl"],
         commit=commit,
         digest=source_digest(source),
     )
 
 
 def _messages(
-    source: Path, builder: InfoBuilder, sop_classes: list[SopClass], report: InfoReport
+    source: Path,
+    builder: InfoBuilder,
+    sop_classes: list[SopClass],
+    report: InfoReport,
+    module_tags: dict[str, ModuleTags] | None = None,
 ) -> dict[str, tuple[InfoLine, ...]]:
-    """Service name -> the C_STORE_RQ lines of the IOD stored under it."""
+    """Service name -> the C_STORE_RQ lines of the IOD stored under it (and,
+    into ``module_tags``, service name -> the IOD's modules with their tags)."""
     conditions = read_sop_class_conditions(source / "condn.tpl")
     names = {s.name for s in sop_classes}
     messages: dict[str, tuple[InfoLine, ...]] = {}
@@ -241,6 +258,8 @@ def _messages(
         if free:
             lines = builder.message_lines(iod)
             messages.update(dict.fromkeys(free, lines))
+            if module_tags is not None:
+                module_tags.update(dict.fromkeys(free, builder.module_tags[iod.name]))
     return messages
 
 
