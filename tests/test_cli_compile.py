@@ -440,3 +440,29 @@ def test_show_json_recursive_and_undefined_items() -> None:
         {"name": "CONTENT", "number": 1, "expanded": False, "reason": "recursive"},
         {"name": "MISSING", "number": None, "expanded": False, "reason": "not defined"},
     ]
+
+
+def test_role_of_recognises_every_profile_kind(profiles: Path, tmp_path: Path) -> None:
+    from mdict.cli_compile import role_of
+
+    assert role_of(str(profiles / "diction.pfl")) == "dictionary"
+    assert role_of(str(profiles / "mergecom.srv")) == "services"
+    assert role_of(str(profiles / "info.pfl")) == "info"
+    assert role_of(str(CONDITIONS / "valid.pfl")) == "conditions"
+    assert role_of(str(REPO / "profiles" / "conditions.pfl")) == "conditions"
+
+
+def test_check_db_finds_a_renamed_conditions_profile(profiles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.msg"
+    conditions = CONDITIONS / "valid.pfl"
+    code, _, stderr = run(
+        "info", str(profiles / "info.pfl"), "--conditions", str(conditions), "-o", str(db)
+    )
+    assert code == 0, stderr
+    renamed = tmp_path / "my_rules.txt"
+    shutil.copy(conditions, renamed)
+    code, stdout, _ = run("check-db", str(db), "--against", str(renamed))
+    assert code == 0 and f"{renamed}: up to date" in stdout
+    renamed.write_text(renamed.read_text() + "\nEXTRA = true\n")
+    code, stdout, _ = run("check-db", str(db), "--against", str(renamed))
+    assert code == 1 and f"{renamed}: STALE" in stdout

@@ -29,6 +29,7 @@ import hashlib
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -83,24 +84,31 @@ def grammars_digest() -> str:
     return _digest
 
 
-def cache_file(grammar: str) -> Path | None:
-    """Where the built parser of ``grammar`` is kept (None: caching is off)."""
+def cache_file(grammar: str, start: Sequence[str] = ()) -> Path | None:
+    """Where the built parser of ``grammar`` is kept (None: caching is off);
+    start rules other than the default are part of the name."""
     folder = cache_dir()
     if folder is None:
         return None
-    return folder / f"{grammar.removesuffix('.lark')}-{grammars_digest()}.lark-parser"
+    starts = "".join(f"+{rule}" for rule in start)
+    return folder / f"{grammar.removesuffix('.lark')}{starts}-{grammars_digest()}.lark-parser"
 
 
-def build_parser(grammar: str, transformer: Transformer[Any, Any]) -> Lark:
-    """The LALR parser of ``grammar`` with ``transformer`` inline: loaded from
-    the cache when a good copy is there, else built (and saved when possible)."""
-    path = cache_file(grammar)
+def build_parser(
+    grammar: str, transformer: Transformer[Any, Any] | None, start: Sequence[str] = ()
+) -> Lark:
+    """The LALR parser of ``grammar`` with ``transformer`` inline (None: the
+    parser makes trees) and the given start rules (empty: ``start``): loaded
+    from the cache when a good copy is there, else built (and saved when
+    possible)."""
+    path = cache_file(grammar, start)
     if path is not None:
         loaded = _load(path)
         if loaded is not None and type(loaded.options.transformer) is type(transformer):
             return loaded
+    extra: dict[str, Any] = {"start": list(start)} if start else {}
     parser = Lark.open_from_package(
-        "mdict", grammar, ("grammars",), transformer=transformer, **OPTIONS
+        "mdict", grammar, ("grammars",), transformer=transformer, **OPTIONS, **extra
     )
     if path is not None:
         _save(parser, path)
