@@ -109,6 +109,10 @@ def open_database(path: str | None = None, profiles: str | None = None) -> Messa
             sources[key] = reader(folder / name)
     if not sources:
         raise InputFileError(profiles, "holds no diction.pfl, mergecom.srv or info.pfl")
+    if (folder / "modules.pfl").is_file():
+        from .modules import read_modules
+
+        sources["modules"] = read_modules(folder / "modules.pfl")
     db = load.Database.from_profiles(**sources)
     return db
 
@@ -151,7 +155,8 @@ def database_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--profiles",
         type=click.Path(exists=True, file_okay=False),
-        help="A folder with diction.pfl, mergecom.srv, info.pfl to build the database from.",
+        help="A folder with diction.pfl, mergecom.srv, info.pfl (and modules.pfl) to build"
+        " the database from.",
     )(func)
     func = click.option(
         "--db",
@@ -543,10 +548,15 @@ def table_command(
     profiles: str | None,
 ) -> None:
     """Write the attribute table of a message (SERVICE by name, UID or number;
-    COMMAND such as C_STORE_RQ), items nested with '>'."""
-    from .table import format_table, message_rows
+    COMMAND such as C_STORE_RQ), items nested with '>'; module by module when
+    the database knows the message's modules (modules.pfl), one list otherwise."""
+    from .table import format_groups, format_table, message_groups, message_rows
 
     with reported():
         db = open_database(db_path, profiles)
-        title, rows = message_rows(db, service, command)
-        emit(format_table(title, rows, fmt), output)  # type: ignore[arg-type]
+        title, groups = message_groups(db, service, command)
+        if groups is None:
+            title, rows = message_rows(db, service, command)
+            emit(format_table(title, rows, fmt), output)  # type: ignore[arg-type]
+        else:
+            emit(format_groups(title, groups, fmt), output)  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import subprocess
@@ -265,3 +267,79 @@ def test_dump_with_a_chosen_message(tmp_path: Path, test_database: None) -> None
     assert "Patient's Sex                            O  [not in the message]" in out
     code, _, err = run("dump", str(path), "--message", "STANDARD_CT", "N_GET_RQ")
     assert code == 2 and "service STANDARD_CT has no N_GET_RQ message" in err
+
+
+# ---------------------------------------------------------------------------
+# table: module by module
+# ---------------------------------------------------------------------------
+
+STANDARD_DB = str(Path(__file__).resolve().parent.parent / "mdict" / "data" / "mrgcom3.msg")
+
+
+def _sections(markdown: str) -> dict[str, str]:
+    """Module heading -> the markdown under it."""
+    parts = markdown.split("\n### ")[1:]
+    return {p.split("\n", 1)[0]: p for p in parts}
+
+
+def test_table_groups_rows_by_module_on_the_standard_database() -> None:
+    code, out, _ = run("table", "CT_IMAGE", "C_STORE_RQ", "--db", STANDARD_DB)
+    assert code == 0 and out.startswith("## CT_IMAGE C_STORE_RQ (CT Image Storage)\n")
+    sections = _sections(out)
+    headings = list(sections)
+    assert headings.index("Patient (M)") < headings.index("CT Image (M)")
+    assert "| Patient's Name | (0010,0010) |" in sections["Patient (M)"]
+    assert "| KVP | (0018,0060) |" in sections["CT Image (M)"]
+    assert "Clinical Trial Subject (U, NEED_MODULE_CLINICAL_TRIAL_SUBJECT)" in sections
+    # each attribute once, under one module
+    assert out.count("| Patient's Name | (0010,0010) |") == 1
+    # the same as the embedded database
+    assert run("table", "CT_IMAGE", "C_STORE_RQ")[1] == out
+
+
+def test_table_modules_in_csv_and_html() -> None:
+    code, out, _ = run("table", "CT_IMAGE", "C_STORE_RQ", "--db", STANDARD_DB, "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert code == 0 and rows[0][:4] == ["Module", "Module usage", "Module condition", "Attribute"]
+    kvp = next(r for r in rows if r[3] == "KVP")
+    assert kvp[:3] == ["CT Image", "M", ""]
+    subject = next(r for r in rows if r[3] == "Clinical Trial Sponsor Name")
+    assert subject[:3] == [
+        "Clinical Trial Subject",
+        "U",
+        "NEED_MODULE_CLINICAL_TRIAL_SUBJECT",
+    ]
+    code, page, _ = run("table", "CT_IMAGE", "C_STORE_RQ", "--db", STANDARD_DB, "--format", "html")
+    assert code == 0
+    assert '<tr class="module"><th colspan="7" scope="rowgroup">Patient (M)</th></tr>' in page
+    assert page.count("<tbody>") == page.count('<tr class="module">') > 10
+
+
+def test_table_profiles_folder_reads_modules_pfl(tmp_path: Path) -> None:
+    folder = tmp_path / "profiles"
+    shutil.copytree(DB, folder)
+    code, flat, _ = run("table", "STANDARD_CT", "C_STORE_RQ", "--profiles", str(folder))
+    assert code == 0 and "###" not in flat  # no modules.pfl: the flat list
+    (folder / "modules.pfl").write_text(
+        "[ STANDARD_CT, C_STORE_RQ ]\n"
+        "Patient (M): 0010,0010 0010,0040\n"
+        "Nothing Here (U, NEVER): 7777,0010\n"
+        "SOP Common (M): 0008,0016 0008,0018\n"
+    )
+    code, out, _ = run("table", "STANDARD_CT", "C_STORE_RQ", "--profiles", str(folder))
+    assert code == 0
+    headings = list(_sections(out))
+    assert headings == ["Patient (M)", "SOP Common (M)", "Other attributes"]
+    assert "| Patient's Sex | (0010,0040) |" in _sections(out)["Patient (M)"]
+    # every row of the flat list is in the grouped one
+    header = "| Attribute | Tag | VR | VM | Type | Condition | Values |"
+    grouped = [ln for ln in out.splitlines() if ln.startswith("| ") and ln != header]
+    listed = [ln for ln in flat.splitlines() if ln.startswith("| ") and ln != header]
+    assert sorted(grouped) == sorted(listed)
+
+
+def test_table_without_modules_is_the_flat_list() -> None:
+    """A database without modules keeps the one-list table."""
+    code, out, _ = run("table", "STANDARD_CT", "C_STORE_RQ", "--profiles", str(DB))
+    assert code == 0 and "###" not in out
+    assert out.startswith("## STANDARD_CT C_STORE_RQ (CT Image Storage)\n\n| Attribute |")

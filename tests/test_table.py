@@ -77,3 +77,39 @@ def test_same_table_and_dump_with_mdict_load_database(tmp_path: Path) -> None:
         dumper = Dumper(db)
         dumps.append(dumper.dump(ds, dumper.message_for(ds)[1]))
     assert dumps[0] == dumps[1]
+
+
+def test_groups_follow_the_modules_and_collect_the_rest() -> None:
+    from mdict.load import Database
+    from mdict.modules import parse_modules
+    from mdict.table import OTHER, format_groups, message_groups
+
+    real = real_database()
+    assert message_groups(real, "STANDARD_CT", "C_STORE_RQ")[1] is None  # no modules: flat
+    modules = parse_modules(
+        "[ STANDARD_CT, C_STORE_RQ ]\n"
+        "SOP Common (M): 0008,0016 0008,0018\n"
+        "Referenced Images (U, HAS_REFERENCES): 0008,1140\n"
+    )
+    flat_db = real
+    assert isinstance(flat_db, Database)
+    db = Database.from_profiles(
+        flat_db.dictionary_model(), flat_db.services_model(), flat_db.info_model(), None, modules
+    )
+    title, groups = message_groups(db, "1", "c_store_rq")
+    assert groups is not None and title == "STANDARD_CT C_STORE_RQ (CT Image Storage)"
+    assert [g.heading for g in groups] == [
+        "SOP Common (M)",
+        "Referenced Images (U, HAS_REFERENCES)",
+        OTHER,
+    ]
+    assert [r.cells()[0] for r in groups[1].rows][:3] == [
+        "Referenced Image Sequence",
+        ">Referenced SOP Class UID",
+        ">Referenced SOP Instance UID",
+    ]
+    _, rows = message_rows(db, "STANDARD_CT", "C_STORE_RQ")
+    assert sorted(r.cells() for g in groups for r in g.rows) == sorted(r.cells() for r in rows)
+    md = format_groups(title, groups, "markdown")
+    assert "\n### Referenced Images (U, HAS_REFERENCES)\n\n| Attribute |" in md
+    assert md.endswith(" |\n")

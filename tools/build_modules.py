@@ -46,6 +46,9 @@ _WORDS = {
 """Words the standard writes with a hyphen, a slash or a space that CamelCase
 loses (acronyms run together)."""
 
+_SMALL = {"Of", "For", "And", "Or", "In", "On", "To", "The", "With"}
+"""Words the standard's module names write in lower case (Frame of Reference)."""
+
 ModuleTags = Sequence[tuple[IodModule, tuple[Tag, ...]]]
 
 
@@ -58,7 +61,8 @@ def module_words(name: str) -> str:
         text = pattern.sub(replacement, text)
     for words, standard in _WORDS.items():
         text = re.sub(rf"\b{words}\b", standard, text)
-    return text
+    first, *rest = text.split(" ")
+    return " ".join([first, *(w.lower() if w in _SMALL else w for w in rest)])
 
 
 def _number(tag: Tag) -> int:
