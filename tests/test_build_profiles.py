@@ -99,6 +99,7 @@ def test_counts_on_the_real_source(built: Built) -> None:
     assert len(built.services.items) == 589
     assert sum(not s.is_item for s in built.info.sections) == 119
     assert sum(len(s.lines) for s in built.info.sections) == 38168
+    assert "modules.pfl: 119 messages, 2666 module uses" in built.summary
 
 
 def test_well_known_facts(built: Built) -> None:

@@ -192,3 +192,15 @@ def test_compiled_modules_round_trip(tmp_path: Path) -> None:
     db = open_database(path)
     assert db.header.counts["modules"] == 2
     assert db.modules_model() == profile
+
+
+def test_every_standard_attribute_belongs_to_a_module() -> None:
+    db = default_database()
+    profile = db.modules_model()
+    assert profile is not None and len(profile) == 119
+    for message in profile.messages:
+        section = db.message(message.service, message.command)
+        assert section is not None, message.service
+        claimed = message.module_of()
+        left = [ln for ln in section.lines if ln.tag.group << 16 | ln.tag.element not in claimed]
+        assert not left, (message.service, left[:3])
