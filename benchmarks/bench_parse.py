@@ -12,7 +12,11 @@ Printed:
 - parser construction in fresh processes (the four grammars), without the
   on-disk cache and loaded from it (medians of N processes);
 - reading each file: best and median of N runs, peak memory (tracemalloc);
-- how many distinct lines the fast path read and how many went to Lark.
+- how many distinct lines the fast path read and how many went to Lark;
+- profiles/conditions.pfl (target 0.15 s): read in fresh processes (the
+  pydicom import its keyword checks need counted apart), read again in one
+  process, the conditions parser built and loaded from the cache, and how
+  many definitions the fast path read.
 """
 
 from __future__ import annotations
@@ -37,6 +41,20 @@ from mdict.parse._driver import numbered_lines  # noqa: E402
 from mdict.parse.diction import dictionary_parser  # noqa: E402
 from mdict.parse.info import info_parser  # noqa: E402
 from mdict.parse.services import services_parser  # noqa: E402
+
+CONDITIONS = ROOT / "profiles" / "conditions.pfl"
+
+READ_CONDITIONS = """
+import sys, time
+start = time.perf_counter()
+import pydicom.datadict
+imported = time.perf_counter()
+from mdict.conditions import _parser, read_conditions
+read_conditions(sys.argv[1])
+read = time.perf_counter()
+_parser()
+print(read - imported, imported - start, time.perf_counter() - read)
+"""
 
 BUILD = """
 import time
@@ -68,6 +86,23 @@ def build_in_fresh_processes(cache: str, runs: int) -> list[tuple[float, float]]
         )
         build, imports = done.stdout.split()
         times.append((float(build), float(imports)))
+    return times
+
+
+def conditions_in_fresh_processes(cache: str, runs: int) -> list[tuple[float, ...]]:
+    """(read, pydicom import, conditions parser) seconds, one triple per process."""
+    env = {**os.environ, "MDICT_CACHE_DIR": cache}
+    times = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-c", READ_CONDITIONS, str(CONDITIONS)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env=env,
+        )
+        times.append(tuple(float(t) for t in done.stdout.split()))
     return times
 
 
@@ -130,6 +165,27 @@ def main() -> None:
     measure("info.pfl", read_info, folder / "info.pfl", args.repeat, 0.5)
     coverage("diction.pfl", _fast.dictionary_line, folder / "diction.pfl")
     coverage("info.pfl", _fast.info_line, folder / "info.pfl")
+
+    from mdict.conditions import _chunks, fast_definition, read_conditions
+
+    with tempfile.TemporaryDirectory() as cache:
+        cold_read = conditions_in_fresh_processes("", args.repeat)
+        conditions_in_fresh_processes(cache, 1)  # fills the cache
+        warm_read = conditions_in_fresh_processes(cache, args.repeat)
+    print(
+        f"conditions.pfl in fresh processes: read {statistics.median(t[0] for t in warm_read):.3f} s"
+        f" (target 0.15 s) after importing pydicom {statistics.median(t[1] for t in warm_read):.3f} s;"
+        f" conditions parser built {statistics.median(t[2] for t in cold_read):.3f} s,"
+        f" loaded from the cache {statistics.median(t[2] for t in warm_read):.3f} s"
+        f" (medians of {args.repeat})"
+    )
+    measure("conditions.pfl", read_conditions, CONDITIONS, args.repeat, 0.15)
+    _, chunks = _chunks(CONDITIONS.read_text(encoding="utf-8"))
+    grammar = sum(1 for chunk in chunks if fast_definition(chunk.text) is None)
+    print(
+        f"{'conditions.pfl':13s} {len(chunks)} definitions: {len(chunks) - grammar} by the fast"
+        f" path, {grammar} by the grammar"
+    )
 
 
 if __name__ == "__main__":

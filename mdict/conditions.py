@@ -69,7 +69,6 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8192)
 def keyword_of(tag: int) -> str | None:
     """pydicom's keyword for a standard tag (None for unknown or private tags)."""
     from pydicom.datadict import keyword_for_tag
@@ -77,7 +76,6 @@ def keyword_of(tag: int) -> str | None:
     return keyword_for_tag(tag) or None
 
 
-@lru_cache(maxsize=8192)
 def tag_of_keyword(keyword: str) -> int | None:
     """The tag pydicom knows for a keyword (None when it knows none)."""
     from pydicom.datadict import tag_for_keyword
@@ -678,9 +676,10 @@ class _GiveUp(Exception):
 class _Fast:
     """One pass over a text's tokens; every method raises _GiveUp when unsure."""
 
-    __slots__ = ("index", "kinds", "values")
+    __slots__ = ("index", "keywords", "kinds", "values")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, keywords: dict[int, str | None] | None = None) -> None:
+        self.keywords = {} if keywords is None else keywords
         kinds: list[str] = []
         values: list[str] = []
         for match in _TOKEN.finditer(text):
@@ -860,7 +859,11 @@ class _Fast:
         if kind == "TAG":
             tag = _tag_text(value)
             if self.kinds[self.index] == "IDENT":
-                if self.values[self.index] != keyword_of(tag):
+                keywords = self.keywords
+                known = (
+                    keywords[tag] if tag in keywords else keywords.setdefault(tag, keyword_of(tag))
+                )
+                if self.values[self.index] != known:
                     raise _GiveUp
                 self.index += 1
         elif kind == "IDENT":
@@ -903,11 +906,14 @@ def _fast_positive(text: str) -> int:
     return value
 
 
-def fast_definition(text: str) -> tuple[str, Expression] | None:
+def fast_definition(
+    text: str, keywords: dict[int, str | None] | None = None
+) -> tuple[str, Expression] | None:
     """``(name, expression)`` of a definition's text by the fast path, or
-    None when the grammar must read it."""
+    None when the grammar must read it; ``keywords`` keeps pydicom's keyword
+    of each tag seen (one dictionary for the definitions of one file)."""
     try:
-        parser = _Fast(text)
+        parser = _Fast(text, keywords)
         return parser.definition()
     except (_GiveUp, IndexError):
         return None
@@ -995,10 +1001,11 @@ def parse_conditions(text: str, filename: str = "<string>") -> ConditionsProfile
     errors: list[Diagnostic] = []
     definitions: list[ConditionDef] = []
     first_line: dict[str, int] = {}
+    keywords: dict[int, str | None] = {}
     for chunk in chunks:
         name: str
         expression: Expression
-        fast = fast_definition(chunk.text)
+        fast = fast_definition(chunk.text, keywords)
         if fast is not None:
             name, expression = fast
         else:

@@ -87,7 +87,7 @@ def test_standard_profile_reads_the_same_without_the_fast_path(
 ) -> None:
     text = (ROOT / "profiles" / "conditions.pfl").read_text(encoding="utf-8")
     fast = parse_conditions(text, "c")
-    monkeypatch.setattr(c, "fast_definition", lambda text: None)
+    monkeypatch.setattr(c, "fast_definition", lambda text, keywords=None: None)
     slow = parse_conditions(text, "c")
     assert fast == slow
     assert fast.texts() == slow.texts()
@@ -221,7 +221,7 @@ def test_profile_errors_are_those_of_the_grammar(monkeypatch: pytest.MonkeyPatch
     text += "\nB = present(Rows)\nC = value(Rows, 0) == 1\nB = true\n"
     with pytest.raises(ProfileError) as fast:
         parse_conditions(text, "f")
-    monkeypatch.setattr(c, "fast_definition", lambda text: None)
+    monkeypatch.setattr(c, "fast_definition", lambda text, keywords=None: None)
     with pytest.raises(ProfileError) as slow:
         parse_conditions(text, "f")
     assert fast.value.diagnostics == slow.value.diagnostics
