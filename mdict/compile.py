@@ -494,6 +494,36 @@ def check_messages(
     ]
 
 
+def check_modules(
+    modules: ModulesProfile, services: ServiceProfile, info: InfoProfile
+) -> list[Diagnostic]:
+    """Warnings: a modules-profile section whose service is unknown or whose
+    message the info profile does not hold (it is kept but never used)."""
+    by_name = {s.name: s.number for s in services.services}
+    held = {(x.number, x.command) for x in info.sections if not x.is_item}
+    out: list[Diagnostic] = []
+    for message in modules.messages:
+        loc = message.loc
+        where = (loc.file, loc.line) if loc is not None else ("<modules>", 1)
+        number = by_name.get(message.service)
+        if number is None:
+            problem = f"service {message.service} is not in the service profile"
+        elif (number, message.command) not in held:
+            problem = f"the info profile has no [ {number:04d}, {message.command} ] section"
+        else:
+            continue
+        out.append(
+            Diagnostic(
+                where[0],
+                where[1],
+                1,
+                f"modules of [ {message.service}, {message.command} ]: {problem}",
+                "warning",
+            )
+        )
+    return out
+
+
 def _split(found: Sequence[Diagnostic]) -> tuple[Diagnostic, ...]:
     """Raise on errors; return the warnings."""
     errors = [d for d in found if d.severity == "error"]
@@ -519,7 +549,10 @@ def compile_messages(
 ) -> Compiled:
     """A message database (``mrgcom3.msg``) holding the profiles (conditions
     and modules optional)."""
-    warnings = _split(check_messages(dictionary, services, info, conditions))
+    found = check_messages(dictionary, services, info, conditions)
+    if modules is not None:
+        found += check_modules(modules, services, info)
+    warnings = _split(found)
     data = encode_database("messages", dictionary, services, info, conditions, sources, modules)
     return Compiled(data, warnings, counts_of(dictionary, services, info, conditions, modules))
 

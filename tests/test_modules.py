@@ -204,3 +204,54 @@ def test_every_standard_attribute_belongs_to_a_module() -> None:
         claimed = message.module_of()
         left = [ln for ln in section.lines if ln.tag.group << 16 | ln.tag.element not in claimed]
         assert not left, (message.service, left[:3])
+
+
+def test_compile_warns_about_modules_of_unknown_messages(tmp_path: Path) -> None:
+    from mdict.compile import check_modules
+    from mdict.parse import read_info, read_services
+
+    folder = Path(__file__).resolve().parent / "data" / "private" / "db"
+    services = read_services(folder / "mergecom.srv")
+    info = read_info(folder / "info.pfl")
+    modules = parse_modules(
+        "[ STANDARD_CT, C_STORE_RQ ]\nPatient (M): 0010,0010\n\n"
+        "[ STANDARD_CT, N_GET_RQ ]\nPatient (M): 0010,0010\n\n"
+        "[ NO_SUCH, C_STORE_RQ ]\nPatient (M): 0010,0010\n",
+        "modules.pfl",
+    )
+    found = check_modules(modules, services, info)
+    assert [(d.line, d.severity) for d in found] == [(4, "warning"), (7, "warning")]
+    assert "has no [ 0001, N_GET_RQ ] section" in found[0].message
+    assert "service NO_SUCH is not in the service profile" in found[1].message
+
+
+def test_mdict_info_embeds_modules_beside_info_and_decompile_writes_them_back(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from mdict.cli import main
+
+    folder = tmp_path / "profiles"
+    shutil.copytree(Path(__file__).resolve().parent / "data" / "private" / "db", folder)
+    text = "# mine\n\n[ STANDARD_CT, C_STORE_RQ ]\nPatient (M): 0010,0010 0010,0040\n"
+    (folder / "modules.pfl").write_text(text)
+    out = tmp_path / "x.msg"
+    result = CliRunner().invoke(main, ["info", str(folder / "info.pfl"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    db = open_database(out)
+    assert [s.file for s in db.header.sources if s.role == "modules"] == ["modules.pfl"]
+    assert db.modules("STANDARD_CT", "C_STORE_RQ") == parse_modules(text).messages[0].modules
+    back = tmp_path / "back"
+    result = CliRunner().invoke(main, ["decompile", str(out), "-o", str(back)])
+    assert result.exit_code == 0, result.output
+    assert (back / "modules.pfl").read_text() == text
+    # --modules names another file; a bad one is an error with its place
+    bad = tmp_path / "bad.pfl"
+    bad.write_text("[ STANDARD_CT, C_STORE_RQ ]\nPatient (X): 0010,0010\n")
+    result = CliRunner().invoke(
+        main, ["info", str(folder / "info.pfl"), "--modules", str(bad), "-o", str(out)]
+    )
+    assert result.exit_code != 0 and f"{bad}:2:10: error" in result.output
