@@ -88,6 +88,7 @@ def describe(compiled: Compiled, output: str) -> str:
         ("lines", "attribute lines"),
         ("entries", "dictionary entries"),
         ("conditions", "conditions"),
+        ("modules", "messages with modules"),
     ):
         if key in counts:
             parts.append(f"{counts[key]} {label}")
