@@ -258,3 +258,65 @@ def test_the_conditions_parser_is_kept_between_processes(tmp_path: Path) -> None
         )
     assert saved.stat().st_mtime_ns == stamp  # loaded, not rewritten
     assert [p.name for p in tmp_path.iterdir()] == [saved.name]
+
+
+# ---------------------------------------------------------------------------
+# pydicom's keywords without importing pydicom
+# ---------------------------------------------------------------------------
+
+
+def _tables() -> c._PydicomTables:
+    tables = c._pydicom_tables()
+    assert tables is not None
+    return tables
+
+
+def test_the_standalone_tables_answer_as_pydicom_does() -> None:
+    from pydicom.datadict import (
+        DicomDictionary,
+        RepeatersDictionary,
+        keyword_dict,
+        keyword_for_tag,
+        tag_for_keyword,
+    )
+
+    tables = _tables()
+    assert dict(tables.by_tag) == DicomDictionary
+    assert dict(tables.by_keyword) == keyword_dict
+    tags = set(DicomDictionary)
+    for mask_x in RepeatersDictionary:
+        for fill in "0123456789ABCDEF":
+            tags.add(int(mask_x.replace("x", fill), 16))
+    tags |= {t + 1 for t in list(tags) if t < 0xFFFFFFFF} | {t + 0x10000 for t in list(tags)}
+    for tag in sorted(t for t in tags if t <= 0xFFFFFFFF):
+        assert tables.keyword(tag) == (keyword_for_tag(tag) or None), hex(tag)
+    for keyword in keyword_dict:
+        assert tables.by_keyword.get(keyword) == tag_for_keyword(keyword)
+
+
+@given(st.integers(0, 0xFFFFFFFF))
+def test_the_standalone_tables_agree_on_any_tag(tag: int) -> None:
+    from pydicom.datadict import keyword_for_tag
+
+    assert _tables().keyword(tag) == (keyword_for_tag(tag) or None)
+
+
+def test_reading_conditions_does_not_import_pydicom() -> None:
+    code = (
+        "import sys\n"
+        "from mdict.compile import condition_texts\n"
+        "from mdict.conditions import read_conditions\n"
+        "texts = condition_texts(read_conditions(sys.argv[1]))\n"
+        "assert 'pydicom' not in sys.modules\n"
+        "import pydicom.datadict\n"
+        "assert condition_texts(read_conditions(sys.argv[1])) == texts\n"
+        "print(len(texts))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "profiles" / "conditions.pfl")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "1575"), done.stderr
