@@ -34,12 +34,19 @@ def _parse_conditions(text: str, filename: str) -> Any:
     return parse_conditions(text, filename)
 
 
+def _parse_modules(text: str, filename: str) -> Any:
+    from .modules import parse_modules
+
+    return parse_modules(text, filename)
+
+
 PARSERS: dict[Kind, Any] = {
     "dictionary": parse_dictionary,
     "services": parse_services,
     "info": parse_info,
     "config": parse_combine_config,
     "conditions": _parse_conditions,
+    "modules": _parse_modules,
 }
 
 _kind_option = click.option(
@@ -57,7 +64,12 @@ _services_option = click.option(
 )
 
 
-def summary(name: str, model: object) -> str:
+def kind_name(model: object) -> str:
+    """``modules`` for a modules profile (imported only when one was read)."""
+    return "modules" if type(model).__name__ == "ModulesProfile" else ""
+
+
+def summary(name: str, model: Any) -> str:
     """The one-line summary of a profile that read cleanly."""
     if isinstance(model, Dictionary):
         private = sum(1 for e in model.entries if e.tag.is_private)
@@ -77,6 +89,9 @@ def summary(name: str, model: object) -> str:
             f"{name}: {len(model.sections)} sections, {lines} attributes,"
             f" {len(conditions)} condition names"
         )
+    if kind_name(model) == "modules":
+        uses = sum(len(m.modules) for m in model.messages)
+        return f"{name}: {len(model.messages)} messages, {uses} module uses"
     if not isinstance(model, CombineConfig):  # a conditions profile
         assert isinstance(model, Sized)
         count = len(model)
@@ -166,8 +181,8 @@ def check(
             found = check_services(model)
         elif chosen == "info":
             found = check_info(model, dictionary, services)
-        elif chosen == "conditions":
-            found = []  # names unique and every definition parsed: checked by the reader
+        elif chosen in ("conditions", "modules"):
+            found = []  # names, messages and tags unique: checked by the reader
         else:
             found = check_config(model, dictionary)
         for d in _with_source(found, text):
@@ -193,6 +208,10 @@ def canonical_text(kind: Kind, model: Any, services: ServiceProfile | None) -> s
         from .conditions import write_conditions
 
         return write_conditions(model)
+    if kind == "modules":
+        from .modules import write_modules
+
+        return write_modules(model)
     return format_config(model)
 
 

@@ -297,7 +297,7 @@ def role_of(path: str) -> Role | None:
     from .parse import detect_kind
 
     kind = detect_kind(read_text(path))
-    return kind if kind in ("dictionary", "services", "info", "conditions") else None
+    return kind if kind in ("dictionary", "services", "info", "conditions", "modules") else None
 
 
 def compare_sources(db: Database, against: Sequence[str]) -> list[Staleness]:

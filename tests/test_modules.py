@@ -255,3 +255,35 @@ def test_mdict_info_embeds_modules_beside_info_and_decompile_writes_them_back(
         main, ["info", str(folder / "info.pfl"), "--modules", str(bad), "-o", str(out)]
     )
     assert result.exit_code != 0 and f"{bad}:2:10: error" in result.output
+
+
+def test_check_fmt_and_check_db_recognise_a_modules_profile(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mdict.cli import main
+    from mdict.parse import detect_kind
+
+    assert detect_kind(SAMPLE) == "modules"
+    assert detect_kind("[ 0001, C_STORE_RQ ]\n0008,0016@UI@1@@;\n") == "info"
+    path = tmp_path / "mods.pfl"
+    path.write_text(SAMPLE)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 0 and "mods.pfl: 2 messages, 4 module uses" in result.output
+    result = CliRunner().invoke(main, ["fmt", "--check", str(path)])
+    assert result.exit_code == 1 and "would reformat" in result.output  # the inner comment
+    assert CliRunner().invoke(main, ["fmt", str(path)]).exit_code == 0
+    assert path.read_text() == write_modules(parse_modules(SAMPLE))
+    result = CliRunner().invoke(
+        main, ["check-db", str(REPO / "mdict" / "data" / "mrgcom3.msg"), "--against", str(path)]
+    )
+    assert "STALE" in result.output  # matched as the modules source by its content
+    result = CliRunner().invoke(
+        main,
+        [
+            "check-db",
+            str(REPO / "mdict" / "data" / "mrgcom3.msg"),
+            "--against",
+            str(REPO / "profiles"),
+        ],
+    )
+    assert result.exit_code == 0 and "modules.pfl: up to date" in result.output

@@ -40,12 +40,14 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-Kind = Literal["dictionary", "services", "info", "config", "conditions"]
-KINDS: tuple[Kind, ...] = ("dictionary", "services", "info", "config", "conditions")
+Kind = Literal["dictionary", "services", "info", "config", "conditions", "modules"]
+KINDS: tuple[Kind, ...] = ("dictionary", "services", "info", "config", "conditions", "modules")
 
 _INFO_HEADER = re.compile(r"\[\s*[0-9]+\s*,")
 _CONFIG_KEYWORD = re.compile(r"\[\s*[A-Z_]+_SECTION\s*\]")
 _SERVICES_HEADER = re.compile(r"\[\s*(SERVICE_TABLE|ITEM_TABLE|[0-9]+)\s*\]")
+# A modules profile section "[ SERVICE_NAME, COMMAND ]" (info.pfl numbers its services).
+_MODULES_HEADER = re.compile(r"\[\s*[A-Za-z_][A-Za-z0-9_]*\s*,\s*[A-Za-z_][A-Za-z0-9_]*\s*\]\s*$")
 _INFO_LINE = re.compile(r"[0-9A-Fa-f]{4},[^@]*@")
 # A conditions definition "NAME = expression" (or "\"name\" = ..."), not "==".
 _CONDITION = re.compile(r'(?:[A-Za-z_][A-Za-z0-9_]*|"[^"]*")[ \t]*=(?!=)')
@@ -55,7 +57,8 @@ _SECTION_LINE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 def detect_kind(text: str) -> Kind:
     """Guess a profile's kind from its first meaningful line (a dictionary
     when nothing else fits). ``NAME = ...`` opens a conditions profile unless
-    the file has ``[SECTION]`` lines (then it is a service profile)."""
+    the file has ``[SECTION]`` lines (then it is a service profile);
+    ``[ SERVICE_NAME, COMMAND ]`` opens a modules profile."""
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
@@ -64,6 +67,8 @@ def detect_kind(text: str) -> Kind:
             return "config"
         if _INFO_HEADER.match(line) or _INFO_LINE.match(line):
             return "info"
+        if _MODULES_HEADER.match(line):
+            return "modules"
         if _CONDITION.match(line) and not _SECTION_LINE.search(text):
             return "conditions"  # a service profile has [SECTION] lines
         if _SERVICES_HEADER.match(line) or ("=" in line and "," not in line.split("=")[0]):
