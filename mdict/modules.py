@@ -137,9 +137,21 @@ class _BadValue(Exception):
         self.message = message
 
 
-def _tag(token: Token) -> int:
-    group, element = token.split(",")
-    return int(group, 16) << 16 | int(element, 16)
+_TAG_TEXT = re.compile(r"([0-9A-Fa-f]{4}),([0-9A-Fa-f]{4})")
+
+
+def _run_tags(run: Token | None) -> tuple[int, ...]:
+    """The tags of a TAGS token (a module's whole tag list)."""
+    if run is None:
+        return ()
+    return tuple(int(g, 16) << 16 | int(e, 16) for g, e in _TAG_TEXT.findall(run))
+
+
+def _tag_token(run: Token, index: int) -> Token:
+    """Tag ``index`` of a TAGS token, with its own line and column."""
+    match = list(_TAG_TEXT.finditer(run))[index]
+    column = (run.column or 1) + match.start()
+    return Token("TAG", match.group(), (run.start_pos or 0) + match.start(), run.line, column)
 
 
 @v_args(inline=True)
@@ -163,13 +175,14 @@ class _ToModel(Transformer[Token, object]):
         return sections
 
     def section(
-        self, service: Token, command: Token, *modules: tuple[ModuleUse, list[Token]]
+        self, service: Token, command: Token, *modules: tuple[ModuleUse, Token | None]
     ) -> MessageModules:
         owner: dict[int, str] = {}
-        for module, tokens in modules:
-            for token in tokens:
-                tag = _tag(token)
+        for module, run in modules:
+            for index, tag in enumerate(module.tags):
                 if tag in owner:
+                    assert run is not None
+                    token = _tag_token(run, index)
                     raise _BadValue(
                         token.line or 1,
                         token.column or 1,
@@ -184,33 +197,28 @@ class _ToModel(Transformer[Token, object]):
             Location(self.filename, service.line or 1),
         )
 
-    def module(self, name: Token, usage: Token, *rest: Token) -> tuple[ModuleUse, list[Token]]:
+    def module(self, name: Token, usage: Token, *rest: Token) -> tuple[ModuleUse, Token | None]:
         condition = None
-        tokens = list(rest)
-        if tokens and tokens[0].type == "NAME":
-            condition = str(tokens.pop(0))
-        tags = tuple(_tag(t) for t in tokens)
-        return ModuleUse(str(name), cast(Usage, str(usage)), condition, tags), tokens
+        parts = list(rest)
+        if parts and parts[0].type == "NAME":
+            condition = str(parts.pop(0))
+        run = parts[0] if parts else None
+        return ModuleUse(str(name), cast(Usage, str(usage)), condition, _run_tags(run)), run
 
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark.open_from_package(
-        "mdict",
-        "modules.lark",
-        ("grammars",),
-        parser="lalr",
-        lexer="contextual",
-        strict=True,
-        propagate_positions=True,
-    )
+    """The LALR parser of modules.lark (from mdict's parser cache when there)."""
+    from .parse._cache import build_parser
+
+    return build_parser("modules.lark", None)
 
 
 _TERMS = {
     "WORDS": "a module name",
     "USAGE": "a usage (M, C or U)",
     "NAME": "a name",
-    "TAG": "a tag GGGG,EEEE",
+    "TAGS": "a tag GGGG,EEEE",
     "_NL": "end of line",
     "$END": "end of file",
     "LPAR": "'('",

@@ -77,6 +77,12 @@ def test_no_trailing_newline_and_empty() -> None:
         ("[ A, B ]\nPatient (Q): 0010,0010\n", 2, 10, "expected a usage (M, C or U), found 'Q'"),
         ("[ A, B ]\nPatient M: 0010,0010\n", 2, 10, "expected '(', found ':'"),
         ("[ A, B ]\nPatient (M): 0010,00\n", 2, 14, "expected a tag GGGG,EEEE or end of line"),
+        (
+            "[ A, B ]\nPatient (M): 0010,0010 0010,00\n",
+            2,
+            24,
+            "expected end of line, found '0010,00'",
+        ),
         ("[ A, B\n", 1, 7, "expected ']', found end of line"),
         (
             "Patient (M): 0010,0010\n",
