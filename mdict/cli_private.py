@@ -97,23 +97,7 @@ def open_database(path: str | None = None, profiles: str | None = None) -> Messa
     if profiles is None:
         db = load.default_database()
         return db
-    parse = _module("parse")
-    folder = Path(profiles)
-    sources: dict[str, Any] = {}
-    for key, name, reader in (
-        ("dictionary", "diction.pfl", parse.read_dictionary),
-        ("services", "mergecom.srv", parse.read_services),
-        ("info", "info.pfl", parse.read_info),
-    ):
-        if (folder / name).is_file():
-            sources[key] = reader(folder / name)
-    if not sources:
-        raise InputFileError(profiles, "holds no diction.pfl, mergecom.srv or info.pfl")
-    if (folder / "modules.pfl").is_file():
-        from .modules import read_modules
-
-        sources["modules"] = read_modules(folder / "modules.pfl")
-    db = load.Database.from_profiles(**sources)
+    db = load.open_profiles_folder(profiles)
     return db
 
 

@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -18,7 +18,7 @@ from xml.sax.saxutils import quoteattr
 import click
 
 from .database import MessageDatabase
-from .errors import LookupFailed, MdictError
+from .errors import InputFileError, LookupFailed, MdictError
 from .fileio import write_text_atomic
 from .model import COMMANDS
 from .validate import CODES, LEVELS, Coverage, Finding, Report, Validator
@@ -45,34 +45,11 @@ def open_database(db_path: str | None, profiles: str | None) -> MessageDatabase:
     if profiles is None:
         db = load.default_database()
         return db
-    folder = Path(profiles)
-    parse = importlib.import_module(".parse", __package__)
-    sources: dict[str, Any] = {}
-    for key, name, reader in (
-        ("dictionary", "diction.pfl", parse.read_dictionary),
-        ("services", "mergecom.srv", parse.read_services),
-        ("info", "info.pfl", parse.read_info),
-    ):
-        if (folder / name).is_file():
-            sources[key] = reader(folder / name)
-    if not sources:
-        raise click.UsageError(f"{profiles}: no diction.pfl, mergecom.srv or info.pfl there")
-    conditions_file = folder / "conditions.pfl"
-    if conditions_file.is_file():
-        conditions = importlib.import_module(".conditions", __package__)
-        sources["conditions"] = condition_texts(conditions.read_conditions(conditions_file))
-    db = load.Database.from_profiles(**sources)
+    try:
+        db = load.open_profiles_folder(profiles)
+    except InputFileError as error:
+        raise click.UsageError(f"{profiles}: {error.reason}") from None
     return db
-
-
-def condition_texts(profile: Any) -> dict[str, str]:
-    """Name -> expression text, as Database.from_profiles takes them, from
-    what the conditions reader returns (a mapping, or definitions with a
-    name and an expression that prints as text)."""
-    if isinstance(profile, Mapping):
-        return {str(name): str(text) for name, text in profile.items()}
-    items = getattr(profile, "definitions", profile)
-    return {str(d.name): str(d.expression) for d in items}
 
 
 def collect_files(paths: Sequence[str]) -> list[str]:

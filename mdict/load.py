@@ -826,6 +826,35 @@ def open_database(path: str | os.PathLike[str]) -> Database:
     return _open(data, name)
 
 
+PROFILE_FILES = ("diction.pfl", "mergecom.srv", "info.pfl", "conditions.pfl", "modules.pfl")
+"""The profiles :func:`open_profiles_folder` reads, where present."""
+
+
+def open_profiles_folder(folder: str | os.PathLike[str]) -> Database:
+    """The lookups over the profiles of a folder (``--profiles DIR``), without
+    compiling: whichever of :data:`PROFILE_FILES` are there. A folder with
+    none of diction.pfl, mergecom.srv and info.pfl is an InputFileError."""
+    from pathlib import Path
+
+    from . import parse
+    from .compile import read_condition_texts
+    from .modules import read_modules
+
+    where = Path(os.fspath(folder))
+    found = {name: where / name for name in PROFILE_FILES if (where / name).is_file()}
+    if not found.keys() & set(PROFILE_FILES[:3]):
+        raise InputFileError(os.fspath(folder), "holds no diction.pfl, mergecom.srv or info.pfl")
+    conditions = found.get("conditions.pfl")
+    modules = found.get("modules.pfl")
+    return Database.from_profiles(
+        dictionary=parse.read_dictionary(found["diction.pfl"]) if "diction.pfl" in found else None,
+        services=parse.read_services(found["mergecom.srv"]) if "mergecom.srv" in found else None,
+        info=parse.read_info(found["info.pfl"]) if "info.pfl" in found else None,
+        conditions=read_condition_texts(conditions) if conditions else None,
+        modules=read_modules(modules) if modules else None,
+    )
+
+
 def read_header(path: str | os.PathLike[str]) -> Header:
     """Only the header of a database file (checked, body not read)."""
     name = os.fspath(path)

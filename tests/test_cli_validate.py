@@ -193,15 +193,6 @@ def test_bad_files_never_stop_a_batch(tmp_path: Path, jobs: str) -> None:
     assert by_name["zz_good.dcm"]["ok"]
 
 
-def test_condition_texts_from_either_reader_shape() -> None:
-    from types import SimpleNamespace
-
-    assert cli_validate.condition_texts({"A": "present(0010,0010)"}) == {"A": "present(0010,0010)"}
-    defs = [SimpleNamespace(name="B", expression="not A")]
-    assert cli_validate.condition_texts(SimpleNamespace(definitions=defs)) == {"B": "not A"}
-    assert cli_validate.condition_texts(defs) == {"B": "not A"}
-
-
 def test_ignore_codes(files: Path) -> None:
     code, out = run(str(files / "bad_sex.dcm"), "--ignore", "NOT_ONE_OF_ENUMERATED_VALUES")
     assert code == 0 and "NOT_ONE_OF" not in out

@@ -388,3 +388,24 @@ def test_lines_out_of_order_are_stored_in_canonical_order() -> None:
     message = Database.from_bytes(result.data).message(1, "C_STORE_RQ")
     assert message is not None
     assert [str(line.tag) for line in message.lines] == ["0008,0060", "0010,0010", "0010,0020"]
+
+
+def test_open_profiles_folder_reads_whatever_is_there(tmp_path: Path) -> None:
+    """``--profiles DIR`` for validate, dump and table: one reader for all."""
+    import shutil
+
+    from mdict.errors import InputFileError
+    from mdict.load import open_profiles_folder
+
+    with pytest.raises(InputFileError, match=r"holds no diction\.pfl, mergecom\.srv or info\.pfl"):
+        open_profiles_folder(tmp_path)
+    profiles = Path(__file__).resolve().parent.parent / "profiles"
+    shutil.copy(profiles / "diction.pfl", tmp_path)
+    only_dictionary = open_profiles_folder(tmp_path)
+    assert only_dictionary.modules("CT_IMAGE", "C_STORE_RQ") is None
+    for name in ("mergecom.srv", "info.pfl", "conditions.pfl", "modules.pfl"):
+        shutil.copy(profiles / name, tmp_path)
+    db = open_profiles_folder(tmp_path)
+    assert "NEED_MODULE_VOILUT" in db.conditions()
+    modules = db.modules("CT_IMAGE", "C_STORE_RQ")
+    assert modules is not None and any(m.name == "CT Image" for m in modules)
