@@ -62,6 +62,11 @@ def write_together(files: Sequence[tuple[str, str]]) -> None:
     written and flushed first, then each is renamed over its target."""
     temporaries: list[tuple[str, str]] = []
     try:
+        for path, _ in files:
+            # A folder in a target's place makes its rename fail after the
+            # earlier targets were replaced: refuse before anything is written.
+            if os.path.isdir(path):
+                raise InputFileError(path, "cannot write: Is a directory")
         for path, text in files:
             try:
                 fd, temporary = tempfile.mkstemp(

@@ -284,6 +284,8 @@ class Staleness:
     current: bool
 
     def describe(self) -> str:
+        if self.path is not None and not os.path.isfile(self.path):
+            return f"{self.path}: MISSING (no such file)"
         if self.source is None:
             return f"{self.path}: not a source of this database"
         if self.path is None:

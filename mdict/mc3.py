@@ -28,7 +28,7 @@ from .mc3comb import _report as report_error
 DICT_USAGE = "Usage: mc3dict <dictionary profile>"
 INFO_USAGE = (
     "Usage: mc3info <message info profile> [--services FILE] [--dictionary FILE]"
-    " [--conditions FILE] [-o FILE]"
+    " [--conditions FILE] [--modules FILE] [-o FILE]"
 )
 
 
@@ -84,6 +84,7 @@ def _info_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
     parser.add_argument("--services")
     parser.add_argument("--dictionary")
     parser.add_argument("--conditions")
+    parser.add_argument("--modules")
     parser.add_argument("-o", "--output", default="mrgcom3.msg")
     arguments, unknown = parser.parse_known_args(argv)
     return None if unknown else arguments
@@ -105,12 +106,16 @@ def run_info(argv: Sequence[str]) -> int:
     conditions = arguments.conditions
     if conditions is None and (folder / "conditions.pfl").is_file():
         conditions = str(folder / "conditions.pfl")
+    modules = arguments.modules
+    if modules is None and (folder / "modules.pfl").is_file():
+        modules = str(folder / "modules.pfl")
     output: str = arguments.output
     print("mc3info: compiling a message info profile (mdict)")
     try:
-        inputs = [arguments.info, services, dictionary, *([conditions] if conditions else [])]
+        inputs = [arguments.info, services, dictionary]
+        inputs += [path for path in (conditions, modules) if path]
         refuse_to_overwrite([output], inputs)
-        compiled = compile_message_files(arguments.info, services, dictionary, conditions)
+        compiled = compile_message_files(arguments.info, services, dictionary, conditions, modules)
         db = Database.from_bytes(compiled.data, output)
         for number, command in db.messages():
             print(f"Service {number:04d}, Command {command}")

@@ -426,3 +426,22 @@ def test_icomb_writes_both_outputs_or_neither(work: Path) -> None:
     assert err.endswith("\nno/info.pfl: error: cannot write: No such file or directory\n")
     assert not (work / "ok.srv").exists()
     assert not [p for p in work.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("tool", ["mdict", "mc3icomb"])
+def test_icomb_output_folder_in_a_target_place_writes_nothing(
+    work: Path, tool: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The second output is a folder: the first one must not be written either.
+    (work / "taken").mkdir()
+    if tool == "mdict":
+        code, _, err = run(
+            *ICOMB, "--config", "acme.cfg", "--out-services", "ok.srv", "--out-info", "taken"
+        )
+    else:
+        args = ["base/mergecom.srv", "base/info.pfl", "acme.cfg", "ok.srv", "taken"]
+        code, err = run_icomb(args), capsys.readouterr().err
+    assert code == 1
+    assert "taken: cannot write: Is a directory" in err.replace("error: ", "")
+    assert not (work / "ok.srv").exists()
+    assert not [p for p in work.iterdir() if p.name.endswith(".tmp")]

@@ -127,6 +127,21 @@ def test_decompile_round_trip_and_check_db(profiles: Path, tmp_path: Path) -> No
     assert code == 0 and f"{renamed}: up to date" in stdout
 
 
+def test_check_db_reports_a_missing_file_as_missing(profiles: Path, tmp_path: Path) -> None:
+    # A folder without one of the recorded files, or a file that does not
+    # exist, is MISSING (exit 1), not "changed since the database was compiled".
+    db = tmp_path / "db.msg"
+    assert run("info", str(profiles / "info.pfl"), "-o", str(db))[0] == 0
+    (profiles / "diction.pfl").unlink()
+    code, stdout, _ = run("check-db", str(db), "--against", str(profiles))
+    assert code == 1
+    assert f"{profiles / 'diction.pfl'}: MISSING (no such file)" in stdout
+    assert f"{profiles / 'info.pfl'}: up to date" in stdout
+    code, stdout, _ = run("check-db", str(db), "--against", str(tmp_path / "nowhere.pfl"))
+    assert code == 1 and f"{tmp_path / 'nowhere.pfl'}: MISSING (no such file)" in stdout
+    assert "STALE" not in stdout
+
+
 def test_bad_database_is_one_error_status_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.msg"
     bad.write_bytes(b"not a database at all")

@@ -95,6 +95,20 @@ def test_mc3info_options(here: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert (here / "x.msg").exists() and not (here / "mrgcom3.msg").exists()
 
 
+def test_mc3info_embeds_modules_like_mdict_info(here: Path) -> None:
+    # modules.pfl beside the info profile is embedded, as `mdict info` does;
+    # --modules names another one.
+    modules = "[ STANDARD_CT, C_STORE_RQ ]\nSOP Common (M): 0008,0016 0008,0018\n"
+    (here / "modules.pfl").write_text(modules)
+    assert run_info(["info.pfl"]) == 0
+    found = open_database(here / "mrgcom3.msg").modules("STANDARD_CT", "C_STORE_RQ")
+    assert found is not None and [m.name for m in found] == ["SOP Common"]
+    (here / "other.pfl").write_text(modules.replace("SOP Common", "Common"))
+    assert run_info(["info.pfl", "--modules", "other.pfl", "-o", "x.msg"]) == 0
+    sources = open_database(here / "x.msg").header.sources
+    assert [s.file for s in sources if s.role == "modules"] == ["other.pfl"]
+
+
 @pytest.mark.parametrize("argv", [[], ["a", "b"], ["--bogus"]])
 def test_usage(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert run_dict(argv) == 1
