@@ -115,6 +115,9 @@ class Dumper:
     def message_for(self, dataset: Any) -> tuple[str, InfoSection | None]:
         """The C_STORE_RQ message of the dataset's SOP Class, if the database has it."""
         uid = str(dataset.get("SOPClassUID", "") or "")
+        meta = getattr(dataset, "file_meta", None)
+        if not uid and meta is not None:  # as mdict validate does
+            uid = str(meta.get("MediaStorageSOPClassUID", "") or "")
         if not uid:
             return "no SOP Class UID: dictionary only", None
         service = self.db.service(uid)
@@ -137,15 +140,21 @@ class Dumper:
         return f"{found.name} {command.upper()} (chosen with --message)", message
 
     def dump(self, dataset: Any, section: InfoSection | None) -> list[DumpLine]:
-        return list(self._walk(dataset, section, 0))
+        meta = getattr(dataset, "file_meta", None)
+        return list(self._walk(dataset, section, 0, meta if meta else None))
 
-    def _walk(self, dataset: Any, section: InfoSection | None, depth: int) -> Iterator[DumpLine]:
+    def _walk(
+        self, dataset: Any, section: InfoSection | None, depth: int, meta: Any = None
+    ) -> Iterator[DumpLine]:
+        """The lines of one dataset level; at the root, the file meta
+        information (group 0002) comes first, matched against the same spec."""
         from pydicom.dataelem import convert_raw_data_element
 
         spec = _spec_index(section)
         creators: dict[tuple[int, int], str] = {}
         seen: set[Tag] = set()
-        for raw in dataset.elements():
+        sources = [meta, dataset] if meta is not None else [dataset]
+        for raw, source in ((raw, src) for src in sources for raw in src.elements()):
             group, element = raw.tag >> 16, raw.tag & 0xFFFF
             key = self._key(group, element, creators)
             entry = self.db.entry(key) if key is not None else None
@@ -158,7 +167,7 @@ class Dumper:
                 ):
                     implicit = raw.is_implicit_VR or raw_vr == "UN"
                     raw = raw._replace(VR=entry.vr, is_implicit_VR=implicit)
-                elem = convert_raw_data_element(raw, encoding=dataset._character_set, ds=dataset)
+                elem = convert_raw_data_element(raw, encoding=source._character_set, ds=source)
             else:
                 elem = raw
             if group % 2 and 0x10 <= element <= 0xFF:
@@ -166,7 +175,13 @@ class Dumper:
             if key is not None:
                 seen.add(key)
             line = spec.get(key) if key is not None else None
-            listed = section is None or line is not None or key is None or key.element == 0
+            listed = (  # file meta outside the spec is not message content, as in validate
+                section is None
+                or line is not None
+                or key is None
+                or key.element == 0
+                or key.group == 0x0002
+            )
             yield self._line(elem, key, entry, line, depth, listed)
             if elem.VR == "SQ":
                 yield from self._items(elem, line, depth)

@@ -246,7 +246,7 @@ class Validator:
         run = _Run(self, dataset, query, coverage, rank)
         run.check_level(dataset, self.plan(section), "", (), encodings_of(dataset, None))
         run.findings[:0] = consistency(dataset)
-        return Report(run.kept(), found.name, command, run.coverage())
+        return Report(run.kept(), found.name, command, run.coverage() if coverage else Coverage())
 
     def _without_spec(
         self,

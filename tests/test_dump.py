@@ -105,3 +105,35 @@ def test_private_tag_only_pydicom_knows_is_named_and_marked(tmp_path: Path) -> N
     lines = [str(ln) for ln in Dumper(database()).dump(ds, None)]
     assert "CSA Image Header Type (pydicom) [SIEMENS CSA HEADER]" in _line(lines, "(0029,1008)")
     assert "? [NOBODY KNOWS]" in _line(lines, "(0029,1108)")
+
+
+def test_file_meta_printed_first_and_not_absent(tmp_path: Path) -> None:
+    """The file meta information is part of the file: it was neither printed
+    nor matched, so the standard message listed it as <absent>."""
+    from pydicom import dcmread
+
+    import mdict
+
+    path = tmp_path / "a.dcm"
+    write_dicom(path, implicit=False)
+    ds = dcmread(path)
+    dumper = Dumper(mdict.default_database())
+    lines = [str(ln) for ln in dumper.dump(ds, dumper.message_for(ds)[1])]
+    tsyntax = _line(lines, "(0002,0010)")
+    assert "1.2.840.10008.1.2.1" in tsyntax and "<absent>" not in tsyntax
+    assert lines[0].startswith("(0002,")
+    section = Dumper(database()).message_for(ds)[1]  # a message without file meta lines
+    lines = [str(ln) for ln in Dumper(database()).dump(ds, section)]
+    assert not [ln for ln in lines if ln.startswith("(0002,") and "not in the message" in ln]
+
+
+def test_message_from_file_meta_when_dataset_lacks_sop_class(tmp_path: Path) -> None:
+    """As mdict validate: the Media Storage SOP Class UID names the message."""
+    from pydicom import dcmread
+
+    path = tmp_path / "a.dcm"
+    write_dicom(path, implicit=False)
+    ds = dcmread(path)
+    del ds.SOPClassUID
+    header, section = Dumper(database()).message_for(ds)
+    assert section is not None and header.startswith("STANDARD_CT C_STORE_RQ")

@@ -126,6 +126,14 @@ def test_coverage_counts_every_conditional_use(validator: Validator) -> None:
     assert report.coverage.unevaluated_names == ("HAS_EXTENDED_CHARS",)
 
 
+def test_coverage_is_empty_unless_asked_for(validator: Validator) -> None:
+    """Without coverage=True the report held a partial count (absent uses only)."""
+    report = validator.validate(make_ct())
+    assert report.coverage.uses == 0
+    assert report.coverage.evaluated == 0
+    assert report.coverage.unevaluated_names == ()
+
+
 def test_default_conditions_resolve_names_inside_definitions() -> None:
     """``OUTER = INNER and ...``: INNER comes from the database's profile too."""
     from validate_support import CT_MESSAGE, DICTIONARY, ITEMS, FakeDatabase
