@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence, Sized
-from typing import Any
+from collections.abc import Callable, Sequence, Sized
+from typing import Any, TypeVar
 
 import click
 
@@ -55,13 +55,18 @@ _kind_option = click.option(
     default=None,
     help="Profile kind (default: detected from the content).",
 )
-_services_option = click.option(
-    "--services",
-    "services_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="mergecom.srv: check info.pfl sections and SQ items against it; order commands.",
-)
+
+FC = TypeVar("FC", bound=Callable[..., Any])
+
+
+def _services_option(help_text: str) -> Callable[[FC], FC]:
+    return click.option(
+        "--services",
+        "services_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help=help_text,
+    )
 
 
 def kind_name(model: object) -> str:
@@ -126,7 +131,8 @@ def _load_reference(path: str | None, reader: Any) -> Any:
     try:
         return reader(path)
     except InputFileError as exc:
-        raise click.ClickException(str(exc)) from None
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
     except ProfileError as exc:
         click.echo(exc.render(), err=True)
         raise SystemExit(1) from None
@@ -155,7 +161,7 @@ def _read(path: str, kind: Kind | None) -> tuple[str, Kind, Any] | None:
     default=None,
     help="diction.pfl: check info lines' tags and VRs against it.",
 )
-@_services_option
+@_services_option("mergecom.srv: check info.pfl sections and SQ items against it.")
 def check(
     files: tuple[str, ...],
     kind: Kind | None,
@@ -224,7 +230,7 @@ def canonical_text(kind: Kind, model: Any, services: ServiceProfile | None) -> s
     help="Change nothing; list files that are not canonical and exit 1.",
 )
 @_kind_option
-@_services_option
+@_services_option("mergecom.srv: order info.pfl sections by its COMMAND_k order.")
 def fmt(
     files: tuple[str, ...], check_only: bool, kind: Kind | None, services_path: str | None
 ) -> None:

@@ -93,6 +93,17 @@ def test_check_missing_file_is_one_clear_error() -> None:
     assert err.strip() == "/no/such/file.pfl: error: no such file"
 
 
+@pytest.mark.parametrize("command", ["check", "fmt"])
+def test_missing_reference_profile_is_one_clear_error(tmp_path: Path, command: str) -> None:
+    # --services / --dictionary naming no file: the same `FILE: error: ...`
+    # line as a missing FILE argument (no click "Error: " prefix), exit 1.
+    profile = tmp_path / "d.pfl"
+    profile.write_text("Patient's Name,0010,0010,PN,1\n")
+    code, _, err = run(command, str(profile), "--services", "/no/such/mergecom.srv")
+    assert code == 1
+    assert err.strip() == "/no/such/mergecom.srv: error: no such file"
+
+
 def test_fmt_check_lists_non_canonical_files(tmp_path: Path) -> None:
     variant = tmp_path / "info_variants.pfl"
     shutil.copy(DATA / "valid" / "info_variants.pfl", variant)
