@@ -58,8 +58,11 @@ def collect_files(paths: Sequence[str]) -> list[str]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            found = (p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-            files.extend(sorted(str(p) for p in found))
+            found: list[str] = []
+            for folder, dirs, names in os.walk(path):  # hidden files and folders skipped
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                found += [str(Path(folder, n)) for n in names if not n.startswith(".")]
+            files.extend(sorted(f for f in found if Path(f).is_file()))
         else:
             files.append(name)
     return files

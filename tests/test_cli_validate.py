@@ -198,3 +198,13 @@ def test_ignore_codes(files: Path) -> None:
     assert code == 0 and "NOT_ONE_OF" not in out
     code, out = run(str(files / "bad_sex.dcm"), "--ignore", "NO_SUCH_CODE")
     assert code == 2 and "unknown code(s): NO_SUCH_CODE" in out
+
+
+def test_hidden_folders_are_skipped(tmp_path: Path) -> None:
+    """Hidden files were skipped but the files inside hidden folders (.git,
+    .cache) were validated."""
+    for name in ("a.dcm", ".b.dcm", ".hidden/c.dcm", "sub/d.dcm", "sub/.git/e.dcm"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"")
+    found = cli_validate.collect_files([str(tmp_path)])
+    assert found == [str(tmp_path / "a.dcm"), str(tmp_path / "sub" / "d.dcm")]
