@@ -185,3 +185,14 @@ def test_fuzzed_line_mixes_only_raise_profile_errors(parse: object, lines: list[
         parse("\n".join(lines), "fuzz")  # type: ignore[operator]
     except ProfileError as exc:
         assert exc.diagnostics
+
+
+def test_a_tag_is_named_once_in_the_expected_list() -> None:
+    # An info.pfl given as a dictionary: "expected a tag (GGGG,EEEE or
+    # GGGG,Creator,EB)", not "... or a tag (GGGG,EEEE)" again.
+    from mdict.parse import parse_dictionary
+
+    with pytest.raises(ProfileError) as caught:
+        parse_dictionary("[ 0001, C_STORE_RQ ]\n", "info.pfl")
+    message = caught.value.diagnostics[0].message
+    assert message == "expected a tag (GGGG,EEEE or GGGG,Creator,EB), found ' '"

@@ -134,6 +134,8 @@ def describe_expected(names: Iterable[str]) -> str:
         word = TERMINALS.get(bare, bare)
         if word not in words and bare not in ("_WS", "_SP", "GROUP_SEPARATOR"):
             words.append(word)
+    if TERMINALS["PRIV_GROUP"] in words and TERMINALS["STD_TAG"] in words:
+        words.remove(TERMINALS["STD_TAG"])  # the other already says GGGG,EEEE
     if not words:
         return "something else"
     if len(words) == 1:
