@@ -663,7 +663,16 @@ def show_command(
             title += f" {command.upper()}"
         if section is None:
             what = "item" if is_item else "message"
-            click.echo(f"error: no {what} {service} {command or ''}".rstrip(), err=True)
+            text = f"error: no {what} {service} {command or ''}".rstrip()
+            named = found if found is not None else db.service(service)
+            if named is not None and named.commands:
+                # Say what the service has (a bare service name is read as an item).
+                known = ", ".join(named.commands)
+                if is_item:
+                    text += f" ({named.name} is a service; give a command: {known})"
+                else:
+                    text += f" ({named.name} has: {known})"
+            click.echo(text, err=True)
             sys.exit(1)
         if as_json:
             echo_json(show_json(db, section, found, depth))

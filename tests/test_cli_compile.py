@@ -142,6 +142,21 @@ def test_check_db_reports_a_missing_file_as_missing(profiles: Path, tmp_path: Pa
     assert "STALE" not in stdout
 
 
+def test_show_a_service_without_its_command_says_what_it_has() -> None:
+    # `mdict show CT_IMAGE` read CT_IMAGE as an item: "no item CT_IMAGE" alone.
+    code, _, stderr = run("show", "CT_IMAGE")
+    assert code == 1
+    assert stderr.strip() == (
+        "error: no item CT_IMAGE (CT_IMAGE is a service; give a command: C_STORE_RQ, C_STORE_RSP)"
+    )
+    code, _, stderr = run("show", "CT_IMAGE", "C_FIND_RQ")
+    assert code == 1
+    assert (
+        stderr.strip()
+        == "error: no message CT_IMAGE C_FIND_RQ (CT_IMAGE has: C_STORE_RQ, C_STORE_RSP)"
+    )
+
+
 def test_bad_database_is_one_error_status_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.msg"
     bad.write_bytes(b"not a database at all")
