@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -152,7 +153,7 @@ def _junit(results: Sequence[tuple[Report, list[Finding]]]) -> str:
         f'<testsuite name="mdict validate" tests="{len(results)}" failures="{failures}">',
     ]
     for report, shown in results:
-        name = quoteattr(report.source or "<dataset>")
+        name = quoteattr(_xml_safe(report.source or "<dataset>"))
         lines.append(f'  <testcase classname="mdict.validate" name={name}>')
         errors = [f for f in shown if f.severity == "error"]
         if errors:
@@ -168,7 +169,22 @@ def _junit(results: Sequence[tuple[Report, list[Finding]]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """Text XML 1.0 can hold: bytes of a file name that are not UTF-8 (lone
+    surrogates) and control characters written as ``\\xNN``."""
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that is no escaped byte
+        data = text.encode("utf-8", "backslashreplace")
+    text = data.decode("utf-8", "backslashreplace")
+    return _XML_INVALID.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _escape(text: str) -> str:
+    text = _xml_safe(text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -208,3 +208,18 @@ def test_hidden_folders_are_skipped(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(b"")
     found = cli_validate.collect_files([str(tmp_path)])
     assert found == [str(tmp_path / "a.dcm"), str(tmp_path / "sub" / "d.dcm")]
+
+
+def test_junit_is_well_formed_for_any_file_name() -> None:
+    """A file name with bytes that are not UTF-8 (or control characters)
+    made the JUnit output XML that no consumer could parse."""
+    import xml.etree.ElementTree as ET
+
+    from mdict.findings import Finding, Report
+
+    finding = Finding("NOT_DICOM", "error", "not a DICOM file")
+    names = ["dir/bad\udcff.dcm", "dir/ctl\x01.dcm", "a&b <x>.dcm"]
+    results = [(Report((finding,), source=n), [finding]) for n in names]
+    text = cli_validate._junit(results)
+    root = ET.fromstring(text.encode("utf-8", "surrogateescape"))  # as written to stdout
+    assert [c.get("name") for c in root] == ["dir/bad\\xff.dcm", "dir/ctl\\x01.dcm", "a&b <x>.dcm"]
