@@ -396,7 +396,11 @@ def validate_command(
     else:
         click.echo(_junit(results), nl=False)
     if write_baseline:
-        save_baseline(write_baseline, written)
+        try:
+            save_baseline(write_baseline, written)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise SetupError(f"cannot write the baseline {write_baseline}: {reason}") from None
         click.echo(f"baseline written: {write_baseline} ({len(set(written))} findings)", err=True)
         return
     if new_errors:

@@ -223,3 +223,11 @@ def test_junit_is_well_formed_for_any_file_name() -> None:
     text = cli_validate._junit(results)
     root = ET.fromstring(text.encode("utf-8", "surrogateescape"))  # as written to stdout
     assert [c.get("name") for c in root] == ["dir/bad\\xff.dcm", "dir/ctl\\x01.dcm", "a&b <x>.dcm"]
+
+
+def test_unwritable_baseline_is_an_error_not_a_traceback(files: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    code, out = run(str(files / "good.dcm"), "--write-baseline", str(blocker / "baseline.json"))
+    assert code == 2
+    assert "cannot write the baseline" in out
