@@ -221,6 +221,18 @@ def open_or_fail(path: str | None) -> Database:
         sys.exit(2)
 
 
+def require_messages(db: Database, path: str | None) -> None:
+    """A dictionary database (mdict dict) holds no services, messages or
+    items: say so (exit 2) instead of finding nothing."""
+    if db.header.kind != "messages":
+        click.echo(
+            f"error: {path}: a dictionary database holds no services, messages or items"
+            " (compile a message database with `mdict info`)",
+            err=True,
+        )
+        sys.exit(2)
+
+
 def profile_texts(db: Database) -> list[tuple[str, str]]:
     """(file name, canonical text) of each profile a database holds."""
     out: list[tuple[str, str]] = []
@@ -538,6 +550,7 @@ def services_command(pattern: str | None, items: bool, db_path: str | None, as_j
     --match keeps those with every word of the text in their name or
     description (CT matches CT_IMAGE, not AUTOREFRACTION), or a UID prefix."""
     db = open_or_fail(db_path)
+    require_messages(db, db_path)
     wanted = words(pattern) if pattern else set()
     try:
         if items:
@@ -648,6 +661,7 @@ def show_command(
     """Show a message spec (SERVICE COMMAND: service by name, UID or number)
     or an item (ITEM_NAME, or NAME ITEM) as a table, items expanded."""
     db = open_or_fail(db_path)
+    require_messages(db, db_path)
     is_item = command is None or command.upper() == "ITEM"
     try:
         found = None

@@ -157,6 +157,21 @@ def test_show_a_service_without_its_command_says_what_it_has() -> None:
     )
 
 
+def test_services_and_show_on_a_dictionary_database_say_so(profiles: Path, tmp_path: Path) -> None:
+    # A .dct holds no services: `mdict services` printed nothing (exit 0) and
+    # `mdict show` said "no item X".
+    dct = tmp_path / "d.dct"
+    assert run("dict", str(profiles / "diction.pfl"), "-o", str(dct))[0] == 0
+    expected = (
+        f"error: {dct}: a dictionary database holds no services, messages or items"
+        " (compile a message database with `mdict info`)"
+    )
+    for args in (["services"], ["show", "STANDARD_CT", "C_STORE_RQ"], ["show", "REF_IMAGE"]):
+        code, stdout, stderr = run(*args, "--db", str(dct))
+        assert (code, stdout, stderr.strip()) == (2, "", expected)
+    assert run("lookup", "0010,0020", "--db", str(dct))[0] == 0
+
+
 def test_bad_database_is_one_error_status_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.msg"
     bad.write_bytes(b"not a database at all")
