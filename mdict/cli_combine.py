@@ -207,6 +207,8 @@ def icomb(
         services_text = format_services(result.services)
         info_text = format_info(result.info, result.services)
         if output_dir is not None:
+            if os.path.exists(output_dir) and not os.path.isdir(output_dir):
+                raise InputFileError(output_dir, "cannot write: not a folder (-o names a folder)")
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         write_together([(out_services, services_text), (out_info, info_text)])
     except MdictError as error:

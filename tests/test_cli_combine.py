@@ -445,3 +445,12 @@ def test_icomb_output_folder_in_a_target_place_writes_nothing(
     assert "taken: cannot write: Is a directory" in err.replace("error: ", "")
     assert not (work / "ok.srv").exists()
     assert not [p for p in work.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_icomb_output_folder_that_is_a_file(work: Path) -> None:
+    # -o naming a file said "cannot write: File exists".
+    code, out, err = run(*ICOMB, "--config", "acme.cfg", "-o", "acme_diction.pfl")
+    assert (code, out) == (1, "")
+    assert err.endswith(
+        "\nacme_diction.pfl: error: cannot write: not a folder (-o names a folder)\n"
+    )
