@@ -116,6 +116,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    path = config.getoption("--mdict-write-baseline", None)
+    if path:  # fail now, not with a traceback after the whole session
+        from .cli_validate import save_baseline
+
+        try:
+            save_baseline(path, [])
+        except OSError as exc:
+            raise pytest.UsageError(f"--mdict-write-baseline: {path}: {exc}") from None
     config.stash[_SEEN_KEY] = []
     path = config.getoption("--mdict-baseline", None)
     if path:

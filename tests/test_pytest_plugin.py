@@ -80,6 +80,21 @@ def test_bad_baseline_is_a_usage_error(pytester: pytest.Pytester, tmp_path: Path
     result.stderr.fnmatch_lines(["*--mdict-baseline*not an mdict baseline*"])
 
 
+def test_unwritable_write_baseline_is_a_usage_error(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    """It was a traceback at the end of the session, after every test ran."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    pytester.makepyfile(test_suite=SUITE)
+    target = blocker / "baseline.json"
+    result = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", f"--mdict-write-baseline={target}"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--mdict-write-baseline*baseline.json*"])
+
+
 def test_plain_function_and_ignore() -> None:
     ds = make_ct()
     ds.PatientSex = "X"
