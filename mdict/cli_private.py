@@ -441,8 +441,16 @@ def learn_command(
             hidden=not progress,
         ) as bar:
             learned = propose(scan_files(paths, jobs), known, bar.update)
-        write_text_atomic(output, format_dictionary(learned.dictionary()))
-        write_text_atomic(report_path, format_report(learned, output))
+        from .cli_combine import write_together  # both or neither
+
+        for path in (output, report_path):
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        write_together(
+            [
+                (output, format_dictionary(learned.dictionary())),
+                (report_path, format_report(learned, output)),
+            ]
+        )
     conflicts = sum(1 for p in learned.proposals if p.conflict) + len(learned.known_conflicts)
     click.echo(
         f"{output}: {len(learned.proposals)} proposed lines from {learned.dicom_files} DICOM files "

@@ -151,6 +151,19 @@ def test_learn_missing_folder(tmp_path: Path) -> None:
     assert not (tmp_path / "x.pfl").exists()
 
 
+def test_learn_writes_nothing_when_the_report_cannot_be_written(tmp_path: Path) -> None:
+    """The proposals were written before the report failed (docs: nothing is
+    written on error)."""
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 2)
+    (tmp_path / "report_is_a_folder").mkdir()
+    out = tmp_path / "x.pfl"
+    report = str(tmp_path / "report_is_a_folder")
+    code, _, err = run("learn", str(corpus), "-o", str(out), "--report", report, "-j", "1")
+    assert code == 2 and "report_is_a_folder" in err
+    assert not out.exists()
+
+
 @pytest.fixture
 def test_database(monkeypatch: pytest.MonkeyPatch) -> None:
     """dump and table against the test profiles, whatever the embedded database is."""
