@@ -196,3 +196,54 @@ def test_a_tag_is_named_once_in_the_expected_list() -> None:
         parse_dictionary("[ 0001, C_STORE_RQ ]\n", "info.pfl")
     message = caught.value.diagnostics[0].message
     assert message == "expected a tag (GGGG,EEEE or GGGG,Creator,EB), found ' '"
+
+
+@pytest.mark.parametrize(
+    ("reader", "name", "text", "expected"),
+    [
+        (
+            "read_dictionary",
+            "info.pfl",
+            "[ 0001, C_STORE_RQ ]\n0010,0010@PN@2@@;\n",
+            "expected a dictionary profile (diction.pfl), found a message info profile (info.pfl)",
+        ),
+        (
+            "read_info",
+            "diction.pfl",
+            "# a comment\nPatient's Name,0010,0010,PN,1\n",
+            "expected a message info profile (info.pfl), found a dictionary profile (diction.pfl)",
+        ),
+        (
+            "read_services",
+            "x.cfg",
+            "[ EXISTING_SERVICE_SECTION ]\n",
+            "expected a service profile (mergecom.srv), found an mc3icomb configuration",
+        ),
+    ],
+)
+def test_a_profile_of_another_kind_is_one_error(
+    tmp_path: Path, reader: str, name: str, text: str, expected: str
+) -> None:
+    # `mdict dict info.pfl` printed 20 grammar errors; now one line saying what it is.
+    import mdict.parse
+
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(ProfileError) as caught:
+        getattr(mdict.parse, reader)(path)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.message == expected
+    assert (
+        diagnostic.line
+        == text.splitlines().index(next(s for s in text.splitlines() if not s.startswith("#"))) + 1
+    )
+
+
+def test_a_broken_profile_of_the_right_kind_keeps_its_errors(tmp_path: Path) -> None:
+    from mdict.parse import read_dictionary
+
+    path = tmp_path / "d.pfl"
+    path.write_text("Patient's Name,0010,0010,XX,1\nbad\n")
+    with pytest.raises(ProfileError) as caught:
+        read_dictionary(path)
+    assert [d.line for d in caught.value.diagnostics] == [1, 2]

@@ -16,9 +16,10 @@ profiles of the common shapes are read without it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import Diagnostic, InputFileError, ProfileError
 from ..fileio import decode_text, read_bytes
@@ -374,3 +375,38 @@ def read_profile_text(path: str | os.PathLike[str]) -> str:
     if not text.strip():
         raise InputFileError(name, "empty file, expected a profile")
     return text
+
+
+_KIND_NAMES = {
+    "dictionary": "a dictionary profile (diction.pfl)",
+    "services": "a service profile (mergecom.srv)",
+    "info": "a message info profile (info.pfl)",
+    "config": "an mc3icomb configuration",
+    "conditions": "a conditions profile",
+    "modules": "a modules profile",
+}
+T = TypeVar("T")
+_DICTIONARY_LINE = re.compile(r"[^#,\s][^,]*,[0-9A-Fa-f]{4},")
+
+
+def read_as(path: str | os.PathLike[str], kind: str, parse: Callable[[str, str], T]) -> T:
+    """Read and parse ``path`` as ``kind``; a file that does not parse and
+    plainly is another kind of profile is one error saying so (instead of
+    the grammar's errors on every line)."""
+    from . import detect_kind
+
+    text = read_profile_text(path)
+    name = os.fspath(path)
+    try:
+        return parse(text, name)
+    except ProfileError:
+        found = detect_kind(text)
+        lines = [(n, s) for n, s in enumerate(source_lines(text), 1) if s.strip()]
+        first = next(((n, s) for n, s in lines if not s.lstrip().startswith("#")), None)
+        sure = found != "dictionary" or (
+            first is not None and _DICTIONARY_LINE.match(first[1].strip()) is not None
+        )
+        if found == kind or not sure or first is None:
+            raise
+        message = f"expected {_KIND_NAMES[kind]}, found {_KIND_NAMES[found]}"
+        raise ProfileError([Diagnostic(name, first[0], 1, message, source_line=first[1])]) from None

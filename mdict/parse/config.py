@@ -23,7 +23,7 @@ from ._driver import (
     Collector,
     get_parser,
     numbered_lines,
-    read_profile_text,
+    read_as,
     require_content,
     results_or_errors,
 )
@@ -180,4 +180,4 @@ def parse_combine_config(text: str, filename: str = "<string>") -> CombineConfig
 
 def read_combine_config(path: str | os.PathLike[str]) -> CombineConfig:
     """Read an mc3icomb configuration file."""
-    return parse_combine_config(read_profile_text(path), os.fspath(path))
+    return read_as(path, "config", parse_combine_config)

@@ -10,7 +10,7 @@ from ._driver import (
     Collector,
     get_parser,
     numbered_lines,
-    read_profile_text,
+    read_as,
     require_content,
     results_or_errors,
 )
@@ -43,7 +43,7 @@ def parse_dictionary(text: str, filename: str = "<string>") -> Dictionary:
 
 def read_dictionary(path: str | os.PathLike[str]) -> Dictionary:
     """Read a diction.pfl file."""
-    return parse_dictionary(read_profile_text(path), os.fspath(path))
+    return read_as(path, "dictionary", parse_dictionary)
 
 
 __all__: list[Any] = ["parse_dictionary", "read_dictionary"]

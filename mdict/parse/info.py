@@ -11,7 +11,7 @@ from ._driver import (
     get_parser,
     numbered_lines,
     parse_lines,
-    read_profile_text,
+    read_as,
     report_line_error,
     require_content,
 )
@@ -78,4 +78,4 @@ def parse_info(text: str, filename: str = "<string>") -> InfoProfile:
 
 def read_info(path: str | os.PathLike[str]) -> InfoProfile:
     """Read an info.pfl file."""
-    return parse_info(read_profile_text(path), os.fspath(path))
+    return read_as(path, "info", parse_info)

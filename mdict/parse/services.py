@@ -20,7 +20,7 @@ from ._driver import (
     Collector,
     get_parser,
     numbered_lines,
-    read_profile_text,
+    read_as,
     require_content,
     results_or_errors,
 )
@@ -318,4 +318,4 @@ def parse_services(text: str, filename: str = "<string>") -> ServiceProfile:
 
 def read_services(path: str | os.PathLike[str]) -> ServiceProfile:
     """Read a mergecom.srv file."""
-    return parse_services(read_profile_text(path), os.fspath(path))
+    return read_as(path, "services", parse_services)
