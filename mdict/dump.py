@@ -12,6 +12,7 @@ listed as ``<absent>``.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -141,7 +142,9 @@ class Dumper:
 
     def dump(self, dataset: Any, section: InfoSection | None) -> list[DumpLine]:
         meta = getattr(dataset, "file_meta", None)
-        return list(self._walk(dataset, section, 0, meta if meta else None))
+        with warnings.catch_warnings():  # pydicom's warnings on values the dump shows
+            warnings.simplefilter("ignore")
+            return list(self._walk(dataset, section, 0, meta if meta else None))
 
     def _walk(
         self, dataset: Any, section: InfoSection | None, depth: int, meta: Any = None

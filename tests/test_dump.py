@@ -137,3 +137,25 @@ def test_message_from_file_meta_when_dataset_lacks_sop_class(tmp_path: Path) -> 
     del ds.SOPClassUID
     header, section = Dumper(database()).message_for(ds)
     assert section is not None and header.startswith("STANDARD_CT C_STORE_RQ")
+
+
+def test_pydicom_warnings_do_not_reach_the_console(tmp_path: Path) -> None:
+    """As in validate: a value pydicom cannot decode is shown, not warned about."""
+    import warnings
+
+    from pydicom import dcmread
+    from pydicom.dataelem import RawDataElement
+    from pydicom.tag import Tag as DicomTag
+
+    path = tmp_path / "a.dcm"
+    write_dicom(path, implicit=False)
+    ds = dcmread(path)
+    ds.SpecificCharacterSet = "ISO_IR 192"
+    raw = bytes.fromhex("fffe5e626164")
+    ds[0x00100010] = RawDataElement(DicomTag(0x00100010), "PN", len(raw), raw, 0, False, True)
+    dumper = Dumper(database())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lines = [str(ln) for ln in dumper.dump(ds, dumper.message_for(ds)[1])]
+    assert "^bad" in _line(lines, "(0010,0010)")
+    assert not caught
