@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from .cli_combine import fail, refuse_to_overwrite, with_source_lines, write_together
-from .compile import DEFAULT_NAMES, Compiled, Role, Source, source_of
+from .compile import DEFAULT_NAMES, Compiled, Role, Source, condition_names, source_of
 from .errors import Diagnostic, InputFileError, MdictError
 from .fileio import read_text, write_bytes_atomic
 from .load import Database, default_database, open_database
@@ -71,8 +71,8 @@ def report_warnings(warnings: Sequence[Diagnostic], show_all: bool) -> None:
         click.echo(warning.render(), err=True)
     if conditions and not show_all:
         click.echo(
-            f"warning: {len(conditions)} condition names are not defined and will not be"
-            " evaluated (--show-warnings lists them)",
+            f"warning: {condition_names(len(conditions))} and will not be evaluated"
+            " (--show-warnings lists them)",
             err=True,
         )
 

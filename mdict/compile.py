@@ -668,3 +668,10 @@ def compile_message_files(
         sources,
         module_profile,
     )
+
+
+def condition_names(count: int) -> str:
+    """``1 condition name is not defined``, ``2 condition names are ...``."""
+    if count == 1:
+        return "1 condition name is not defined"
+    return f"{count} condition names are not defined"

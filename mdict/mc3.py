@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from .cli_combine import refuse_to_overwrite
-from .compile import PROGRESS_STEP, Compiled, source_of
+from .compile import PROGRESS_STEP, Compiled, condition_names, source_of
 from .errors import InputFileError, MdictError
 from .fileio import write_bytes_atomic
 from .load import Database
@@ -130,8 +130,8 @@ def run_info(argv: Sequence[str]) -> int:
             print(f"WARNING: {warning}")
     if undefined:
         print(
-            f"WARNING: {len(undefined)} condition names are not defined and will not be"
-            " evaluated (mdict info --show-warnings lists them)"
+            f"WARNING: {condition_names(len(undefined))} and will not be evaluated"
+            " (mdict info --show-warnings lists them)"
         )
     print(f"{output}: {len(compiled.data)} bytes")
     print("DONE")

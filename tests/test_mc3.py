@@ -53,7 +53,7 @@ def test_mc3info_golden(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "Service 0002, Command C_STORE_RQ\n"
         "Item 0001\n"
         "Item 0002\n"
-        "WARNING: 1 condition names are not defined and will not be evaluated"
+        "WARNING: 1 condition name is not defined and will not be evaluated"
         " (mdict info --show-warnings lists them)\n"
         f"mrgcom3.msg: {size} bytes\n"
         "DONE\n"
