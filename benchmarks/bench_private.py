@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from private_helpers import make_corpus  # noqa: E402
 
-from mdict.diff import diff_dictionaries  # noqa: E402
-from mdict.learn import find_files, propose, scan_files  # noqa: E402
 from mdict.model import VM, Dictionary  # noqa: E402
 from mdict.parse import read_dictionary  # noqa: E402
+from mdict.private.diff import diff_dictionaries  # noqa: E402
+from mdict.private.learn import find_files, propose, scan_files  # noqa: E402
 from mdict.write import write_dictionary  # noqa: E402
 
 

@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mdict import default_database  # noqa: E402
-from mdict.cli_validate import run_all  # noqa: E402
-from mdict.database import MessageDatabase  # noqa: E402
-from mdict.validate import Validator  # noqa: E402
+from mdict.cli.validate import run_all  # noqa: E402
+from mdict.db.protocol import MessageDatabase  # noqa: E402
+from mdict.validation.validator import Validator  # noqa: E402
 
 ENHANCED_MR = "1.2.840.10008.5.1.4.1.1.4.1"
 SAMPLES = ("CT_small.dcm", "MR_small.dcm", "rtplan.dcm", "waveform_ecg.dcm", "SC_rgb_small_odd.dcm")

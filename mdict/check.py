@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .errors import Diagnostic, Severity
-from .model import (
+from mdict.errors import Diagnostic, Severity
+from mdict.model import (
     CombineConfig,
     DictEntry,
     Dictionary,

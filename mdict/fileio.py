@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import InputFileError
+from mdict.errors import InputFileError
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 

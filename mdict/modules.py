@@ -32,8 +32,8 @@ from lark.exceptions import (
     VisitError,
 )
 
-from .errors import Diagnostic, ProfileError
-from .fileio import read_text, write_text_atomic
+from mdict.errors import Diagnostic, ProfileError
+from mdict.fileio import read_text, write_text_atomic
 
 __all__ = [
     "MessageModules",
@@ -209,7 +209,7 @@ class _ToModel(Transformer[Token, object]):
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     """The LALR parser of modules.lark (from mdict's parser cache when there)."""
-    from .parse._cache import build_parser
+    from mdict.parse._cache import build_parser
 
     return build_parser("modules.lark", None)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from mdict.database import MessageDatabase
+from mdict.db.protocol import MessageDatabase
 from mdict.model import VM, DictEntry, Dictionary, InfoSection, ItemRef, Service, Tag
 from mdict.write import sorted_entries
 
@@ -138,12 +138,12 @@ def database(folder: Path = PRIVATE_DATA / "db") -> MessageDatabase:
 
 
 def real_database(folder: Path = PRIVATE_DATA / "db") -> MessageDatabase:
-    """mdict.load's Database built in memory from the test profiles."""
+    """mdict.db.database's Database built in memory from the test profiles."""
     import importlib
 
     from mdict.parse import read_dictionary, read_info, read_services
 
-    load = importlib.import_module("mdict.load")
+    load = importlib.import_module("mdict.db.database")
     db: MessageDatabase = load.Database.from_profiles(
         dictionary=read_dictionary(folder / "diction.pfl"),
         services=read_services(folder / "mergecom.srv"),

@@ -9,7 +9,7 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import UID
 
 from mdict.conditions import parse_conditions, read_conditions
-from mdict.evaluate import evaluate
+from mdict.conditions.evaluate import evaluate
 from tools.build_conditions import build, format_report, main
 
 DATA = Path(__file__).parent / "data" / "conditions"

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from mdict.cli import main
-from mdict.mc3comb import run_dcomb, run_icomb
+from mdict.cli.mc3comb import run_dcomb, run_icomb
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data" / "combine"
@@ -344,7 +344,7 @@ def _script(name: str) -> list[str]:
     found = shutil.which(name)
     if found is not None:
         return [found]
-    return [sys.executable, "-c", f"from mdict.mc3comb import {name}; {name}()"]
+    return [sys.executable, "-c", f"from mdict.cli.mc3comb import {name}; {name}()"]
 
 
 def _env() -> dict[str, str]:

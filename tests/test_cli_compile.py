@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from mdict.cli import main
-from mdict.load import open_database
+from mdict.db.database import open_database
 from mdict.model import Tag
 
 DATA = Path(__file__).parent / "data" / "compile"
@@ -244,8 +244,8 @@ def test_show_expands_items(profiles: Path, tmp_path: Path) -> None:
 
 
 def test_show_marks_recursive_items() -> None:
-    from mdict.cli_compile import show_rows
-    from mdict.load import Database
+    from mdict.cli.database import show_rows
+    from mdict.db.database import Database
     from mdict.parse import parse_dictionary, parse_info, parse_services
 
     dictionary = parse_dictionary("Content Sequence,0040,A730,SQ,1\n")
@@ -466,8 +466,8 @@ def test_show_json(compiled_db: str) -> None:
 
 
 def test_show_json_recursive_and_undefined_items() -> None:
-    from mdict.cli_compile import show_json
-    from mdict.load import Database
+    from mdict.cli.database import show_json
+    from mdict.db.database import Database
     from mdict.parse import parse_dictionary, parse_info, parse_services
 
     dictionary = parse_dictionary("Content Sequence,0040,A730,SQ,1\n")
@@ -488,7 +488,7 @@ def test_show_json_recursive_and_undefined_items() -> None:
 
 
 def test_role_of_recognises_every_profile_kind(profiles: Path, tmp_path: Path) -> None:
-    from mdict.cli_compile import role_of
+    from mdict.cli.database import role_of
 
     assert role_of(str(profiles / "diction.pfl")) == "dictionary"
     assert role_of(str(profiles / "mergecom.srv")) == "services"

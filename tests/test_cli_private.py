@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 from private_helpers import PRIVATE_DATA, database, make_corpus
 
-from mdict import cli_private
 from mdict.cli import main
+from mdict.cli import private as cli_private
 from mdict.parse import read_dictionary
 
 OLD = str(PRIVATE_DATA / "old_diction.pfl")

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from validate_support import ct_database, write_ct
 
-from mdict import cli_validate
 from mdict.cli import main
+from mdict.cli import validate as cli_validate
 
 pytestmark = pytest.mark.filterwarnings("ignore:Invalid value for VR")
 
@@ -160,7 +160,7 @@ def test_a_dying_worker_does_not_stop_the_batch(
 ) -> None:
     import os
 
-    from mdict.validate import Validator
+    from mdict.validation.validator import Validator
 
     parent = os.getpid()
     real = Validator.validate_file
@@ -215,7 +215,7 @@ def test_junit_is_well_formed_for_any_file_name() -> None:
     made the JUnit output XML that no consumer could parse."""
     import xml.etree.ElementTree as ET
 
-    from mdict.findings import Finding, Report
+    from mdict.validation.findings import Finding, Report
 
     finding = Finding("NOT_DICOM", "error", "not a DICOM file")
     names = ["dir/bad\udcff.dcm", "dir/ctl\x01.dcm", "a&b <x>.dcm"]

@@ -1,4 +1,4 @@
-"""mdict.compile: checks, reproducible output, round trip back to profiles."""
+"""mdict.db.build: checks, reproducible output, round trip back to profiles."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from mdict.compile import (
+from mdict.db.build import (
     compile_dictionary,
     compile_dictionary_file,
     compile_message_files,
@@ -17,8 +17,8 @@ from mdict.compile import (
     encode_database,
     source_of,
 )
+from mdict.db.database import Database
 from mdict.errors import ProfileError
-from mdict.load import Database
 from mdict.model import Tag
 from mdict.parse import parse_info, parse_services, read_dictionary, read_info, read_services
 from mdict.write import format_dictionary, format_info, format_services
@@ -231,7 +231,7 @@ def test_names_that_condnames_reads_are_not_warned_about(
     import sys
     import types
 
-    module = types.ModuleType("mdict.condnames")
+    module = types.ModuleType("mdict.conditions.names")
 
     def parse_name(name: str) -> object:
         if not name.startswith("A0"):
@@ -239,7 +239,7 @@ def test_names_that_condnames_reads_are_not_warned_about(
         return ("present", name)
 
     module.parse_name = parse_name  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "mdict.condnames", module)
+    monkeypatch.setitem(sys.modules, "mdict.conditions.names", module)
     result = compile_messages(
         read_dictionary(DATA / "diction.pfl"),
         read_services(DATA / "mergecom.srv"),
@@ -257,7 +257,7 @@ def test_conditions_profile_read_through_mdict_conditions(
     import types
     from dataclasses import dataclass
 
-    from mdict.compile import read_condition_texts
+    from mdict.db.build import read_condition_texts
 
     @dataclass
     class Definition:
@@ -293,7 +293,7 @@ def test_conditions_without_the_conditions_module_is_one_clear_error(
 ) -> None:
     import sys
 
-    from mdict.compile import read_condition_texts
+    from mdict.db.build import read_condition_texts
     from mdict.errors import InputFileError
 
     monkeypatch.setitem(sys.modules, "mdict.conditions", None)
@@ -302,8 +302,8 @@ def test_conditions_without_the_conditions_module_is_one_clear_error(
 
 
 def test_conditions_keep_their_order_and_comments() -> None:
-    from mdict.compile import condition_texts
     from mdict.conditions import read_conditions
+    from mdict.db.build import condition_texts
 
     profile = read_conditions(Path(__file__).parent / "data" / "conditions" / "valid.pfl")
     texts = condition_texts(profile)

@@ -39,7 +39,7 @@ ROWS = Path((Step(0x00280010),))
 
 
 def test_every_grammar_rule_has_a_handler() -> None:
-    grammar = (FilePath(c.__file__).parent / "grammars" / "conditions.lark").read_text()
+    grammar = (FilePath(c.__file__).parent.parent / "grammars" / "conditions.lark").read_text()
     names = set(re.findall(r"^\??([a-z_]+):", grammar, re.M))
     names |= set(re.findall(r"->\s*([a-z_]+)", grammar))
     inlined = {"expr", "not_test", "atom", "selector", "constant", "operand", "element", "anchor"}

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mdict.conditions import parse_expression
-from mdict.condnames import parse_name
+from mdict.conditions.names import parse_name
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from private_helpers import PRIVATE_DATA, dictionary
 
-from mdict.dcmtk import format_dcmtk, parse_dcmtk, read_dcmtk
 from mdict.errors import ProfileError
 from mdict.model import VM, VRS, DictEntry, Dictionary, Tag
+from mdict.private.dcmtk import format_dcmtk, parse_dcmtk, read_dcmtk
 
 
 def _lines(d: Dictionary) -> list[str]:

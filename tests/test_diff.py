@@ -11,17 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from private_helpers import PRIVATE_DATA, dictionary
 
-from mdict.diff import (
-    Diff,
-    diff_configs,
-    diff_dictionaries,
-    diff_dictionary_texts,
-    diff_info,
-    diff_profiles,
-    diff_services,
-    format_json,
-    format_text,
-)
 from mdict.errors import ProfileError
 from mdict.model import (
     VM,
@@ -39,6 +28,17 @@ from mdict.model import (
     ValueType,
 )
 from mdict.parse import parse_combine_config, parse_dictionary, parse_info, parse_services
+from mdict.private.diff import (
+    Diff,
+    diff_configs,
+    diff_dictionaries,
+    diff_dictionary_texts,
+    diff_info,
+    diff_profiles,
+    diff_services,
+    format_json,
+    format_text,
+)
 from mdict.write import format_config, format_dictionary, format_info, format_services
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from private_helpers import database, write_dicom
 
-from mdict.dump import Dumper, format_dump
+from mdict.private.dump import Dumper, format_dump
 
 
 @pytest.fixture(params=[True, False], ids=["implicit", "explicit"])
@@ -87,7 +87,7 @@ def test_unknown_sop_class_uses_dictionary_only(tmp_path: Path) -> None:
 def test_filter(dumped: tuple[str, list[str]]) -> None:
     text = format_dump("h", [], None)
     assert text == "# h\n"
-    from mdict.dump import DumpLine
+    from mdict.private.dump import DumpLine
 
     lines = [
         DumpLine(0, "(0010,0010)", "PN", 1, "Patient's Name", "X"),

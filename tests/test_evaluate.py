@@ -12,7 +12,7 @@ from pydicom.sequence import Sequence
 from pydicom.uid import UID
 
 from mdict.conditions import Ref, Truth, parse_expression
-from mdict.evaluate import Context, all3, any3, evaluate, resolver_for
+from mdict.conditions.evaluate import Context, all3, any3, evaluate, resolver_for
 
 
 def ct() -> Dataset:
@@ -200,7 +200,7 @@ def test_kleene_and_or_follow_de_morgan(values: list[bool | None]) -> None:
 
 
 def test_compiled_names_are_kept_per_frame_and_rooted_ones_shared() -> None:
-    from mdict.evaluate import Compiler, Frame, run
+    from mdict.conditions.evaluate import Compiler, Frame, run
 
     resolve = resolver_for(
         {"HERE": "present(Modality)", "ROOTED": "present(/Modality)", "BOTH": "ROOTED and HERE"}
@@ -223,7 +223,7 @@ def test_compiled_names_are_kept_per_frame_and_rooted_ones_shared() -> None:
 
 
 def test_compiled_cycles_match_the_evaluation_order() -> None:
-    from mdict.evaluate import Compiler, Frame, run
+    from mdict.conditions.evaluate import Compiler, Frame, run
 
     resolve = resolver_for({"A": "B and true", "B": "A or true", "C": "B"})
     compiler = Compiler(resolve)

@@ -11,7 +11,8 @@ from private_helpers import dictionary, make_corpus, write_dicom
 
 from mdict.check import check_dictionary
 from mdict.combine import merge_dictionaries
-from mdict.learn import (
+from mdict.parse import parse_dictionary
+from mdict.private.learn import (
     find_files,
     format_report,
     infer_vr,
@@ -20,7 +21,6 @@ from mdict.learn import (
     scan_files,
     widen,
 )
-from mdict.parse import parse_dictionary
 from mdict.write import format_dictionary
 
 

@@ -1,4 +1,4 @@
-"""mdict.load: lookups, lazy decoding, and one clear error for a bad file."""
+"""mdict.db.database: lookups, lazy decoding, and one clear error for a bad file."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mdict.compile import MAGIC, SCHEMA_VERSION, compile_message_files, compile_messages
-from mdict.database import MessageDatabase
+from mdict.db.build import MAGIC, SCHEMA_VERSION, compile_message_files, compile_messages
+from mdict.db.database import Database, default_database, open_database, read_header
+from mdict.db.protocol import MessageDatabase
 from mdict.errors import DatabaseError
-from mdict.load import Database, default_database, open_database, read_header
 from mdict.model import ITEM, InfoSection, Tag
 from mdict.parse import parse_info, read_dictionary, read_info, read_services
 
@@ -319,12 +319,12 @@ def test_decoded_objects_are_ordinary_frozen_model_objects() -> None:
 
 def test_without_the_fast_builders_the_same_objects(monkeypatch: pytest.MonkeyPatch) -> None:
     """When the model's slots change, decoding falls back to the constructors."""
-    import mdict.load
+    import mdict.db.database
 
     fast = Database.from_bytes(database_bytes())
     for builder in ("_TAG", "_TYPE", "_VALUES", "_LINE", "_ENTRY"):
-        assert getattr(mdict.load, builder) is not None, builder
-        monkeypatch.setattr(mdict.load, builder, None)
+        assert getattr(mdict.db.database, builder) is not None, builder
+        monkeypatch.setattr(mdict.db.database, builder, None)
     slow = Database.from_bytes(database_bytes())
     assert list(slow.entries()) == list(fast.entries())
     assert slow.info_model() == fast.info_model()
@@ -343,7 +343,7 @@ def test_equal_lines_are_one_object_shared_between_sections() -> None:
 
 def test_four_byte_line_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Past 65,536 distinct lines sections hold 4-byte line numbers."""
-    from mdict.compile import LineTable
+    from mdict.db.build import LineTable
 
     monkeypatch.setattr(LineTable, "width", property(lambda self: 4))
     wide = compile_message_files(DATA / "info.pfl", DATA / "mergecom.srv", DATA / "diction.pfl")
@@ -394,8 +394,8 @@ def test_open_profiles_folder_reads_whatever_is_there(tmp_path: Path) -> None:
     """``--profiles DIR`` for validate, dump and table: one reader for all."""
     import shutil
 
+    from mdict.db.database import open_profiles_folder
     from mdict.errors import InputFileError
-    from mdict.load import open_profiles_folder
 
     with pytest.raises(InputFileError, match=r"holds no diction\.pfl, mergecom\.srv or info\.pfl"):
         open_profiles_folder(tmp_path)

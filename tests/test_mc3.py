@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mdict.load import open_database
-from mdict.mc3 import element_counts, run_dict, run_info
+from mdict.cli.mc3 import element_counts, run_dict, run_info
+from mdict.db.database import open_database
 
 DATA = Path(__file__).parent / "data" / "compile"
 

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mdict.modules as m
+from mdict.db.database import Database, default_database, open_database
 from mdict.errors import ProfileError
-from mdict.load import Database, default_database, open_database
 from mdict.modules import (
     MessageModules,
     ModulesProfile,
@@ -190,7 +190,7 @@ def test_database_without_modules_says_none(tmp_path: Path) -> None:
 
 
 def test_compiled_modules_round_trip(tmp_path: Path) -> None:
-    from mdict.compile import encode_database
+    from mdict.db.build import encode_database
 
     profile = parse_modules(SAMPLE)
     path = tmp_path / "x.msg"
@@ -213,7 +213,7 @@ def test_every_standard_attribute_belongs_to_a_module() -> None:
 
 
 def test_compile_warns_about_modules_of_unknown_messages(tmp_path: Path) -> None:
-    from mdict.compile import check_modules
+    from mdict.db.build import check_modules
     from mdict.parse import read_info, read_services
 
     folder = Path(__file__).resolve().parent / "data" / "private" / "db"

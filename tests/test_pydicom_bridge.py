@@ -13,7 +13,7 @@ from private_helpers import PRIVATE_DATA, database, write_dicom
 import mdict
 from mdict.model import VM, DictEntry, Dictionary, Tag
 from mdict.parse import read_dictionary
-from mdict.pydicom_bridge import format_pydicom_module, private_dictionaries
+from mdict.private.pydicom_bridge import format_pydicom_module, private_dictionaries
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from validate_support import ct_database, make_ct
 
-from mdict.pytest_plugin import DicomValidationError, assert_valid_dicom
+from mdict.validation.pytest_plugin import DicomValidationError, assert_valid_dicom
 
 pytest_plugins = ["pytester"]
 

@@ -10,7 +10,7 @@ import pytest
 from private_helpers import database, real_database, write_dicom
 
 from mdict.errors import LookupFailed
-from mdict.table import format_table, message_rows
+from mdict.private.table import format_table, message_rows
 
 
 def test_rows_in_tag_order_with_nested_items() -> None:
@@ -61,10 +61,10 @@ def test_lookup_errors(service: str, command: str, message: str) -> None:
 
 def test_same_table_and_dump_with_mdict_load_database(tmp_path: Path) -> None:
     """The double and mdict.load's in-memory Database give the same results."""
-    pytest.importorskip("mdict.load")
+    pytest.importorskip("mdict.db.database")
     from pydicom import dcmread
 
-    from mdict.dump import Dumper
+    from mdict.private.dump import Dumper
 
     real = real_database()
     assert message_rows(real, "STANDARD_CT", "C_STORE_RQ") == message_rows(
@@ -80,9 +80,9 @@ def test_same_table_and_dump_with_mdict_load_database(tmp_path: Path) -> None:
 
 
 def test_groups_follow_the_modules_and_collect_the_rest() -> None:
-    from mdict.load import Database
+    from mdict.db.database import Database
     from mdict.modules import parse_modules
-    from mdict.table import OTHER, format_groups, message_groups
+    from mdict.private.table import OTHER, format_groups, message_groups
 
     real = real_database()
     assert message_groups(real, "STANDARD_CT", "C_STORE_RQ")[1] is None  # no modules: flat

@@ -16,7 +16,14 @@ from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 from validate_support import CT_UID, ct_database, make_ct
 
 from mdict.errors import LookupFailed
-from mdict.validate import Finding, Report, Scope, Validator, default_conditions, never_evaluated
+from mdict.validation.validator import (
+    Finding,
+    Report,
+    Scope,
+    Validator,
+    default_conditions,
+    never_evaluated,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore:Invalid value for VR")
 
@@ -327,7 +334,7 @@ def test_public_api_is_callable_before_and_after_importing_the_module() -> None:
 
     db = ct_database()
     first = mdict.validate(make_ct(), db=db)
-    import mdict.validate as module
+    import mdict.validation.validator as module
 
     assert module.validate(make_ct(), db=db).ok
     assert mdict.validate(make_ct(), db=db).findings == first.findings
@@ -453,7 +460,7 @@ def test_unreadable_path_is_a_read_error(validator: Validator, tmp_path: Path) -
 
 
 def test_codes_are_documented() -> None:
-    from mdict.validate import CODES
+    from mdict.validation.validator import CODES
 
     text = (Path(__file__).parent.parent / "docs" / "codes.md").read_text(encoding="utf-8")
     for code, (severity, _) in CODES.items():

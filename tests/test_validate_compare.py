@@ -11,7 +11,7 @@ from validate_support import ct_database, write_ct
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from mdict.validate import Validator
+from mdict.validation.validator import Validator
 from tools.compare_dciodvfy import FileResult, Item, compare, markdown_table, parse_dciodvfy
 
 OUTPUT = """\

@@ -10,7 +10,7 @@ from pydicom.dataelem import RawDataElement
 from pydicom.tag import BaseTag
 from validate_support import ct_database, make_ct
 
-from mdict.validate import CODES, Validator, never_evaluated
+from mdict.validation.validator import CODES, Validator, never_evaluated
 
 # The values are hostile on purpose; pydicom warns about each one.
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")

@@ -10,7 +10,7 @@ import pydicom.data
 import pytest
 from validate_support import standard_database
 
-from mdict.validate import Validator
+from mdict.validation.validator import Validator
 
 FILES = Path(pydicom.data.__file__).parent / "test_files"
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mdict.vr import (
+from mdict.validation.vr import (
     INVALID_LENGTH,
     INVALID_VALUE,
     UNKNOWN_UID_ROOT,

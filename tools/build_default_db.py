@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mdict.compile import compile_message_files  # noqa: E402
+from mdict.db.build import compile_message_files  # noqa: E402
+from mdict.db.database import DEFAULT_DATABASE  # noqa: E402
 from mdict.errors import MdictError  # noqa: E402
 from mdict.fileio import write_bytes_atomic  # noqa: E402
-from mdict.load import DEFAULT_DATABASE  # noqa: E402
 
 
 def build(profiles: Path) -> bytes:

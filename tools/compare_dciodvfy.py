@@ -32,8 +32,8 @@ _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from mdict.cli_validate import collect_files, open_database  # noqa: E402
-from mdict.validate import Report, Validator  # noqa: E402
+from mdict.cli.validate import collect_files, open_database  # noqa: E402
+from mdict.validation.validator import Report, Validator  # noqa: E402
 
 _TAG = re.compile(r"\(0x([0-9a-fA-F]{4}),0x([0-9a-fA-F]{4})\)")
 _KEYWORD = re.compile(r"Element=<([A-Za-z0-9]+)>")

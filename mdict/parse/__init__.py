@@ -12,10 +12,10 @@ import re
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from .config import parse_combine_config, read_combine_config
-    from .diction import parse_dictionary, read_dictionary
-    from .info import parse_info, read_info
-    from .services import parse_services, read_services
+    from mdict.parse.config import parse_combine_config, read_combine_config
+    from mdict.parse.diction import parse_dictionary, read_dictionary
+    from mdict.parse.info import parse_info, read_info
+    from mdict.parse.services import parse_services, read_services
 
 # Reader -> its module, imported on first use: reading a dictionary imports
 # neither the other readers nor (for valid files) lark.

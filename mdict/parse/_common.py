@@ -12,10 +12,10 @@ from typing import Any
 
 from lark import Token, Transformer, v_args
 
-from ..model import VM, DictEntry, InfoLine, Tag, ValueList, ValueType
-from . import _fast
-from ._driver import BadValue
-from ._fast import Header, vr_of
+from mdict.model import VM, DictEntry, InfoLine, Tag, ValueList, ValueType
+from mdict.parse import _fast
+from mdict.parse._driver import BadValue
+from mdict.parse._fast import Header, vr_of
 
 
 @v_args(inline=True)

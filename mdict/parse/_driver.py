@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..errors import Diagnostic, InputFileError, ProfileError
-from ..fileio import decode_text, read_bytes
+from mdict.errors import Diagnostic, InputFileError, ProfileError
+from mdict.fileio import decode_text, read_bytes
 
 if TYPE_CHECKING:
     from lark import Lark, Token, Transformer
@@ -45,7 +45,7 @@ def get_parser(grammar: str, transformer: Transformer[Any, Any]) -> Lark:
     positions would only double the parse time)."""
     parser = _parsers.get(grammar)
     if parser is None:
-        from ._cache import build_parser
+        from mdict.parse._cache import build_parser
 
         parser = _parsers[grammar] = build_parser(grammar, transformer)
     return parser
@@ -393,7 +393,7 @@ def read_as(path: str | os.PathLike[str], kind: str, parse: Callable[[str, str],
     """Read and parse ``path`` as ``kind``; a file that does not parse and
     plainly is another kind of profile is one error saying so (instead of
     the grammar's errors on every line)."""
-    from . import detect_kind
+    from mdict.parse import detect_kind
 
     text = read_profile_text(path)
     name = os.fspath(path)

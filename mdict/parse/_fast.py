@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import COMMANDS, ITEM, VALUE_TYPES, VM, VRS, DictEntry, InfoLine, Tag, ValueList
-from ..model import ValueType as _ValueType
+from mdict.model import COMMANDS, ITEM, VALUE_TYPES, VM, VRS, DictEntry, InfoLine, Tag, ValueList
+from mdict.model import ValueType as _ValueType
 
 # ---------------------------------------------------------------------------
 # Terminals, verbatim from mdict/grammars/*.lark (as Lark compiles them)

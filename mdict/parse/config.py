@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lark import Lark, Token, v_args
 
-from ..model import (
+from mdict.model import (
     COMMANDS,
     CONFIG_SECTIONS,
     ITEM,
@@ -17,8 +17,8 @@ from ..model import (
     InfoLine,
     Location,
 )
-from ._common import CommonTransformer
-from ._driver import (
+from mdict.parse._common import CommonTransformer
+from mdict.parse._driver import (
     BadValue,
     Collector,
     get_parser,

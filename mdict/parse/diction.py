@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from ..model import DictEntry, Dictionary, Location
-from ._driver import (
+from mdict.model import DictEntry, Dictionary, Location
+from mdict.parse._driver import (
     Collector,
     get_parser,
     numbered_lines,
@@ -14,7 +14,7 @@ from ._driver import (
     require_content,
     results_or_errors,
 )
-from ._fast import dictionary_line
+from mdict.parse._fast import dictionary_line
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def dictionary_parser() -> Lark:
     """The grammar of diction.pfl (built on first use: valid lines of the
     common shape are read by ``_fast.dictionary_line`` without it)."""
-    from ._common import DictionTransformer
+    from mdict.parse._common import DictionTransformer
 
     return get_parser("diction.lark", DictionTransformer())
 

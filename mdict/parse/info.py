@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from ..model import InfoLine, InfoProfile, InfoSection, Location
-from ._driver import (
+from mdict.model import InfoLine, InfoProfile, InfoSection, Location
+from mdict.parse._driver import (
     Collector,
     get_parser,
     numbered_lines,
@@ -15,7 +15,7 @@ from ._driver import (
     report_line_error,
     require_content,
 )
-from ._fast import SECTION_COMMANDS, Header, info_line
+from mdict.parse._fast import SECTION_COMMANDS, Header, info_line
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -26,7 +26,7 @@ __all__ = ["SECTION_COMMANDS", "Header", "info_parser", "parse_info", "read_info
 def info_parser() -> Lark:
     """The grammar of info.pfl (built on first use: valid lines of the common
     shapes are read by ``_fast.info_line`` without it)."""
-    from ._common import InfoTransformer
+    from mdict.parse._common import InfoTransformer
 
     return get_parser("info.lark", InfoTransformer())
 

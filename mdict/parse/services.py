@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from lark import Lark, Token, v_args
 from lark import Transformer as _Transformer
 
-from ..model import COMMANDS, ItemRef, Location, Service, ServiceProfile
-from ._driver import (
+from mdict.model import COMMANDS, ItemRef, Location, Service, ServiceProfile
+from mdict.parse._driver import (
     Collector,
     get_parser,
     numbered_lines,

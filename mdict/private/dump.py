@@ -17,10 +17,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .database import MessageDatabase
-from .errors import LookupFailed
-from .model import InfoLine, InfoSection, Tag
-from .write import sorted_lines
+from mdict.db.protocol import MessageDatabase
+from mdict.errors import LookupFailed
+from mdict.model import InfoLine, InfoSection, Tag
+from mdict.write import sorted_lines
 
 VALUE_WIDTH = 64
 STORE = "C_STORE_RQ"

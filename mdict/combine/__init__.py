@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from .errors import Diagnostic, ProfileError, Severity
-from .model import (
+from mdict.errors import Diagnostic, ProfileError, Severity
+from mdict.model import (
     COMMANDS,
     ITEM,
     MESSAGE,
@@ -33,7 +33,7 @@ from .model import (
     ServiceType,
     Tag,
 )
-from .write import format_info_line, sorted_entries, sorted_lines, sorted_sections
+from mdict.write import format_info_line, sorted_entries, sorted_lines, sorted_sections
 
 MAX_NUMBER = 9999
 MAX_COMMANDS = 12

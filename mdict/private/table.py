@@ -21,11 +21,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
-from .database import MessageDatabase
-from .errors import LookupFailed
-from .model import InfoLine, InfoSection, Service
-from .modules import ModuleUse
-from .write import sorted_lines
+from mdict.db.protocol import MessageDatabase
+from mdict.errors import LookupFailed
+from mdict.model import InfoLine, InfoSection, Service
+from mdict.modules import ModuleUse
+from mdict.write import sorted_lines
 
 Format = Literal["markdown", "csv", "html"]
 FORMATS: tuple[Format, ...] = ("markdown", "csv", "html")

@@ -13,10 +13,10 @@ from typing import NoReturn
 
 import click
 
-from .combine import apply_configs, merge_dictionaries, short_form
-from .errors import Diagnostic, InputFileError, MdictError, ProfileError
-from .fileio import read_text, write_text_atomic
-from .write import format_dictionary, format_info, format_services
+from mdict.combine import apply_configs, merge_dictionaries, short_form
+from mdict.errors import Diagnostic, InputFileError, MdictError, ProfileError
+from mdict.fileio import read_text, write_text_atomic
+from mdict.write import format_dictionary, format_info, format_services
 
 
 def with_source_lines(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -116,7 +116,7 @@ def dcomb(base: str, additions: str, output: str, sort: bool, strict: bool) -> N
     entry but another name, VR or VM replaces it (a warning, an error with
     --strict).
     """
-    from .parse import read_dictionary
+    from mdict.parse import read_dictionary
 
     try:
         refuse_to_overwrite([output], [base, additions])
@@ -176,7 +176,7 @@ def icomb(
 
     Writes both profiles, canonical, or nothing at all when anything is wrong.
     """
-    from .parse import read_combine_config, read_dictionary, read_info, read_services
+    from mdict.parse import read_combine_config, read_dictionary, read_info, read_services
 
     if output_dir is not None and (out_services or out_info):
         raise click.UsageError("give either -o/--output-dir or --out-services and --out-info")

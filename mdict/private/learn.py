@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import VM, VRS, DictEntry, Dictionary, Tag
+from mdict.model import VM, VRS, DictEntry, Dictionary, Tag
 
 Key = tuple[int, str, int]
 """(group, creator, element byte)."""

@@ -18,7 +18,7 @@ from typing import Any, Final, Protocol
 from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset
 
-from .conditions import (
+from mdict.conditions import (
     And,
     AttributeTag,
     Compare,
@@ -123,7 +123,7 @@ def resolver_for(
 
 def _name_convention(name: str) -> Expression | None:
     try:
-        module: Any = importlib.import_module(".condnames", __package__)
+        module: Any = importlib.import_module("mdict.conditions.names")
     except ModuleNotFoundError:  # pragma: no cover - shipped together
         return None
     result: Expression | None = module.parse_name(name)

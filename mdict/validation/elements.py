@@ -25,7 +25,7 @@ from pydicom.multival import MultiValue
 from pydicom.tag import BaseTag
 from pydicom.valuerep import PersonName
 
-from .findings import (
+from mdict.validation.findings import (
     FILE_META_MISMATCH,
     NO_FILE_META,
     NOT_DICOM,
@@ -34,7 +34,7 @@ from .findings import (
     UNDECODABLE_VALUE,
     Finding,
 )
-from .vr import (
+from mdict.validation.vr import (
     BINARY_SIZE,
     CHARSET_VRS,
     NUMERIC_VRS,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
-from .model import DictEntry, InfoSection, ItemRef, Service, Tag
+from mdict.model import DictEntry, InfoSection, ItemRef, Service, Tag
 
 
 @runtime_checkable

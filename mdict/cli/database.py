@@ -16,13 +16,13 @@ from typing import Any
 
 import click
 
-from .cli_combine import fail, refuse_to_overwrite, with_source_lines, write_together
-from .compile import DEFAULT_NAMES, Compiled, Role, Source, condition_names, source_of
-from .errors import Diagnostic, InputFileError, MdictError
-from .fileio import read_text, write_bytes_atomic
-from .load import Database, default_database, open_database
-from .model import DictEntry, InfoLine, InfoSection, Service, Tag, ValueList
-from .write import format_dictionary, format_info, format_services
+from mdict.cli.combine import fail, refuse_to_overwrite, with_source_lines, write_together
+from mdict.db.build import DEFAULT_NAMES, Compiled, Role, Source, condition_names, source_of
+from mdict.db.database import Database, default_database, open_database
+from mdict.errors import Diagnostic, InputFileError, MdictError
+from mdict.fileio import read_text, write_bytes_atomic
+from mdict.model import DictEntry, InfoLine, InfoSection, Service, Tag, ValueList
+from mdict.write import format_dictionary, format_info, format_services
 
 # ---------------------------------------------------------------------------
 # Compiling
@@ -107,8 +107,8 @@ _warnings_option = click.option(
 @_warnings_option
 def dict_command(dictionary: str, output: str | None, show_warnings: bool) -> None:
     """Compile a dictionary profile (default output: mrgcom3.dct)."""
-    from .compile import compile_dictionary
-    from .parse import read_dictionary
+    from mdict.db.build import compile_dictionary
+    from mdict.parse import read_dictionary
 
     output = output or "mrgcom3.dct"
     try:
@@ -157,9 +157,9 @@ def info_command(
 ) -> None:
     """Compile a message info profile with its service profile and dictionary
     into a message database (default output: mrgcom3.msg)."""
-    from .compile import compile_messages, read_condition_texts
-    from .modules import read_modules
-    from .parse import read_dictionary, read_info, read_services
+    from mdict.db.build import compile_messages, read_condition_texts
+    from mdict.modules import read_modules
+    from mdict.parse import read_dictionary, read_info, read_services
 
     output = output or "mrgcom3.msg"
     services = beside(info, services, "services")
@@ -247,12 +247,12 @@ def profile_texts(db: Database) -> list[tuple[str, str]]:
         out.append((DEFAULT_NAMES["info"], format_info(info, services)))
     conditions = db.conditions_model()
     if conditions is not None:
-        from .conditions import write_conditions
+        from mdict.conditions import write_conditions
 
         out.append((DEFAULT_NAMES["conditions"], write_conditions(conditions)))
     modules = db.modules_model()
     if modules is not None:
-        from .modules import write_modules
+        from mdict.modules import write_modules
 
         out.append((DEFAULT_NAMES["modules"], write_modules(modules)))
     return out
@@ -308,7 +308,7 @@ class Staleness:
 
 def role_of(path: str) -> Role | None:
     """The role of a profile from its content."""
-    from .parse import detect_kind
+    from mdict.parse import detect_kind
 
     kind = detect_kind(read_text(path))
     return kind if kind in ("dictionary", "services", "info", "conditions", "modules") else None

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgpack
 
-from .compile import (
+from mdict.db.build import (
     FORMAT,
     MAGIC,
     PREFIX,
@@ -39,9 +39,9 @@ from .compile import (
     condition_texts,
     counts_of,
 )
-from .errors import DatabaseError, InputFileError
-from .fileio import read_bytes
-from .model import (
+from mdict.errors import DatabaseError, InputFileError
+from mdict.fileio import read_bytes
+from mdict.model import (
     ITEM,
     VM,
     DictEntry,
@@ -56,11 +56,11 @@ from .model import (
     ValueList,
     ValueType,
 )
-from .modules import MessageModules, ModulesProfile, ModuleUse
-from .write import sorted_entries, sorted_lines, sorted_sections
+from mdict.modules import MessageModules, ModulesProfile, ModuleUse
+from mdict.write import sorted_entries, sorted_lines, sorted_sections
 
 if TYPE_CHECKING:
-    from .conditions import ConditionsProfile
+    from mdict.conditions import ConditionsProfile
 
 DEFAULT_DATABASE = "mrgcom3.msg"
 """The standard database's file name inside the ``mdict.data`` package."""
@@ -587,7 +587,7 @@ class Database:
         texts = self.conditions()
         if not texts:
             return None
-        from .conditions import ConditionDef, ConditionsProfile, parse_expression
+        from mdict.conditions import ConditionDef, ConditionsProfile, parse_expression
 
         comments: Mapping[str, tuple[str, ...]] = getattr(texts, "comments", {})
         definitions = tuple(
@@ -647,7 +647,7 @@ class Database:
 
 
 def _version() -> str:
-    from . import __version__
+    from mdict import __version__
 
     return __version__
 
@@ -836,9 +836,9 @@ def open_profiles_folder(folder: str | os.PathLike[str]) -> Database:
     none of diction.pfl, mergecom.srv and info.pfl is an InputFileError."""
     from pathlib import Path
 
-    from . import parse
-    from .compile import read_condition_texts
-    from .modules import read_modules
+    from mdict import parse
+    from mdict.db.build import read_condition_texts
+    from mdict.modules import read_modules
 
     where = Path(os.fspath(folder))
     found = {name: where / name for name in PROFILE_FILES if (where / name).is_file()}

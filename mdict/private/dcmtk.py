@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import Diagnostic, ProfileError, expected_found
-from .fileio import read_text
-from .model import VM, VRS, DictEntry, Dictionary, Location, Tag
-from .write import sorted_entries
+from mdict.errors import Diagnostic, ProfileError, expected_found
+from mdict.fileio import read_text
+from mdict.model import VM, VRS, DictEntry, Dictionary, Location, Tag
+from mdict.write import sorted_entries
 
 MAX_EXPANSION = 4096
 """A range line expanding to more tags than this is skipped with a warning

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .database import MessageDatabase
-from .model import DictEntry, Dictionary
+from mdict.db.protocol import MessageDatabase
+from mdict.model import DictEntry, Dictionary
 
 PydicomEntry = tuple[str, str, str, str]
 """(VR, VM, name, retired flag) as pydicom's private dictionary holds them."""

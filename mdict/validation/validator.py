@@ -24,8 +24,10 @@ from typing import Any, Final
 from pydicom.datadict import dictionary_VR
 from pydicom.dataset import Dataset
 
-from .database import MessageDatabase
-from .elements import (
+from mdict.db.protocol import MessageDatabase
+from mdict.errors import LookupFailed
+from mdict.model import VM, InfoLine, InfoSection, Tag, ValueList
+from mdict.validation.elements import (
     Value,
     encodings_of,
     from_bytes,
@@ -34,8 +36,7 @@ from .elements import (
     read_file,
     read_value,
 )
-from .errors import LookupFailed
-from .findings import (
+from mdict.validation.findings import (
     CODES,
     DUPLICATE_PRIVATE_CREATOR,
     FILE_META_MISMATCH,
@@ -66,8 +67,7 @@ from .findings import (
     Severity,
     tag_text,
 )
-from .model import VM, InfoLine, InfoSection, Tag, ValueList
-from .vr import (
+from mdict.validation.vr import (
     VRProblem,
     check_binary_length,
     check_number,
@@ -935,9 +935,9 @@ def default_conditions(db: MessageDatabase) -> ConditionCheck:
     A name neither source defines or an expression that does not parse
     gives None: not evaluated.
     """
-    from .conditions import parse_expression  # the conditions language loads lark
-    from .condnames import parse_name
-    from .evaluate import Compiler, Frame, Test, run
+    from mdict.conditions import parse_expression  # the conditions language loads lark
+    from mdict.conditions.evaluate import Compiler, Frame, Test, run
+    from mdict.conditions.names import parse_name
 
     def expression(name: str) -> Any:
         try:
@@ -977,7 +977,7 @@ _VALIDATORS: dict[int, tuple[MessageDatabase, Validator]] = {}
 def validator_for(db: MessageDatabase | None = None) -> Validator:
     """A cached :class:`Validator` for ``db`` (default: the embedded database)."""
     if db is None:
-        db = importlib.import_module(".load", __package__).default_database()
+        db = importlib.import_module("mdict.db.database").default_database()
         assert db is not None
     cached = _VALIDATORS.get(id(db))
     if cached is None or cached[0] is not db:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .conditions import (
+from mdict.conditions import (
     And,
     Compare,
     CountOf,

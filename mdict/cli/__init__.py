@@ -8,28 +8,28 @@ from typing import Any
 
 import click
 
-from . import __version__
+from mdict import __version__
 
 # command name -> "module:attribute" (relative to the mdict package)
 COMMANDS: dict[str, str] = {
-    "check": "cli_check:check",
-    "fmt": "cli_check:fmt",
-    "validate": "cli_validate:validate_command",
-    "dcomb": "cli_combine:dcomb",
-    "icomb": "cli_combine:icomb",
-    "diff": "cli_private:diff_command",
-    "import": "cli_private:import_group",
-    "export": "cli_private:export_group",
-    "learn": "cli_private:learn_command",
-    "dump": "cli_private:dump_command",
-    "table": "cli_private:table_command",
-    "dict": "cli_compile:dict_command",
-    "info": "cli_compile:info_command",
-    "decompile": "cli_compile:decompile_command",
-    "check-db": "cli_compile:check_db_command",
-    "lookup": "cli_compile:lookup_command",
-    "services": "cli_compile:services_command",
-    "show": "cli_compile:show_command",
+    "check": "check:check",
+    "fmt": "check:fmt",
+    "validate": "validate:validate_command",
+    "dcomb": "combine:dcomb",
+    "icomb": "combine:icomb",
+    "diff": "private:diff_command",
+    "import": "private:import_group",
+    "export": "private:export_group",
+    "learn": "private:learn_command",
+    "dump": "private:dump_command",
+    "table": "private:table_command",
+    "dict": "database:dict_command",
+    "info": "database:info_command",
+    "decompile": "database:decompile_command",
+    "check-db": "database:check_db_command",
+    "lookup": "database:lookup_command",
+    "services": "database:services_command",
+    "show": "database:show_command",
 }
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from .fileio import write_text_atomic
-from .model import (
+from mdict.fileio import write_text_atomic
+from mdict.model import (
     CONFIG_SECTIONS,
     ITEM,
     MESSAGE,

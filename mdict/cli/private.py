@@ -18,10 +18,10 @@ from typing import Any, NoReturn
 
 import click
 
-from .database import MessageDatabase
-from .errors import Diagnostic, InputFileError, MdictError, ProfileError
-from .fileio import decode_text, read_bytes, write_text_atomic
-from .model import CombineConfig, Dictionary, InfoProfile, ServiceProfile
+from mdict.db.protocol import MessageDatabase
+from mdict.errors import Diagnostic, InputFileError, MdictError, ProfileError
+from mdict.fileio import decode_text, read_bytes, write_text_atomic
+from mdict.model import CombineConfig, Dictionary, InfoProfile, ServiceProfile
 
 ERROR_STATUS = 2
 Profile = Dictionary | ServiceProfile | InfoProfile | CombineConfig
@@ -80,7 +80,7 @@ def emit(text: str, output: str) -> None:
 
 
 def _module(name: str) -> Any:
-    return importlib.import_module(f".{name}", __package__)
+    return importlib.import_module({"load": "mdict.db.database", "parse": "mdict.parse"}[name])
 
 
 def open_database(path: str | None = None, profiles: str | None = None) -> MessageDatabase:
@@ -89,7 +89,7 @@ def open_database(path: str | None = None, profiles: str | None = None) -> Messa
         load = _module("load")
     except ImportError:
         raise InputFileError(
-            path or profiles or "<default>", "mdict.load is not available in this build"
+            path or profiles or "<default>", "mdict.db.database is not available in this build"
         ) from None
     if path is not None:
         db: MessageDatabase = load.open_database(path)
@@ -130,7 +130,7 @@ def read_dictionary_source(path: str) -> Dictionary:
         return source
     if isinstance(source, PROFILE_TYPES):
         raise InputFileError(path, "expected a dictionary profile or a compiled database")
-    from .diff import dictionary_of
+    from mdict.private.diff import dictionary_of
 
     return dictionary_of(source)
 
@@ -173,7 +173,7 @@ def _empty(kind: str) -> Profile:
 
 
 def _as_kind(source: Profile | MessageDatabase, kind: str) -> Profile:
-    from .diff import dictionary_of, info_of, services_of
+    from mdict.private.diff import dictionary_of, info_of, services_of
 
     if isinstance(source, PROFILE_TYPES):
         return source
@@ -193,7 +193,13 @@ def compute_diffs(
     new_label: str | None = None,
 ) -> list[Any]:
     """The Diff (one per kind compared) between two sources."""
-    from .diff import Diff, diff_dictionary_texts, diff_info, diff_profiles, services_of
+    from mdict.private.diff import (
+        Diff,
+        diff_dictionary_texts,
+        diff_info,
+        diff_profiles,
+        services_of,
+    )
 
     labels = (old_label or old_path, new_label or new_path)
     texts = _dictionary_texts(old_path, new_path, kind)
@@ -287,7 +293,7 @@ def diff_command(
     Reordering and whitespace are no difference. Exit status: 0 same,
     1 different, 2 error.
     """
-    from .diff import format_json, format_text
+    from mdict.private.diff import format_json, format_text
 
     labels: tuple[str | None, str | None] = (None, None)
     if git_driver:
@@ -328,8 +334,8 @@ def import_group() -> None:
 @click.option("--private-only", is_flag=True, help="Skip standard (public) tags.")
 def import_dcmtk(source: str, output: str, private_only: bool) -> None:
     """Convert a DCMTK dictionary (private.dic) into a canonical diction.pfl."""
-    from .dcmtk import read_dcmtk
-    from .write import format_dictionary
+    from mdict.private.dcmtk import read_dcmtk
+    from mdict.write import format_dictionary
 
     with reported():
         refuse_input_as_output(output, [source])
@@ -353,7 +359,7 @@ def export_group() -> None:
 def export_dcmtk(source: str, output: str, include_standard: bool, keywords: bool) -> None:
     """Write the private entries of a dictionary profile (or compiled database)
     in DCMTK's private.dic format."""
-    from .dcmtk import format_dcmtk
+    from mdict.private.dcmtk import format_dcmtk
 
     with reported():
         refuse_input_as_output(output, [source])
@@ -369,7 +375,7 @@ def export_dcmtk(source: str, output: str, include_standard: bool, keywords: boo
 def export_pydicom(source: str, output: str) -> None:
     """Write the private entries of a dictionary profile (or compiled database)
     as a Python module for pydicom.datadict.add_private_dict_entries."""
-    from .pydicom_bridge import format_pydicom_module
+    from mdict.private.pydicom_bridge import format_pydicom_module
 
     with reported():
         refuse_input_as_output(output, [source])
@@ -387,7 +393,7 @@ def _known_dictionary(path: str | None) -> Dictionary | None:
     if path is not None:
         return read_dictionary_source(path)
     try:
-        from .diff import dictionary_of
+        from mdict.private.diff import dictionary_of
 
         return dictionary_of(open_database())
     except (ImportError, MdictError):
@@ -422,8 +428,8 @@ def learn_command(
     report says for every line how it was found, the VM range seen, the number
     of files and an example value, and lists conflicts.
     """
-    from .learn import find_files, format_report, propose, scan_files
-    from .write import format_dictionary
+    from mdict.private.learn import find_files, format_report, propose, scan_files
+    from mdict.write import format_dictionary
 
     report_path = report or str(Path(output).with_suffix("")) + ".report.md"
     with reported():
@@ -441,7 +447,7 @@ def learn_command(
             hidden=not progress,
         ) as bar:
             learned = propose(scan_files(paths, jobs), known, bar.update)
-        from .cli_combine import write_together  # both or neither
+        from mdict.cli.combine import write_together  # both or neither
 
         for path in (output, report_path):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -486,7 +492,7 @@ def dump_command(
     the check against enumerated values and defined terms."""
     import re
 
-    from .dump import Dumper, format_dump
+    from mdict.private.dump import Dumper, format_dump
 
     if pattern is not None:
         try:
@@ -542,7 +548,7 @@ def table_command(
     """Write the attribute table of a message (SERVICE by name, UID or number;
     COMMAND such as C_STORE_RQ), items nested with '>'; module by module when
     the database knows the message's modules (modules.pfl), one list otherwise."""
-    from .table import format_groups, format_table, message_groups, message_rows
+    from mdict.private.table import format_groups, format_table, message_groups, message_rows
 
     with reported():
         db = open_database(db_path, profiles)

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-from .database import MessageDatabase
-from .model import (
+from mdict.db.protocol import MessageDatabase
+from mdict.model import (
     ITEM,
     VM,
     VRS,
@@ -34,7 +34,7 @@ from .model import (
     Tag,
     ValueList,
 )
-from .write import format_dict_entry, format_info_line
+from mdict.write import format_dict_entry, format_info_line
 
 Kind = Literal["dictionary", "services", "info", "config"]
 Op = Literal["added", "removed", "changed"]
@@ -257,7 +257,7 @@ def diff_dictionary_texts(
     files are parsed whole, so the result is always that of
     ``diff_dictionaries`` on the two parsed files.
     """
-    from .parse import parse_dictionary
+    from mdict.parse import parse_dictionary
 
     old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
     vms: dict[str, bool] = {}

@@ -9,11 +9,11 @@ from typing import Any, TypeVar
 
 import click
 
-from .check import check_config, check_dictionary, check_info, check_services
-from .errors import Diagnostic, InputFileError, ProfileError
-from .fileio import write_text_atomic
-from .model import CombineConfig, Dictionary, InfoProfile, ServiceProfile
-from .parse import (
+from mdict.check import check_config, check_dictionary, check_info, check_services
+from mdict.errors import Diagnostic, InputFileError, ProfileError
+from mdict.fileio import write_text_atomic
+from mdict.model import CombineConfig, Dictionary, InfoProfile, ServiceProfile
+from mdict.parse import (
     KINDS,
     Kind,
     detect_kind,
@@ -24,18 +24,18 @@ from .parse import (
     read_dictionary,
     read_services,
 )
-from .parse._driver import read_profile_text, source_lines
-from .write import format_config, format_dictionary, format_info, format_services
+from mdict.parse._driver import read_profile_text, source_lines
+from mdict.write import format_config, format_dictionary, format_info, format_services
 
 
 def _parse_conditions(text: str, filename: str) -> Any:
-    from .conditions import parse_conditions
+    from mdict.conditions import parse_conditions
 
     return parse_conditions(text, filename)
 
 
 def _parse_modules(text: str, filename: str) -> Any:
-    from .modules import parse_modules
+    from mdict.modules import parse_modules
 
     return parse_modules(text, filename)
 
@@ -211,11 +211,11 @@ def canonical_text(kind: Kind, model: Any, services: ServiceProfile | None) -> s
     if kind == "info":
         return format_info(model, services)
     if kind == "conditions":
-        from .conditions import write_conditions
+        from mdict.conditions import write_conditions
 
         return write_conditions(model)
     if kind == "modules":
-        from .modules import write_modules
+        from mdict.modules import write_modules
 
         return write_modules(model)
     return format_config(model)

@@ -13,11 +13,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from .cli_combine import refuse_to_overwrite, with_source_lines, write_together
-from .combine import apply_configs, merge_dictionaries, short_form
-from .errors import InputFileError, MdictError, ProfileError
-from .fileio import write_text_atomic
-from .write import format_dictionary, format_info, format_services
+from mdict.cli.combine import refuse_to_overwrite, with_source_lines, write_together
+from mdict.combine import apply_configs, merge_dictionaries, short_form
+from mdict.errors import InputFileError, MdictError, ProfileError
+from mdict.fileio import write_text_atomic
+from mdict.write import format_dictionary, format_info, format_services
 
 DCOMB_USAGE = "Usage: mc3dcomb <diction.pfl> <input_file> <output_file>"
 ICOMB_USAGE = "Usage: mc3icomb <mergecom.srv> <info.pfl> <input_file> <output.srv> <output.pfl>"
@@ -50,7 +50,7 @@ def run_dcomb(argv: Sequence[str]) -> int:
     if len(argv) != 3:
         print(DCOMB_USAGE, file=sys.stderr)
         return 1
-    from .parse import read_dictionary
+    from mdict.parse import read_dictionary
 
     base, additions, output = argv
     _banner("mc3dcomb", "merging dictionary profiles")
@@ -73,7 +73,7 @@ def run_icomb(argv: Sequence[str]) -> int:
     if len(argv) != 5:
         print(ICOMB_USAGE, file=sys.stderr)
         return 1
-    from .parse import read_combine_config, read_info, read_services
+    from mdict.parse import read_combine_config, read_info, read_services
 
     services_path, info_path, config_path, out_services, out_info = argv
     _banner("mc3icomb", "applying a configuration file")

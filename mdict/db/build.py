@@ -29,11 +29,11 @@ from typing import Any, Literal
 
 import msgpack
 
-from . import __version__
-from .check import check_dictionary, check_info, check_services
-from .errors import Diagnostic, InputFileError, ProfileError
-from .fileio import read_bytes
-from .model import (
+from mdict import __version__
+from mdict.check import check_dictionary, check_info, check_services
+from mdict.errors import Diagnostic, InputFileError, ProfileError
+from mdict.fileio import read_bytes
+from mdict.model import (
     Dictionary,
     InfoLine,
     InfoProfile,
@@ -44,8 +44,8 @@ from .model import (
     Tag,
     ValueList,
 )
-from .modules import ModulesProfile, read_modules
-from .write import sorted_entries, sorted_sections
+from mdict.modules import ModulesProfile, read_modules
+from mdict.write import sorted_entries, sorted_sections
 
 MAGIC = b"MDICTDB\x1a"
 FORMAT = "mdict-message-database"
@@ -432,9 +432,9 @@ def condition_uses(info: InfoProfile) -> Counter[str]:
 
 
 def name_reader() -> Callable[[str], object] | None:
-    """mdict.condnames' reader of Merge-style names, when it is installed."""
+    """mdict.conditions.names' reader of Merge-style names, when it is installed."""
     try:
-        module: Any = importlib.import_module(".condnames", __package__)
+        module: Any = importlib.import_module("mdict.conditions.names")
     except ModuleNotFoundError:
         return None
     reader = getattr(module, "parse_name", None)
@@ -610,7 +610,7 @@ def encode_conditions(conditions: Mapping[str, str]) -> list[Any]:
 def read_condition_texts(path: str | os.PathLike[str]) -> ConditionTexts:
     """A conditions profile read with mdict.conditions.read_conditions."""
     try:
-        module: Any = importlib.import_module(".conditions", __package__)
+        module: Any = importlib.import_module("mdict.conditions")
     except ModuleNotFoundError:
         raise InputFileError(
             os.fspath(path), "conditions profiles need mdict.conditions, not in this build"
@@ -635,7 +635,7 @@ def encode_modules(modules: ModulesProfile) -> list[Any]:
 
 def compile_dictionary_file(path: str | os.PathLike[str]) -> Compiled:
     """Read, check and compile a dictionary profile."""
-    from .parse import read_dictionary
+    from mdict.parse import read_dictionary
 
     return compile_dictionary(read_dictionary(path), [source_of(path, "dictionary")])
 
@@ -648,7 +648,7 @@ def compile_message_files(
     modules: str | os.PathLike[str] | None = None,
 ) -> Compiled:
     """Read, check and compile the profiles of a message database."""
-    from .parse import read_dictionary, read_info, read_services
+    from mdict.parse import read_dictionary, read_info, read_services
 
     read_first = source_of(info, "info")  # a missing info profile is the error to report
     sources = [source_of(dictionary, "dictionary"), source_of(services, "services"), read_first]

@@ -18,11 +18,11 @@ from xml.sax.saxutils import quoteattr
 
 import click
 
-from .database import MessageDatabase
-from .errors import InputFileError, LookupFailed, MdictError
-from .fileio import write_text_atomic
-from .model import COMMANDS
-from .validate import CODES, LEVELS, Coverage, Finding, Report, Validator
+from mdict.db.protocol import MessageDatabase
+from mdict.errors import InputFileError, LookupFailed, MdictError
+from mdict.fileio import write_text_atomic
+from mdict.model import COMMANDS
+from mdict.validation.validator import CODES, LEVELS, Coverage, Finding, Report, Validator
 
 
 class SetupError(click.ClickException):
@@ -39,7 +39,7 @@ def open_database(db_path: str | None, profiles: str | None) -> MessageDatabase:
     """The database named on the command line (default: the embedded one)."""
     import importlib
 
-    load = importlib.import_module(".load", __package__)
+    load = importlib.import_module("mdict.db.database")
     if db_path is not None:
         db: MessageDatabase = load.open_database(db_path)
         return db
@@ -154,7 +154,7 @@ def _junit(results: Sequence[tuple[Report, list[Finding]]]) -> str:
     ]
     for report, shown in results:
         name = quoteattr(_xml_safe(report.source or "<dataset>"))
-        lines.append(f'  <testcase classname="mdict.validate" name={name}>')
+        lines.append(f'  <testcase classname="mdict.validation.validator" name={name}>')
         errors = [f for f in shown if f.severity == "error"]
         if errors:
             body = "\n".join(str(f) for f in errors)

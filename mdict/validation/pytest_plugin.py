@@ -24,8 +24,8 @@ import pytest
 if TYPE_CHECKING:
     from pydicom.dataset import Dataset
 
-    from .database import MessageDatabase
-    from .validate import Finding, Report
+    from mdict.db.protocol import MessageDatabase
+    from mdict.validation.validator import Finding, Report
 
 _BASELINE_KEY = pytest.StashKey[Collection[str]]()
 _SEEN_KEY = pytest.StashKey[list[str]]()
@@ -72,8 +72,8 @@ def assert_valid_dicom(
     ``ignore``: codes that never fail; ``known``: baseline keys (see
     ``mdict validate --write-baseline``) that never fail. Returns the report.
     """
-    from .cli_validate import baseline_key
-    from .validate import LEVELS, validator_for
+    from mdict.cli.validate import baseline_key
+    from mdict.validation.validator import LEVELS, validator_for
 
     validator = validator_for(db)
     if isinstance(dataset, (str, os.PathLike)):
@@ -118,7 +118,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     path = config.getoption("--mdict-write-baseline", None)
     if path:  # fail now, not with a traceback after the whole session
-        from .cli_validate import save_baseline
+        from mdict.cli.validate import save_baseline
 
         try:
             save_baseline(path, [])
@@ -127,7 +127,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_SEEN_KEY] = []
     path = config.getoption("--mdict-baseline", None)
     if path:
-        from .cli_validate import read_baseline
+        from mdict.cli.validate import read_baseline
 
         try:
             config.stash[_BASELINE_KEY] = read_baseline(path)
@@ -140,7 +140,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     path = config.getoption("--mdict-write-baseline", None)
     if path and _SEEN_KEY in config.stash:
-        from .cli_validate import save_baseline
+        from mdict.cli.validate import save_baseline
 
         seen: list[str] = config.stash[_SEEN_KEY]
         save_baseline(path, seen)
@@ -151,7 +151,7 @@ def _database(config: pytest.Config) -> MessageDatabase | None:
         path = config.getoption("--mdict-db", None)
         db = None
         if path:
-            from .cli_validate import open_database
+            from mdict.cli.validate import open_database
 
             db = open_database(path, None)
         config.stash[_DB_KEY] = db

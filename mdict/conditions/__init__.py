@@ -30,8 +30,8 @@ from lark.exceptions import (
     VisitError,
 )
 
-from .errors import Diagnostic, ProfileError
-from .fileio import read_text, write_text_atomic
+from mdict.errors import Diagnostic, ProfileError
+from mdict.fileio import read_text, write_text_atomic
 
 __all__ = [
     "And",
@@ -611,7 +611,7 @@ def _parser() -> Lark:
     """The grammar's LALR parser (trees, no inline transformer: a bad value is
     then reported only for text that is otherwise well formed), built once
     and kept between processes by the parser cache (``parse/_cache.py``)."""
-    from .parse._cache import build_parser
+    from mdict.parse._cache import build_parser
 
     return build_parser("conditions.lark", None, start=("definition", "expr"))
 

@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from .cli_combine import refuse_to_overwrite
-from .compile import PROGRESS_STEP, Compiled, condition_names, source_of
-from .errors import InputFileError, MdictError
-from .fileio import write_bytes_atomic
-from .load import Database
-from .mc3comb import _report as report_error
+from mdict.cli.combine import refuse_to_overwrite
+from mdict.cli.mc3comb import _report as report_error
+from mdict.db.build import PROGRESS_STEP, Compiled, condition_names, source_of
+from mdict.db.database import Database
+from mdict.errors import InputFileError, MdictError
+from mdict.fileio import write_bytes_atomic
 
 DICT_USAGE = "Usage: mc3dict <dictionary profile>"
 INFO_USAGE = (
@@ -51,8 +51,8 @@ def run_dict(argv: Sequence[str]) -> int:
     if len(argv) != 1 or argv[0].startswith("-"):
         print(DICT_USAGE, file=sys.stderr)
         return 1
-    from .compile import compile_dictionary
-    from .parse import read_dictionary
+    from mdict.db.build import compile_dictionary
+    from mdict.parse import read_dictionary
 
     (path,) = argv
     output = "mrgcom3.dct"
@@ -98,7 +98,7 @@ def run_info(argv: Sequence[str]) -> int:
     if arguments is None:
         print(INFO_USAGE, file=sys.stderr)
         return 1
-    from .compile import compile_message_files
+    from mdict.db.build import compile_message_files
 
     folder = Path(arguments.info).parent
     services = arguments.services or str(folder / "mergecom.srv")

@@ -1,0 +1,5 @@
+"""``python -m mdict``: the mdict command."""
+
+from mdict.cli import main
+
+main()

@@ -1,0 +1,5 @@
+"""``python -m mdict.cli``: the mdict command."""
+
+from mdict.cli import main
+
+main()
