@@ -69,6 +69,7 @@ class Report:
     empty: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     repaired: list[str] = field(default_factory=list)
+    corrected: list[str] = field(default_factory=list)
     ignored_lines: list[str] = field(default_factory=list)
     first_operator_ignored: list[str] = field(default_factory=list)
     keywords_from_dicom3tools: Counter[str] = field(default_factory=Counter)
@@ -325,6 +326,56 @@ def provenance(source: Path) -> str:
     return "source folder without a README"
 
 
+CORRECTIONS: dict[str, tuple[str, str]] = {
+    "RELATIONSHIP_BY_VALUE": (
+        "not present((0040,DB73) ReferencedContentItemIdentifier)",
+        "PS3.3 C.17.3: a content item is by value unless it references another item; "
+        "condn.tpl also tests present(ValueType), the attribute this condition "
+        "governs, so an item without ValueType was never required to have it",
+    ),
+    "NEEDS_NON_SEGMENTED_LOOKUP_TABLE_DATA": (
+        "(not present((0028,1221) SegmentedRedPaletteColorLookupTableData)"
+        " and not present((0028,1222) SegmentedGreenPaletteColorLookupTableData)"
+        " and not present((0028,1223) SegmentedBluePaletteColorLookupTableData))"
+        ' or value((0008,0016) SOPClassUID) == "1.2.840.10008.5.1.4.1.1.11.3"'
+        ' or value((0008,0016) SOPClassUID) == "1.2.840.10008.5.1.4.1.1.11.4"',
+        "PS3.3 C.7.9: the Color Palette IOD may carry its tables in either form "
+        "(condn.tpl requires the non-segmented tables there)",
+    ),
+    "SERIES_NEED_REFERENCED_PERFORMED_PROCEDURE_STEP_SEQUENCE": (
+        "unknown",
+        "PS3.3 C.7.3.1: required if the Modality Performed Procedure Step SOP Class "
+        "is supported, which a data set does not say (condn.tpl tests the "
+        "sequence's own presence, which can never require it)",
+    ),
+    "NEEDS_SEGMENTED_LOOKUP_TABLE_DATA": (
+        "not present((0028,1201) RedPaletteColorLookupTableData)"
+        " and not present((0028,1202) GreenPaletteColorLookupTableData)"
+        " and not present((0028,1203) BluePaletteColorLookupTableData)"
+        ' and not value((0008,0016) SOPClassUID) == "1.2.840.10008.5.1.4.1.1.11.3"'
+        ' and not value((0008,0016) SOPClassUID) == "1.2.840.10008.5.1.4.1.1.11.4"',
+        "PS3.3 C.7.9: the Color Palette IOD may carry its tables in either form, so "
+        "without the non-segmented tables it needs the segmented ones",
+    ),
+}
+"""Conditions condn.tpl gets wrong, replaced: name -> (expression, reason from
+the standard). The reason becomes the definition's comment and the report's."""
+
+
+def correct(definitions: list[ConditionDef], report: Report) -> list[ConditionDef]:
+    """``definitions`` with CORRECTIONS applied (each listed in the report)."""
+    fixed: list[ConditionDef] = []
+    for definition in definitions:
+        correction = CORRECTIONS.get(definition.name)
+        if correction is not None:
+            text, reason = correction
+            comment = ("Corrected (tools/build_conditions.py CORRECTIONS): " + reason,)
+            definition = ConditionDef(definition.name, parse_expression(text), comment=comment)
+            report.corrected.append(f"{definition.name}: {reason}")
+        fixed.append(definition)
+    return fixed
+
+
 BUILTINS = {"ALWAYS": True, "NEVER": False}
 """Conditions dicom3tools knows without condn.tpl."""
 
@@ -340,7 +391,7 @@ def build(source: Path, combined: Mapping[str, str] | None = None) -> tuple[str,
     """The conditions profile text and the translation report; ``combined``
     (name -> expression text) is appended after the translated conditions."""
     report = Report()
-    definitions = translate(source / "condn.tpl", Source.read(source), report)
+    definitions = correct(translate(source / "condn.tpl", Source.read(source), report), report)
     seen: dict[str, int] = {}
     unique: list[ConditionDef] = []
     for definition in definitions:
@@ -393,6 +444,7 @@ def format_report(report: Report) -> str:
         "Keywords pydicom does not know (tag taken from dicom3.tpl)",
         [f"{k} ({n} uses)" for k, n in sorted(report.keywords_from_dicom3tools.items())],
     )
+    section("Corrected against the standard (CORRECTIONS)", report.corrected)
     section('Source typos repaired (StringValue="StringValue="X" read as X)', report.repaired)
     section(
         "First line of a group with an Operator (no left operand: operator ignored)",

@@ -4,6 +4,7 @@ file holds, and a broken file must give a finding, not an exception."""
 
 from __future__ import annotations
 
+import struct
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -123,15 +124,19 @@ def read_value(ds: Dataset, tag: int, expected_vr: str | None, encodings: Sequen
             )
         if vr == "SQ":
             return _converted(ds, tag, vr)
-        return from_bytes(vr, elem.value or b"", encodings)
+        return from_bytes(vr, elem.value or b"", encodings, elem.is_little_endian)
     if elem is None:
         return Value(expected_vr or "UN")
     assert isinstance(elem, DataElement)
     return _from_element(elem)
 
 
-def from_bytes(vr: str, data: bytes, encodings: Sequence[str]) -> Value:
-    """The value of ``data`` read as ``vr`` (text split, or a byte count)."""
+def from_bytes(vr: str, data: bytes, encodings: Sequence[str], little: bool = True) -> Value:
+    """The value of ``data`` read as ``vr``: text split; the numbers of a
+    numeric binary VR (``little``: byte order), as pydicom would convert
+    them, so enumerated values and ranges are checked on raw elements too;
+    otherwise (O* VRs, a length that is no whole number of values, more
+    than MAX_DECODED values) a byte count."""
     if vr in TEXT_VRS:
         if data.isascii() or vr not in CHARSET_VRS:
             text = data.decode("latin-1")
@@ -142,13 +147,54 @@ def from_bytes(vr: str, data: bytes, encodings: Sequence[str]) -> Value:
                 return Value(vr, error=f"value cannot be decoded as {encodings}: {shown}")
             text = decoded
         return Value(vr, texts=_split_texts(vr, text))
+    numbers = unpack_numbers(vr, data, little)
+    if numbers is not None:
+        return Value(vr, numbers=numbers)
     return Value(vr, nbytes=len(data))
+
+
+MAX_DECODED: Final = 256
+"""Numeric binary values longer than this many values are counted, not
+decoded (lookup tables and the like: no enumerated values there)."""
+
+_FORMATS: Final[dict[str, str]] = {
+    "US": "H",
+    "SS": "h",
+    "UL": "L",
+    "SL": "l",
+    "UV": "Q",
+    "SV": "q",
+    "FL": "f",
+    "FD": "d",
+    "AT": "H",
+}
+
+
+def unpack_numbers(vr: str, data: bytes, little: bool = True) -> list[int | float] | None:
+    """The values of a numeric binary VR (AT: tags as ``group << 16 |
+    element``); None for other VRs, a length that is no whole number of
+    values, or more than MAX_DECODED values."""
+    code = _FORMATS.get(vr)
+    size = BINARY_SIZE.get(vr, 1)
+    if code is None or len(data) % size or len(data) // size > MAX_DECODED:
+        return None
+    count = len(data) // struct.calcsize("<" + code)
+    values = struct.unpack(("<" if little else ">") + code * count, data)
+    if vr == "AT":
+        return [(values[i] << 16) | values[i + 1] for i in range(0, len(values), 2)]
+    return list(values)
 
 
 def raw_bytes(ds: Dataset, tag: int) -> bytes | None:
     elem = ds.get_item(tag)
     value = getattr(elem, "value", None)
     return bytes(value) if isinstance(value, (bytes, bytearray)) else None
+
+
+def raw_little_endian(ds: Dataset, tag: int) -> bool:
+    """The byte order an element was read in (little endian when unknown)."""
+    elem = ds.get_item(tag)
+    return bool(getattr(elem, "is_little_endian", True))
 
 
 def _decode(data: bytes, vr: str, encodings: Sequence[str]) -> str | None:

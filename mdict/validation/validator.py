@@ -33,6 +33,7 @@ from mdict.validation.elements import (
     from_bytes,
     is_extended,
     raw_bytes,
+    raw_little_endian,
     read_file,
     read_value,
 )
@@ -539,6 +540,8 @@ class _Run:
                 rule = plan.standard.get(base) if base is not None else None
             name = rule.name if rule else self.v.entry_info(tag, None)[0]
             return rule, _Where(tag, prefix, None, name)
+        if element == 0 and group not in _BAD_PRIVATE_GROUPS:  # retired, as in even groups
+            return None, _Where(tag, prefix, None, "Private Group Length")
         if 0x0010 <= element <= 0x00FF:
             return None, None  # a creator: checked in _creators
         creator = creators.get((group, element >> 8)) if element >= 0x1000 else None
@@ -681,7 +684,8 @@ class _Run:
                 elif data is None:
                     return
                 else:
-                    value = from_bytes(line.vr, data, encodings)
+                    little = raw_little_endian(ds, where.tag)
+                    value = from_bytes(line.vr, data, encodings, little)
                 if value.error:
                     add(where.finding(value.code, "error", value.error))
                     return
