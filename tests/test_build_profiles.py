@@ -103,10 +103,10 @@ def test_counts_on_the_real_source(built: Built) -> None:
 
 
 def test_well_known_facts(built: Built) -> None:
-    ct = _message(built, "CT_IMAGE")
+    ct = _message(built, "STANDARD_CT")
     assert ct["0018,0060"] == "0018,0060@DS@2@@;"
     assert ct["0010,0040"] == "0010,0040@CS@2@@E<M, F, O>;"
-    image_type = built_line(built, "CT_IMAGE", "0008,0008")
+    image_type = built_line(built, "STANDARD_CT", "0008,0008")
     assert image_type.values is not None and image_type.values.per_position
     assert image_type.values.groups[:2] == (("ORIGINAL", "DERIVED"), ("PRIMARY", "SECONDARY"))
     enhanced = _message(built, "ENHANCED_CT_IMAGE")
@@ -115,7 +115,7 @@ def test_well_known_facts(built: Built) -> None:
         "0028,1050@DS@1C(NEED_MODULE_VOILUT__AND__MONOCHROME_AND_VOILUT_SEQUENCE_NOT_PRESENT)@@"
     )
     # directory records: each record type's attributes only for that type
-    directory = _message(built, "MEDIA_STORAGE_DIRECTORY")
+    directory = _message(built, "DICOMDIR")
     record = next(
         s
         for s in built.info.sections
@@ -210,7 +210,9 @@ def test_tiny_source_facts() -> None:
         for s in result.info.sections
         if s.is_item and len(s.lines) == 2 and str(s.lines[1].tag) == "0040,A730"
     )
-    assert content.lines[1].item_names == ("CONTENT",)  # the SR tree item names itself
+    assert content.lines[1].item_names == (
+        "SR_CONTENT",
+    )  # the SR tree item names itself (Merge: SR_CONTENT)
     assert "Unnamed ACME  HEADER 0029xx11,0029,ACME  HEADER,11,CS,1" in result.files["diction.pfl"]
     assert "BAD(VALUE)" in result.report and "UnknownKeyword" in result.report
 
@@ -351,7 +353,7 @@ def test_tiny_modules_in_iod_order() -> None:
     assert module_words("OphthalmicPhotography16BitImage") == "Ophthalmic Photography 16 Bit Image"
     assert module_words("VOILUT") == "VOI LUT"
     profile = parse_modules(build(TINY).files["modules.pfl"])
-    ct = profile.get("CT_IMAGE", "C_STORE_RQ")
+    ct = profile.get("STANDARD_CT", "C_STORE_RQ")
     assert ct is not None
     assert [(u.name, u.usage, u.condition) for u in ct.modules] == [
         ("Patient", "M", None),
@@ -361,7 +363,7 @@ def test_tiny_modules_in_iod_order() -> None:
     ]
     # every top-level tag of the message belongs to exactly one module
     built = build(TINY)
-    number = next(s.number for s in built.services.services if s.name == "CT_IMAGE")
+    number = next(s.number for s in built.services.services if s.name == "STANDARD_CT")
     section = next(s for s in built.info.sections if not s.is_item and s.number == number)
     claimed = [t for u in ct.modules for t in u.tags]
     assert sorted(claimed) == sorted(ln.tag.group << 16 | ln.tag.element for ln in section.lines)

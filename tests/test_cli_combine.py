@@ -403,7 +403,7 @@ def test_icomb_on_the_standard_profiles(tmp_path: Path) -> None:
     for name in ("mergecom.srv", "info.pfl"):
         assert (tmp_path / "same" / name).read_bytes() == (PROFILES / name).read_bytes()
     (tmp_path / "acme.cfg").write_text(
-        "[ EXISTING_SERVICE_SECTION ]\n[ CT_IMAGE, C_STORE_RQ ]\n"
+        "[ EXISTING_SERVICE_SECTION ]\n[ STANDARD_CT, C_STORE_RQ ]\n"
         "0019,ACME Imaging Group,20@SQ@3@@E<ACME_LAYER>;\n"
         "[ PRIVATE_SERVICE_SECTION ]\n[ PRIVATE_ITEM_SECTION ]\n[ ACME_LAYER, ITEM ]\n"
         "0019,ACME Imaging Group,21@LO@1@@;\n[ EXISTING_ITEM_SECTION ]\n"

@@ -147,13 +147,13 @@ def test_show_a_service_without_its_command_says_what_it_has() -> None:
     code, _, stderr = run("show", "CT_IMAGE")
     assert code == 1
     assert stderr.strip() == (
-        "error: no item CT_IMAGE (CT_IMAGE is a service; give a command: C_STORE_RQ, C_STORE_RSP)"
+        "error: no item CT_IMAGE (STANDARD_CT is a service; give a command: C_STORE_RQ, C_STORE_RSP)"
     )
     code, _, stderr = run("show", "CT_IMAGE", "C_FIND_RQ")
     assert code == 1
     assert (
         stderr.strip()
-        == "error: no message CT_IMAGE C_FIND_RQ (CT_IMAGE has: C_STORE_RQ, C_STORE_RSP)"
+        == "error: no message CT_IMAGE C_FIND_RQ (STANDARD_CT has: C_STORE_RQ, C_STORE_RSP)"
     )
 
 
@@ -208,10 +208,12 @@ def test_services_match_words_and_uid_prefix() -> None:
     code, stdout, _ = run("services", "--match", "CT")
     assert code == 0
     names = [line.split()[2] for line in stdout.splitlines()]
-    assert "CT_IMAGE" in names and "ENHANCED_CT_IMAGE" in names
+    assert "STANDARD_CT" in names and "ENHANCED_CT_IMAGE" in names
     assert not any("AUTOREFRACTION" in n for n in names)
     code, stdout, _ = run("services", "--match", "1.2.840.10008.5.1.4.1.1.2")
-    assert stdout.splitlines()[0].split()[2] == "CT_IMAGE"
+    matched = {line.split()[2]: line.split()[3] for line in stdout.splitlines()}
+    assert matched["STANDARD_CT"] == "1.2.840.10008.5.1.4.1.1.2"
+    assert all(uid.startswith("1.2.840.10008.5.1.4.1.1.2") for uid in matched.values())
 
 
 def test_services_items(profiles: Path, tmp_path: Path) -> None:

@@ -297,7 +297,7 @@ def _sections(markdown: str) -> dict[str, str]:
 
 def test_table_groups_rows_by_module_on_the_standard_database() -> None:
     code, out, _ = run("table", "CT_IMAGE", "C_STORE_RQ", "--db", STANDARD_DB)
-    assert code == 0 and out.startswith("## CT_IMAGE C_STORE_RQ (CT Image Storage)\n")
+    assert code == 0 and out.startswith("## STANDARD_CT C_STORE_RQ (CT Image Storage)\n")
     sections = _sections(out)
     headings = list(sections)
     assert headings.index("Patient (M)") < headings.index("CT Image (M)")

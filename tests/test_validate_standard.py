@@ -29,12 +29,12 @@ def counts(validator: Validator, name: str) -> tuple[str | None, Counter[str]]:
     "name", ["MR_small.dcm", "MR_small_implicit.dcm", "MR_small_bigendian.dcm"]
 )
 def test_clean_mr_in_every_encoding(validator: Validator, name: str) -> None:
-    assert counts(validator, name) == ("MR_IMAGE", Counter())
+    assert counts(validator, name) == ("STANDARD_MR", Counter())
 
 
 def test_ct_small_only_disagrees_with_the_private_dictionary(validator: Validator) -> None:
     service, found = counts(validator, "CT_small.dcm")
-    assert service == "CT_IMAGE"
+    assert service == "STANDARD_CT"
     assert found == Counter({"TOO_FEW_VALUES": 17, "TOO_MANY_VALUES": 1})
     report = validator.validate_file(FILES / "CT_small.dcm")
     assert all(f.creator == "GEMS_PARM_01" for f in report.warnings)
@@ -43,13 +43,13 @@ def test_ct_small_only_disagrees_with_the_private_dictionary(validator: Validato
 
 def test_rt_plan_uid_roots(validator: Validator) -> None:
     service, found = counts(validator, "rtplan.dcm")
-    assert service == "RT_PLAN"
+    assert service == "STANDARD_RT_PLAN"
     assert found["UNKNOWN_UID_ROOT"] == 2
 
 
 def test_ecg_private_elements_without_creator(validator: Validator) -> None:
     report = validator.validate_file(FILES / "waveform_ecg.dcm", level="errors")
-    assert report.service == "TWELVE_LEAD_ECG"
+    assert report.service == "STANDARD_WAVEFORM_12_LEAD_ECG"
     assert [(f.code, f.tag) for f in report] == [
         ("PRIVATE_CREATOR_MISSING", 0x70011131),
         ("PRIVATE_CREATOR_MISSING", 0x70011132),
@@ -59,7 +59,7 @@ def test_ecg_private_elements_without_creator(validator: Validator) -> None:
 
 def test_sr_content_items_are_walked(validator: Validator) -> None:
     report = validator.validate_file(FILES / "reportsi.dcm", level="errors")
-    assert report.service == "BASIC_TEXT_SR"
+    assert report.service == "STANDARD_BASIC_TEXT_SR"
     paths = {f.path for f in report if f.code == "INVALID_VALUE_FOR_VR"}
     assert paths and all("[" in p for p in paths)  # inside sequence items
     assert all("nothing but zero" in f.message for f in report)
@@ -68,9 +68,9 @@ def test_sr_content_items_are_walked(validator: Validator) -> None:
 @pytest.mark.parametrize(
     ("name", "service"),
     [
-        ("CT_small.dcm", "CT_IMAGE"),
-        ("MR_small.dcm", "MR_IMAGE"),
-        ("dicomdirtests/DICOMDIR", "MEDIA_STORAGE_DIRECTORY"),
+        ("CT_small.dcm", "STANDARD_CT"),
+        ("MR_small.dcm", "STANDARD_MR"),
+        ("dicomdirtests/DICOMDIR", "DICOMDIR"),
     ],
 )
 def test_clean_files_against_the_default_database_with_conditions(name: str, service: str) -> None:

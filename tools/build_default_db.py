@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from mdict.db.aliases import ALIASES_FILE  # noqa: E402
 from mdict.db.build import compile_message_files  # noqa: E402
 from mdict.db.database import DEFAULT_DATABASE  # noqa: E402
 from mdict.errors import MdictError  # noqa: E402
@@ -48,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.check:
         current = args.out.read_bytes() if args.out.is_file() else b""
+        aliases = args.profiles / ALIASES_FILE
+        copy = args.out.parent / ALIASES_FILE
+        if aliases.is_file() and (not copy.is_file() or copy.read_bytes() != aliases.read_bytes()):
+            print(f"{copy}: stale; run python tools/build_default_db.py", file=sys.stderr)
+            return 1
         if current != data:
             print(f"{args.out}: stale; run python tools/build_default_db.py", file=sys.stderr)
             return 1
@@ -55,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(args.out, data)
+    aliases = args.profiles / ALIASES_FILE
+    if aliases.is_file():
+        write_bytes_atomic(args.out.parent / ALIASES_FILE, aliases.read_bytes())
     print(f"{args.out}: {len(data)} bytes")
     return 0
 

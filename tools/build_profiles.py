@@ -48,8 +48,19 @@ from tools.build_services import (
     read_sop_classes,
     service_name,
 )
+from tools.merge_names import (
+    DATA as MERGE_NAMES,
+)
+from tools.merge_names import (
+    format_aliases,
+    merge_item_names,
+    read_merge_names,
+    renamed_items,
+    sequence_uses,
+)
 
 REPORT_NAME = "BUILD_REPORT.md"
+ALIASES_NAME = "aliases.tsv"
 CONDITIONS_REPORT_NAME = "CONDITIONS_REPORT.md"
 README_NAME = "README.md"
 _COMMIT = re.compile(r"commit\s+([0-9a-f]{40})(?:\s+\(([0-9-]+)\))?")
@@ -108,8 +119,9 @@ def _section(title: str, lines: Sequence[str]) -> list[str]:
     return [*out, ""]
 
 
-def build(source: Path) -> Built:
-    """Convert the templates under ``source``; nothing is written."""
+def build(source: Path, merge_names: Path = MERGE_NAMES) -> Built:
+    """Convert the templates under ``source``, naming services and items as
+    Merge does (the tables in ``merge_names``); nothing is written."""
     dict_report = DictionaryReport()
     dictionary = build_dictionary(source / "elmdict", dict_report)
     srv_report = ServicesReport()
@@ -127,7 +139,13 @@ def build(source: Path) -> Built:
     module_tags: dict[str, ModuleTags] = {}
     made = _messages(source, builder, sop_classes, info_report, module_tags)
     messages, items = builder.finish(made)
-    services = build_services(sop_classes, items, srv_report)
+    merge = read_merge_names(merge_names)
+    item_names = merge_item_names(sequence_uses([*messages.values(), *items.values()]), merge)
+    messages = {k: renamed_items(v, item_names) for k, v in messages.items()}
+    items = {item_names.get(k, k): renamed_items(v, item_names) for k, v in items.items()}
+    services, service_names = build_services(sop_classes, items, srv_report, merge.services)
+    messages = {service_names.get(k, k): v for k, v in messages.items()}
+    module_tags = {service_names.get(k, k): v for k, v in module_tags.items()}
     info = _info_profile(services, messages, items)
     modules_text, modules = build_modules(services, info, module_tags, provenance(source))
     files = {
@@ -135,6 +153,7 @@ def build(source: Path) -> Built:
         "mergecom.srv": format_services(services),
         "info.pfl": format_info(info, services),
         "modules.pfl": modules_text,
+        ALIASES_NAME: format_aliases(service_names, item_names),
     }
     conditions_counts: list[str] = []
     if (source / "condn.tpl").is_file():

@@ -9,13 +9,14 @@ alphabetically, BASE first, then META.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mdict.model import ItemRef, Service, ServiceProfile
 
 from .d3t import read_template
+from .merge_names import MergeService
 
 
 def _pair(*commands: str) -> tuple[str, ...]:
@@ -201,16 +202,29 @@ def commands_for(sop: SopClass) -> tuple[str, ...] | None:
 
 
 def build_services(
-    sop_classes: Iterable[SopClass], items: Iterable[str], report: ServicesReport
-) -> ServiceProfile:
-    """BASE services by name, then META services by name, then the item table."""
+    sop_classes: Iterable[SopClass],
+    items: Iterable[str],
+    report: ServicesReport,
+    merge: Mapping[str, MergeService] | None = None,
+) -> tuple[ServiceProfile, dict[str, str]]:
+    """BASE services by name, then META services by name, then the item
+    table; and mdict name -> name in the profile for every service.
+
+    A service takes Merge's name for its SOP Class UID where ``merge`` has
+    one, mdict's own name (``service_name``) elsewhere.
+    """
+    merge = merge or {}
     base: dict[str, tuple[SopClass, tuple[str, ...]]] = {}
     meta: dict[str, SopClass] = {}
+    renamed: dict[str, str] = {}
     for sop in sop_classes:
-        name = service_name(sop.name)
+        own = service_name(sop.name)
+        known = merge.get(sop.uid)
+        name = known.name if known is not None else own
         if name in base or name in meta:
             report.skipped.append(f"{sop.where}: {sop.name}: service name {name} already used")
             continue
+        renamed[own] = name
         if sop.is_meta:
             meta[name] = sop
             continue
@@ -232,4 +246,5 @@ def build_services(
             report.skipped.append(f"{sop.where}: {sop.name}: members not found: {missing}")
         services.append(Service(i, name, "META", sop.uid, sop.description, sop_classes=members))
     item_refs = tuple(ItemRef(n, i) for i, n in enumerate(sorted(items), 1))
-    return ServiceProfile(tuple(sorted(services, key=lambda s: s.number)), item_refs)
+    profile = ServiceProfile(tuple(sorted(services, key=lambda s: s.number)), item_refs)
+    return profile, renamed

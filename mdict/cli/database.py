@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from mdict.cli.combine import fail, refuse_to_overwrite, with_source_lines, write_together
+from mdict.db.aliases import did_you_mean
 from mdict.db.build import DEFAULT_NAMES, Compiled, Role, Source, condition_names, source_of
 from mdict.db.database import Database, default_database, open_database
 from mdict.errors import Diagnostic, InputFileError, MdictError
@@ -686,6 +687,10 @@ def show_command(
                     text += f" ({named.name} is a service; give a command: {known})"
                 else:
                     text += f" ({named.name} has: {known})"
+            elif named is None:
+                known_names = [r.name for r in db.item_refs()] if is_item else []
+                known_names += [s.name for s in db.services()]
+                text += did_you_mean(service, known_names)
             click.echo(text, err=True)
             sys.exit(1)
         if as_json:

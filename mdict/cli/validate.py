@@ -18,6 +18,7 @@ from xml.sax.saxutils import quoteattr
 
 import click
 
+from mdict.db.aliases import did_you_mean
 from mdict.db.protocol import MessageDatabase
 from mdict.errors import InputFileError, LookupFailed, MdictError
 from mdict.fileio import write_text_atomic
@@ -349,7 +350,10 @@ def validate_command(
     except ImportError as exc:  # an install without the database modules
         raise SetupError(f"cannot load the database: {exc.msg}") from exc
     if service is not None and db.service(service) is None:
-        raise click.BadParameter(f"no service {service!r} in the database", param_hint="--service")
+        hint = did_you_mean(service, [s.name for s in db.services()])
+        raise click.BadParameter(
+            f"no service {service!r} in the database{hint}", param_hint="--service"
+        )
     validator = Validator(db)
     known = read_baseline(baseline) if baseline else set()
     files = collect_files(paths)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgpack
 
+from mdict.db.aliases import current_name
 from mdict.db.build import (
     FORMAT,
     MAGIC,
@@ -519,6 +520,9 @@ class Database:
         found = self._by_text.get(key.strip())
         if found is None and key.strip().isdigit():
             found = self._by_number.get(int(key))
+        if found is None:
+            renamed = current_name("service", key)
+            found = self._by_text.get(renamed) if renamed is not None else None
         return found
 
     # -- messages and items -----------------------------------------------
@@ -531,6 +535,8 @@ class Database:
             found = self._service_numbers.get(key)
             if found is None and key.isdigit():
                 found = int(key)
+            if found is None:
+                found = self._service_numbers.get(current_name("service", key) or "")
             if found is None:
                 return None
             number = found
@@ -545,6 +551,8 @@ class Database:
         """An item's spec by name or number."""
         if isinstance(key, str):
             number = self._item_numbers.get(key.strip())
+            if number is None:
+                number = self._item_numbers.get(current_name("item", key) or "")
             if number is None:
                 return None
             key = number

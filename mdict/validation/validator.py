@@ -24,6 +24,7 @@ from typing import Any, Final
 from pydicom.datadict import dictionary_VR
 from pydicom.dataset import Dataset
 
+from mdict.db.aliases import did_you_mean
 from mdict.db.protocol import MessageDatabase
 from mdict.errors import LookupFailed
 from mdict.model import VM, InfoLine, InfoSection, Tag, ValueList
@@ -238,7 +239,8 @@ class Validator:
         else:
             found = self.db.service(service)
             if found is None:
-                raise LookupFailed(f"no service {service!r} in the database")
+                hint = did_you_mean(str(service), [s.name for s in self.db.services()])
+                raise LookupFailed(f"no service {service!r} in the database{hint}")
         section = self.db.message(found.number, command)
         if section is None:
             message = f"service {found.name} has no {command} message"
