@@ -516,7 +516,12 @@ def _read_dicom(path: str) -> Any:
     from pydicom import dcmread
     from pydicom.errors import InvalidDicomError
 
+    from mdict.validation.elements import inflated_too_large
+
     read_bytes(path)  # one clear error for a missing or unreadable file
+    too_large = inflated_too_large(path)
+    if too_large is not None:
+        raise InputFileError(path, too_large)
     try:
         return dcmread(path)
     except InvalidDicomError:

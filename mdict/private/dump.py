@@ -170,7 +170,13 @@ class Dumper:
                 ):
                     implicit = raw.is_implicit_VR or raw_vr == "UN"
                     raw = raw._replace(VR=entry.vr, is_implicit_VR=implicit)
-                elem = convert_raw_data_element(raw, encoding=source._character_set, ds=source)
+                try:
+                    elem = convert_raw_data_element(raw, encoding=source._character_set, ds=source)
+                except NotImplementedError:  # a VR pydicom does not know (ZZ): its bytes, as UN
+                    unknown = raw._replace(VR="UN")
+                    elem = convert_raw_data_element(
+                        unknown, encoding=source._character_set, ds=source
+                    )
             else:
                 elem = raw
             if group % 2 and 0x10 <= element <= 0xFF:

@@ -307,8 +307,14 @@ def scan_file(path: str) -> FileScan:
     from pydicom import dcmread
     from pydicom.errors import InvalidDicomError
 
+    from mdict.validation.elements import inflated_too_large
+
     scan = FileScan(path)
     try:
+        too_large = inflated_too_large(path)
+        if too_large is not None:
+            scan.error = too_large
+            return scan
         with warnings.catch_warnings():  # odd values are the corpus's business, not the bar's
             warnings.simplefilter("ignore")
             dataset = dcmread(path, force=_bare_dataset(path))

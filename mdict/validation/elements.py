@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import struct
 import warnings
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, cast
@@ -28,6 +29,8 @@ from pydicom.valuerep import PersonName
 
 from mdict.validation.findings import (
     FILE_META_MISMATCH,
+    INFLATED_TOO_LARGE,
+    INVALID_VR,
     NO_FILE_META,
     NOT_DICOM,
     READ_ERROR,
@@ -124,6 +127,8 @@ def read_value(ds: Dataset, tag: int, expected_vr: str | None, encodings: Sequen
             )
         if vr == "SQ":
             return _converted(ds, tag, vr)
+        if vr not in KNOWN_VRS:
+            return Value(vr, error=f"VR {vr!r} is not a DICOM VR", code=INVALID_VR)
         return from_bytes(vr, elem.value or b"", encodings, elem.is_little_endian)
     if elem is None:
         return Value(expected_vr or "UN")
@@ -152,6 +157,11 @@ def from_bytes(vr: str, data: bytes, encodings: Sequence[str], little: bool = Tr
         return Value(vr, numbers=numbers)
     return Value(vr, nbytes=len(data))
 
+
+KNOWN_VRS: Final = frozenset(
+    (*TEXT_VRS, *BINARY_SIZE, "SQ", "OB or OW", "US or SS", "US or OW", "UNKNOWN_VR")
+)
+"""The VRs of PS3.5 6.2 (and pydicom's ambiguous forms)."""
 
 MAX_DECODED: Final = 256
 """Numeric binary values longer than this many values are counted, not
@@ -249,6 +259,45 @@ def _from_element(elem: DataElement) -> Value:
     return Value(vr, error=f"unexpected Python value of type {type(value).__name__}")
 
 
+MAX_INFLATED: Final = 256 * 2**20
+"""Bytes a deflated data set may inflate to (a larger one is not read)."""
+_DEFLATED_UIDS: Final = (b"1.2.840.10008.1.2.1.99",)  # Deflated Explicit VR Little Endian
+
+
+def inflated_too_large(path: str, limit: int | None = None) -> str | None:
+    """Why a deflated file is not read: it inflates past ``limit`` bytes
+    (default MAX_INFLATED); None for any other file. Inflates in chunks,
+    counting, so memory stays bounded whatever the file holds."""
+    limit = MAX_INFLATED if limit is None else limit
+    with open(path, "rb") as stream:
+        head = stream.read(8192)
+        if not any(uid in head for uid in _DEFLATED_UIDS):
+            return None
+        stream.seek(0)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                read_preamble(stream, False)
+                _read_file_meta_info(stream)
+        except Exception:  # pydicom reports what is wrong with the header
+            return None
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        total = 0
+        while chunk := stream.read(1 << 16):
+            while chunk:
+                try:
+                    total += len(inflater.decompress(chunk, 1 << 20))
+                except zlib.error:
+                    return None  # not deflate data: pydicom says so
+                if total > limit:
+                    return (
+                        f"the deflated data set inflates to more than {limit} bytes "
+                        "(the limit); not read"
+                    )
+                chunk = inflater.unconsumed_tail
+    return None
+
+
 def read_file(path: str) -> tuple[Dataset | None, list[Finding]]:
     """Read a DICOM file; (None, [error]) when it is not DICOM or unreadable.
     A file without preamble and meta header is read anyway, with a warning.
@@ -256,6 +305,9 @@ def read_file(path: str) -> tuple[Dataset | None, list[Finding]]:
     drops every element) is read up to that element, with an error."""
     notes: list[Finding] = []
     try:
+        too_large = inflated_too_large(path)
+        if too_large is not None:
+            return None, [Finding(INFLATED_TOO_LARGE, "error", too_large)]
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             dataset: Dataset

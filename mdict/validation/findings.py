@@ -39,6 +39,8 @@ READ_ERROR: Final = "READ_ERROR"
 VALIDATOR_FAILURE: Final = "VALIDATOR_FAILURE"
 FILE_META_MISMATCH: Final = "FILE_META_MISMATCH"
 FRAME_COUNT_MISMATCH: Final = "FRAME_COUNT_MISMATCH"
+NESTING_TOO_DEEP: Final = "NESTING_TOO_DEEP"
+INFLATED_TOO_LARGE: Final = "INFLATED_TOO_LARGE"
 
 CODES: Final[dict[str, tuple[Severity, str]]] = {
     REQUIRED_ATTRIBUTE_MISSING: (
@@ -82,6 +84,11 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     FRAME_COUNT_MISMATCH: (
         "error",
         "Per-frame Functional Groups items differ from Number of Frames",
+    ),
+    NESTING_TOO_DEEP: ("error", "sequence items nested more than 100 levels deep (not walked)"),
+    INFLATED_TOO_LARGE: (
+        "error",
+        "a deflated data set inflates past the size limit (not read)",
     ),
 }
 """Every stable code: its usual severity and what it means (docs/codes.md)."""
