@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "check": "check:check",
     "fmt": "check:fmt",
     "validate": "validate:validate_command",
+    "report": "report:report_command",
     "dcomb": "combine:dcomb",
     "icomb": "combine:icomb",
     "diff": "private:diff_command",

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import re
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -23,6 +24,7 @@ from mdict.db.protocol import MessageDatabase
 from mdict.errors import InputFileError, LookupFailed, MdictError
 from mdict.fileio import write_text_atomic
 from mdict.model import COMMANDS
+from mdict.report.context import annotate_all
 from mdict.validation.validator import CODES, LEVELS, Coverage, Finding, Report, Validator
 
 
@@ -233,6 +235,8 @@ def _json(
     total: Counter[str],
     known: int,
     coverage: Coverage | None,
+    run: dict[str, Any] | None = None,
+    db: MessageDatabase | None = None,
 ) -> str:
     files = []
     for report, fresh in results:
@@ -255,7 +259,51 @@ def _json(
             "evaluated": coverage.evaluated,
             "unevaluated_names": list(coverage.unevaluated_names),
         }
-    return json.dumps({"files": files, "summary": summary}, indent=2)
+    document: dict[str, Any] = {"files": files, "summary": summary}
+    if db is not None:  # each finding's module, type and condition (docs/report.md)
+        annotate_all(db, files)
+    if run is not None:
+        document["run"] = run
+    return json.dumps(document, indent=2)
+
+
+def run_info(db: MessageDatabase, started: float, level: str, command: str) -> dict[str, Any]:
+    """What the JSON results say about the run (the report's Run section)."""
+    from mdict import __version__
+
+    header = getattr(db, "header", None)
+    sources = [
+        {"role": s.role, "file": s.file, "sha256": s.sha256} for s in getattr(header, "sources", ())
+    ]
+    return {
+        "mdict_version": __version__,
+        "database": {
+            "name": str(getattr(db, "name", "<memory>")),
+            "kind": getattr(header, "kind", None),
+            "sources": sources,
+        },
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
+        "elapsed_seconds": round(time.time() - started, 3),
+        "level": level,
+        "command": command,
+    }
+
+
+def _emit(output_format: str, document: str, output: str | None) -> None:
+    """Results to stdout, or to ``output`` written whole (html: the page)."""
+    try:
+        if output_format == "html":
+            from mdict.report import render_json
+
+            render_json(document, output or "report.html")
+        elif output is None:
+            click.echo(document, nl=output_format != "junit")
+        else:
+            write_text_atomic(
+                Path(output), document if output_format == "junit" else document + "\n"
+            )
+    except OSError as exc:
+        raise SetupError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 @click.command("validate")
@@ -293,9 +341,16 @@ def _json(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "junit"]),
+    type=click.Choice(["text", "json", "junit", "html"]),
     default="text",
     show_default=True,
+    help="html: a self-contained report page (docs/report.md); give -o.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the results to this file (written whole, or not at all) instead of stdout.",
 )
 @click.option(
     "--baseline",
@@ -335,11 +390,15 @@ def validate_command(
     coverage: bool,
     ignored: tuple[str, ...],
     jobs: int | None,
+    output: str | None = None,
 ) -> None:
     """Validate DICOM files (or every file under directories) against the
     message specs of a database. Exit status 1 when errors remain."""
     if db_path and profiles:
         raise click.UsageError("give --db or --profiles, not both")
+    if output_format == "html" and output is None:
+        raise click.UsageError("--format html writes a page: name it with -o FILE")
+    started = time.time()
     unknown = sorted(set(ignored) - set(CODES))
     if unknown:
         raise click.BadParameter(f"unknown code(s): {', '.join(unknown)}", param_hint="--ignore")
@@ -395,10 +454,15 @@ def validate_command(
             _print_text(report.source or "?", report, fresh, count - len(fresh), rank)
     if text:
         _print_summary(results, total, known_count, all_coverage if coverage else None, rank)
-    elif output_format == "json":
-        click.echo(_json(results, total, known_count, all_coverage if coverage else None))
     else:
-        click.echo(_junit(results), nl=False)
+        shown_coverage = all_coverage if coverage else None
+        run = run_info(db, started, level, command)
+        document = (
+            _junit(results)
+            if output_format == "junit"
+            else _json(results, total, known_count, shown_coverage, run, db)
+        )
+        _emit(output_format, document, output)
     if write_baseline:
         try:
             save_baseline(write_baseline, written)

@@ -1,0 +1,260 @@
+"""Validation results as the report reads them: one :class:`FileResult` per
+file (what ``mdict validate --format json`` writes for a file, and each line
+of a JSON Lines output), and :class:`RunInfo` about the run as a whole.
+
+Readers stream: a JSON Lines file is read one line at a time, so the report
+of a large run never holds every finding in memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from mdict.errors import InputFileError, MdictError
+
+SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+
+
+class ResultsError(InputFileError):
+    """Results that cannot be read: ``FILE:LINE:COL: error: ...`` when the
+    place is known, ``FILE: error: ...`` otherwise (exit status 2)."""
+
+    def __init__(self, file: str, reason: str, line: int | None = None, col: int = 1) -> None:
+        self.file, self.reason, self.line, self.col = file, reason, line, col
+        where = file if line is None else f"{file}:{line}:{col}"
+        MdictError.__init__(self, f"{where}: error: {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRecord:
+    """One finding as written to the results, with its context: the module of
+    the message the attribute belongs to, its type and condition there."""
+
+    code: str
+    severity: str
+    message: str
+    tag: str | None = None
+    path: str = ""
+    name: str | None = None
+    creator: str | None = None
+    value_index: int | None = None
+    module: str | None = None
+    type: str | None = None
+    condition: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FindingRecord:
+        index = data.get("value_index")
+        return cls(
+            code=str(data["code"]),
+            severity=str(data.get("severity") or "error"),
+            message=str(data.get("message") or ""),
+            tag=_text(data.get("tag")),
+            path=str(data.get("path") or ""),
+            name=_text(data.get("name")),
+            creator=_text(data.get("creator")),
+            value_index=int(index) if isinstance(index, int) else None,
+            module=_text(data.get("module")),
+            type=_text(data.get("type")),
+            condition=_text(data.get("condition")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """The findings of one file (or one message) and its counts."""
+
+    file: str
+    service: str | None
+    command: str
+    findings: tuple[FindingRecord, ...]
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return self.counts.get("error", 0)
+
+    @property
+    def warnings(self) -> int:
+        return self.counts.get("warning", 0)
+
+    @property
+    def infos(self) -> int:
+        return self.counts.get("info", 0)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FileResult:
+        findings = tuple(FindingRecord.from_dict(f) for f in data.get("findings") or ())
+        counts = {s: sum(f.severity == s for f in findings) for s in SEVERITIES}
+        given = data.get("counts")
+        if isinstance(given, Mapping):  # the writer's counts win (findings may be cut)
+            counts.update({s: int(given[s]) for s in SEVERITIES if isinstance(given.get(s), int)})
+        return cls(
+            file=str(data.get("file") or "<dataset>"),
+            service=_text(data.get("service")),
+            command=str(data.get("command") or "C_STORE_RQ"),
+            findings=findings,
+            counts=counts,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """What the results say about the run: every field may be unknown."""
+
+    mdict_version: str | None = None
+    database: str | None = None
+    database_kind: str | None = None
+    sources: tuple[tuple[str, str, str], ...] = ()
+    """(role, file, sha256) of each profile the database was built from."""
+    started: str | None = None
+    elapsed_seconds: float | None = None
+    level: str | None = None
+    command: str | None = None
+    condition_uses: int | None = None
+    conditions_evaluated: int | None = None
+    unevaluated_names: tuple[str, ...] = ()
+    known: int = 0
+
+    @classmethod
+    def from_dict(cls, run: Mapping[str, Any], summary: Mapping[str, Any]) -> RunInfo:
+        db = run.get("database") if isinstance(run.get("database"), Mapping) else {}
+        assert isinstance(db, Mapping)
+        coverage = summary.get("coverage") if isinstance(summary.get("coverage"), Mapping) else {}
+        assert isinstance(coverage, Mapping)
+        elapsed = run.get("elapsed_seconds")
+        uses, evaluated = coverage.get("condition_uses"), coverage.get("evaluated")
+        return cls(
+            mdict_version=_text(run.get("mdict_version")),
+            database=_text(db.get("name")),
+            database_kind=_text(db.get("kind")),
+            sources=tuple(
+                (str(s.get("role", "")), str(s.get("file", "")), str(s.get("sha256", "")))
+                for s in db.get("sources") or ()
+                if isinstance(s, Mapping)
+            ),
+            started=_text(run.get("started")),
+            elapsed_seconds=float(elapsed) if isinstance(elapsed, int | float) else None,
+            level=_text(run.get("level")),
+            command=_text(run.get("command")),
+            condition_uses=uses if isinstance(uses, int) else None,
+            conditions_evaluated=evaluated if isinstance(evaluated, int) else None,
+            unevaluated_names=tuple(str(n) for n in coverage.get("unevaluated_names") or ()),
+            known=int(summary.get("known") or 0),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """A run's information and its file results (an iterator: read once)."""
+
+    run: RunInfo
+    files: Iterator[FileResult]
+    source: str = "<results>"
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def read_results(path: str) -> Results:
+    """Results from a file ``mdict`` wrote: ``validate --format json`` (one
+    JSON document) or JSON Lines (one file object per line, optionally a
+    ``{"summary": ...}`` / ``{"run": ...}`` line). Raises InputFileError."""
+    try:
+        stream = Path(path).open(encoding="utf-8")  # noqa: SIM115 - closed by the reader
+    except OSError as exc:
+        raise InputFileError(path, exc.strerror or str(exc)) from None
+    try:
+        first = _first_char(stream)
+        stream.seek(0)
+        if first == "{" and _is_document(stream, path):
+            return _document(stream, path)
+        return _lines(stream, path)
+    except UnicodeDecodeError:
+        stream.close()
+        raise ResultsError(path, "not UTF-8 text: not results mdict wrote") from None
+    except BaseException:
+        stream.close()
+        raise
+
+
+def _first_char(stream: IO[str]) -> str:
+    while chunk := stream.read(4096):
+        stripped = chunk.lstrip()
+        if stripped:
+            return stripped[0]
+    return ""
+
+
+def _is_document(stream: IO[str], path: str) -> bool:
+    """True when the file is one JSON document, not JSON Lines."""
+    line = stream.readline()
+    stream.seek(0)
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return True  # a document spread over lines (``--format json`` indents)
+    return isinstance(data, dict) and "files" in data
+
+
+def _document(stream: IO[str], path: str) -> Results:
+    with stream:
+        try:
+            data = json.load(stream)
+        except json.JSONDecodeError as exc:
+            raise ResultsError(path, f"not JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        raise ResultsError(path, 'not mdict results: expected {"files": [...], ...}')
+    summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
+    run = data.get("run") if isinstance(data.get("run"), dict) else {}
+    assert isinstance(summary, dict) and isinstance(run, dict)
+    files = [_file(entry, path, n) for n, entry in enumerate(data["files"], 1)]
+    return Results(RunInfo.from_dict(run, summary), iter(files), path)
+
+
+def _file(entry: Any, path: str, number: int) -> FileResult:
+    if not isinstance(entry, dict) or "findings" not in entry:
+        raise ResultsError(path, f"file entry {number}: expected an object with findings")
+    try:
+        return FileResult.from_dict(entry)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ResultsError(path, f"file entry {number}: {exc!r}") from None
+
+
+def _lines(stream: IO[str], path: str) -> Results:
+    """JSON Lines: run information may come first or last, so the file is
+    read twice: once for that line (cheap), once streaming the files."""
+    run: dict[str, Any] = {}
+    summary: dict[str, Any] = {}
+    for number, line in enumerate(stream, 1):
+        if line.startswith(('{"summary"', '{"run"')):
+            data = _line(line, path, number)
+            run = data.get("run") or run
+            summary = data.get("summary") or summary
+    stream.seek(0)
+
+    def files() -> Iterator[FileResult]:
+        with stream:
+            for number, line in enumerate(stream, 1):
+                if not line.strip():
+                    continue
+                data = _line(line, path, number)
+                if "file" in data:
+                    yield _file(data, path, number)
+
+    return Results(RunInfo.from_dict(run, summary), files(), path)
+
+
+def _line(line: str, path: str, number: int) -> dict[str, Any]:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ResultsError(path, f"not JSON: {exc.msg}", number, exc.colno) from None
+    if not isinstance(data, dict):
+        raise ResultsError(path, f"expected a JSON object, found {type(data).__name__}", number)
+    return data

@@ -1,0 +1,336 @@
+"""The HTML report: aggregation, reading results, finding context, the page,
+``mdict report`` and ``mdict validate --format html``."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mdict.cli import main
+from mdict.db.database import default_database
+from mdict.report import FileResult, FindingRecord, aggregate, read_results
+from mdict.report.aggregate import ERROR_BUCKETS, bucket_of
+from mdict.report.build import render
+from mdict.report.context import FILE_META, MESSAGE, PRIVATE, Annotator, steps
+from mdict.report.html import common_folder
+from mdict.report.results import ResultsError, RunInfo
+
+REPO = Path(__file__).parent.parent
+
+
+def finding(
+    code: str = "TOO_FEW_VALUES", severity: str = "error", module: str = "Patient"
+) -> FindingRecord:
+    return FindingRecord(code, severity, "a message", "(0010,0010)", "(0010,0010)", module=module)
+
+
+def result(file: str, *findings: FindingRecord, service: str | None = "CT_IMAGE") -> FileResult:
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    return FileResult(file, service, "C_STORE_RQ", findings, counts)
+
+
+# -- aggregation -------------------------------------------------------------
+
+
+def test_counts_by_severity_code_sop_class_module_and_errors() -> None:
+    agg = aggregate(
+        [
+            result("a/1.dcm", finding(), finding("INVALID_VR", "warning", "SOP Common")),
+            result("a/2.dcm"),
+            result("a/3.dcm", *[finding()] * 3, service="MR_IMAGE"),
+            result("a/4.dcm", finding("NOT_DICOM", module="(whole message)"), service=None),
+        ]
+    )
+    assert (agg.files, agg.files_with_errors) == (4, 3)
+    assert dict(agg.severities) == {"error": 5, "warning": 1, "info": 0}
+    assert agg.codes == {"TOO_FEW_VALUES": 4, "INVALID_VR": 1, "NOT_DICOM": 1}
+    assert agg.code_files == {"TOO_FEW_VALUES": 2, "INVALID_VR": 1, "NOT_DICOM": 1}
+    assert agg.sop_files == {"CT_IMAGE": 2, "MR_IMAGE": 1, "(no SOP class)": 1}
+    assert agg.sop_failed == {"CT_IMAGE": 1, "MR_IMAGE": 1, "(no SOP class)": 1}
+    assert [(m, c.total()) for m, c in agg.module_totals()] == [
+        ("Patient", 4),
+        ("(whole message)", 1),
+        ("SOP Common", 1),
+    ]
+    assert agg.error_buckets == [1, 2, 1, 0, 0, 0, 0, 0]
+    assert agg.severity_of("INVALID_VR") == "warning"
+
+
+def test_bucket_edges() -> None:
+    assert [bucket_of(n) for n in (0, 1, 2, 5, 6, 10, 11, 20, 21, 50, 51, 100, 101, 10**6)] == [
+        0, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7,
+    ]  # fmt: skip
+    assert ERROR_BUCKETS[-1] == (101, None)
+
+
+def test_worst_files_kept_in_order_ties_by_file_order() -> None:
+    files = [
+        result("0.dcm", finding()),
+        result("1.dcm", finding(), finding()),
+        result("2.dcm", finding("X", "warning")),
+        result("3.dcm", finding(), finding()),
+        result("4.dcm"),
+    ]
+    agg = aggregate(files, worst=2)
+    assert [(n, r.file) for n, r in agg.detailed] == [(1, "1.dcm"), (3, "3.dcm")]
+    assert aggregate(files, worst=0).detailed == []
+    assert [n for n, _ in aggregate(files).detailed] == [1, 3, 0, 2]  # no findings: not kept
+
+
+severities = st.sampled_from(["error", "warning", "info"])
+findings = st.builds(
+    finding, st.sampled_from(["A", "B", "C"]), severities, st.sampled_from(["M", "N"])
+)
+results = st.lists(
+    st.builds(
+        lambda n, fs, s: result(f"f{n}.dcm", *fs, service=s),
+        st.integers(0, 10**6),
+        st.lists(findings, max_size=6),
+        st.sampled_from(["CT_IMAGE", "MR_IMAGE", None]),
+    ),
+    max_size=20,
+)
+
+
+@given(results, st.randoms())
+def test_law_counts_do_not_depend_on_file_order(files: list[FileResult], rnd: object) -> None:
+    shuffled = list(files)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    a, b = aggregate(files), aggregate(shuffled)
+    for name in ("files", "files_with_errors", "severities", "codes", "code_files", "sop_files"):
+        assert getattr(a, name) == getattr(b, name)
+    assert a.error_buckets == b.error_buckets
+    assert sum(a.error_buckets) == a.files
+    assert a.severities.total() == sum(a.codes.values()) == sum(len(f.findings) for f in files)
+
+
+@given(results, st.integers(0, 5))
+def test_law_worst_are_the_top_n_by_severity(files: list[FileResult], n: int) -> None:
+    key = lambda r: (r.errors, r.warnings, r.infos)  # noqa: E731
+    kept = [r for _, r in aggregate(files, worst=n).detailed]
+    with_findings = [r for r in files if r.findings]
+    expected = sorted(with_findings, key=key, reverse=True)[:n]  # stable: file order on ties
+    assert [key(r) for r in kept] == [key(r) for r in expected]
+    assert [r.file for r in kept] == [r.file for r in expected]
+
+
+# -- reading results ----------------------------------------------------------
+
+
+def test_reads_validate_json_and_json_lines(tmp_path: Path) -> None:
+    entry = {
+        "file": "x.dcm",
+        "service": "CT_IMAGE",
+        "command": "C_STORE_RQ",
+        "ok": False,
+        "counts": {"error": 1, "warning": 0, "info": 0},
+        "findings": [{"code": "NOT_DICOM", "severity": "error", "message": "m", "tag": None}],
+    }
+    summary = {
+        "files": 1,
+        "coverage": {"condition_uses": 10, "evaluated": 7, "unevaluated_names": ["N"]},
+    }
+    run = {
+        "mdict_version": "9.9",
+        "database": {
+            "name": "db.msg",
+            "sources": [{"role": "info", "file": "info.pfl", "sha256": "ab"}],
+        },
+    }
+    document = tmp_path / "r.json"
+    document.write_text(json.dumps({"files": [entry], "summary": summary, "run": run}, indent=2))
+    lines = tmp_path / "r.jsonl"
+    lines.write_text(
+        json.dumps(entry) + "\n\n" + json.dumps({"summary": summary, "run": run}) + "\n"
+    )
+    for path in (document, lines):
+        read = read_results(str(path))
+        assert read.run.mdict_version == "9.9"
+        assert read.run.sources == (("info", "info.pfl", "ab"),)
+        assert (read.run.condition_uses, read.run.conditions_evaluated) == (10, 7)
+        assert read.run.unevaluated_names == ("N",)
+        (only,) = list(read.files)
+        assert (only.file, only.errors, only.findings[0].code) == ("x.dcm", 1, "NOT_DICOM")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '{"file": "a", "findings": []}\n{"file": oops}\n',
+            "r.txt:2:10: error: not JSON: Expecting value",
+        ),
+        ('{"files": [1, 2', "r.txt:1:16: error: not JSON: Expecting ',' delimiter"),
+        ("[1, 2]\n", "r.txt:1:1: error: expected a JSON object, found list"),
+        ('{"files": 3}', 'r.txt: error: not mdict results: expected {"files": [...], ...}'),
+        (
+            '{"files": [{"file": "a"}]}',
+            "r.txt: error: file entry 1: expected an object with findings",
+        ),
+    ],
+)
+def test_unreadable_results_name_the_place(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text(text)
+    with pytest.raises(ResultsError) as caught:
+        read = read_results(str(path))
+        list(read.files)
+    assert str(caught.value) == message.replace("r.txt", str(path))
+
+
+# -- where a finding sits -------------------------------------------------------
+
+
+def test_steps_of_paths() -> None:
+    assert steps("(0040,0275)[1]/(0008,0100)") == [(0x0040, "0275", None), (0x0008, "0100", None)]
+    assert steps("(0029,xx10) ACME 1") == [(0x0029, "XX10", "ACME 1")]
+    assert steps("nonsense") == []
+
+
+def test_context_from_the_standard_database() -> None:
+    annotator = Annotator(default_database())
+    ct = ("CT_IMAGE", "C_STORE_RQ")
+    patient = annotator.context(*ct, "(0010,0010)")
+    assert (patient.module, patient.type, patient.condition) == ("Patient", "2", None)
+    assert annotator.context(*ct, "(0028,0030)").module == "Image Plane"
+    nested = annotator.context(*ct, "(0008,1140)[2]/(0008,1150)")
+    assert (nested.module, nested.type) == ("General Reference", "1")
+    assert annotator.context(*ct, "(0002,0010)").module == FILE_META
+    assert annotator.context(*ct, "(0009,1001)").module == PRIVATE
+    assert annotator.context(*ct, "").module == MESSAGE
+    assert annotator.context(None, "C_STORE_RQ", "(0010,0010)").type is None
+
+
+# -- the page -----------------------------------------------------------------
+
+
+def test_common_folder() -> None:
+    assert common_folder(["a/b/c.dcm", "a/b/d/e.dcm"]) == "a/b/"
+    assert common_folder(["a/bc.dcm", "a/bd.dcm"]) == "a/"
+    assert common_folder(["x.dcm"]) == ""
+    assert common_folder([]) == ""
+
+
+def test_page_is_self_contained_and_escapes_what_files_say() -> None:
+    nasty = FindingRecord("NOT_DICOM", "error", "</script><b>x</b>", module="<i>m</i>")
+    agg = aggregate([result("dir/<evil>.dcm", nasty), result("dir/ok.dcm")])
+    page = render(agg, RunInfo(database="db.msg"), "r.json", generated="today")
+    assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing fetched
+    assert "<evil>" not in page and "<b>x</b>" not in page and "<i>m</i>" not in page
+    data = page.split('id="mdict-data">')[1].split("</script>")[0]
+    strings = json.loads(data)["strings"]
+    assert {"<evil>.dcm", "</script><b>x</b>", "<i>m</i>"} <= set(strings)
+    assert 'id="code-NOT_DICOM"' in page and "not DICOM" in page
+    assert '<span class="n">2</span><span class="t">files</span>' in page
+    assert "1 of 2 files (50.0%) fail" in page
+
+
+# -- the commands -------------------------------------------------------------
+
+
+@pytest.fixture
+def results_file(tmp_path: Path) -> Path:
+    entries = [
+        {"file": f"in/f{n}.dcm", "service": "CT_IMAGE", "command": "C_STORE_RQ",
+         "findings": [{"code": "REQUIRED_ATTRIBUTE_MISSING", "severity": "error",
+                       "message": "required attribute missing (type 2)", "tag": "(0010,0010)",
+                       "path": "(0010,0010)", "name": "Patient's Name"}] * n}
+        for n in range(3)
+    ]  # fmt: skip
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps({"files": entries, "summary": {"files": 3}}))
+    return path
+
+
+def test_report_command_places_findings_in_modules(results_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    run = CliRunner().invoke(main, ["report", str(results_file), "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    assert run.output == f"{out}: 3 files, 2 with errors (0.0 MB)\n"
+    page = out.read_text()
+    data = json.loads(page.split('id="mdict-data">')[1].split("</script>")[0])
+    assert {"Patient", "2", "f2.dcm"} <= set(data["strings"])
+    assert len(data["rows"]) == 3 and len(data["details"]) == 2
+
+
+def test_report_split_writes_one_page_per_file(results_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    run = CliRunner().invoke(main, ["report", str(results_file), "-o", str(out), "--split"])
+    assert run.exit_code == 0, run.output
+    pages = sorted(p.name for p in (tmp_path / "report_files").iterdir())
+    assert pages == ["000001.html", "000002.html", "000003.html"]
+    third = (tmp_path / "report_files" / "000003.html").read_text()
+    assert (
+        third.count("REQUIRED_ATTRIBUTE_MISSING</a>") == 2 and "<h3><span>Patient</span>" in third
+    )
+    assert 'href="../report.html#code-REQUIRED_ATTRIBUTE_MISSING"' in third
+    assert not list(tmp_path.glob(".report_files*"))  # no temporary folder left
+
+
+def test_report_of_unreadable_results_is_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"files": [')
+    out = tmp_path / "report.html"
+    run = CliRunner().invoke(main, ["report", str(bad), "-o", str(out)])
+    assert run.exit_code == 2
+    assert run.output == f"{bad}:1:12: error: not JSON: Expecting value\n"
+    assert not out.exists()
+
+
+def test_validate_html_needs_an_output(tmp_path: Path) -> None:
+    run = CliRunner().invoke(main, ["validate", str(tmp_path), "--format", "html"])
+    assert run.exit_code == 2
+    assert "--format html writes a page: name it with -o FILE" in run.output
+
+
+def test_console_script_renders_a_report(results_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "mdict", "report", str(results_file), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_codes_module_is_generated_from_docs() -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "build_report_codes.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout
+
+
+def test_the_docs_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+    import shutil
+
+    from pydicom.data import get_testdata_file
+
+    (tmp_path / "scans").mkdir()
+    for name in ("CT_small.dcm", "MR_small.dcm"):
+        shutil.copy(str(get_testdata_file(name)), tmp_path / "scans" / name)
+    monkeypatch.chdir(tmp_path)
+    text = (REPO / "docs" / "report.md").read_text()
+    commands = [line[12:] for line in text.splitlines() if line.startswith("    $ mdict ")]
+    assert len(commands) == 4
+    for command in commands:
+        args = shlex.split(command)
+        run = CliRunner().invoke(main, args)
+        assert run.exit_code in (0, 1), (command, run.output)  # 1: the files have errors
+        assert Path(args[args.index("-o") + 1]).is_file()
+    assert len(list((tmp_path / "split_files").iterdir())) == 2
+    page = (tmp_path / "report.html").read_text()
+    assert 'data-card="files"><span class="n">2</span>' in page
