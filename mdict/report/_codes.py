@@ -213,7 +213,7 @@ CODE_DOCS: Final[dict[str, CodeDoc]] = {
         (
             "error. The service has no spec for the command (`--command C_FIND_RQ` on a storage service).",
         ),
-        ("x.dcm: error NO_MESSAGE_SPEC service CT_IMAGE has no C_FIND_RQ message",),
+        ("x.dcm: error NO_MESSAGE_SPEC service STANDARD_CT has no C_FIND_RQ message",),
     ),
     "NOT_DICOM": (
         "mdict's own codes",
