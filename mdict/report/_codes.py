@@ -102,9 +102,12 @@ CODE_DOCS: Final[dict[str, CodeDoc]] = {
     "INVALID_VR": (
         "mdict's own codes",
         (
-            "error (warning for an unlisted private attribute). The element's VR is not the spec's VR (or, outside the spec, the dictionary's). VRs the standard allows for the tag (`US or SS`, `OB or OW`) are accepted.",
+            "error (warning for an unlisted private attribute). The element's VR is not the spec's VR (or, outside the spec, the dictionary's). VRs the standard allows for the tag (`US or SS`, `OB or OW`) are accepted. A VR that is no DICOM VR at all (`ZZ`) is always an error, and the value is not checked.",
         ),
-        ("ct.dcm: error INVALID_VR (0010,0040) Patient's Sex VR LO, the message expects CS",),
+        (
+            "ct.dcm: error INVALID_VR (0010,0040) Patient's Sex VR LO, the message expects CS",
+            "zz.dcm: error INVALID_VR (0011,1001) 'ACME' VR 'ZZ' is not a DICOM VR",
+        ),
     ),
     "UN_VR": (
         "mdict's own codes",
@@ -262,6 +265,24 @@ CODE_DOCS: Final[dict[str, CodeDoc]] = {
         ),
         (
             "emr.dcm: error FRAME_COUNT_MISMATCH (5200,9230) Per-frame Functional Groups Sequence 3 per-frame functional group items, Number of Frames is 1",
+        ),
+    ),
+    "NESTING_TOO_DEEP": (
+        "mdict's own codes",
+        (
+            "error. Sequence items nested more than 100 levels deep (an SR content tree, say). The walk stops there, once per data set, rather than exhausting Python's stack; the items above are checked.",
+        ),
+        (
+            "deep.dcm: error NESTING_TOO_DEEP (0040,A730) Content Sequence [(0040,A730)[1]/.../(0040,A730)] items nested more than 100 levels deep; not checked below",
+        ),
+    ),
+    "INFLATED_TOO_LARGE": (
+        "mdict's own codes",
+        (
+            "error. A data set in Deflated Explicit VR Little Endian that inflates to more than 256 MiB: it is not read (validate, dump and learn say so), and finding that out takes memory of a few megabytes, whatever the file holds.",
+        ),
+        (
+            "bomb.dcm: error INFLATED_TOO_LARGE the deflated data set inflates to more than 268435456 bytes (the limit); not read",
         ),
     ),
 }
