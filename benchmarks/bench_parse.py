@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from mdict.parse import _fast, read_dictionary, read_info, read_services  # noqa: E402
 from mdict.parse._driver import numbered_lines  # noqa: E402
-from mdict.parse.diction import dictionary_parser  # noqa: E402
+from mdict.parse.dictionary import dictionary_parser  # noqa: E402
 from mdict.parse.info import info_parser  # noqa: E402
 from mdict.parse.services import services_parser  # noqa: E402
 
@@ -46,11 +46,11 @@ CONDITIONS = ROOT / "profiles" / "conditions.pfl"
 READ_CONDITIONS = """
 import sys, time
 start = time.perf_counter()
-from mdict.conditions import _parser, read_conditions
+from mdict.parse.conditions import conditions_parser, read_conditions
 read_conditions(sys.argv[1])
 read = time.perf_counter()
 pydicom = int("pydicom" in sys.modules)
-_parser()
+conditions_parser()
 print(read - start, pydicom, time.perf_counter() - read)
 """
 
@@ -58,7 +58,7 @@ BUILD = """
 import time
 start = time.perf_counter()
 from mdict.parse.config import config_parser  # noqa: E402
-from mdict.parse.diction import dictionary_parser  # noqa: E402
+from mdict.parse.dictionary import dictionary_parser  # noqa: E402
 from mdict.parse.info import info_parser  # noqa: E402
 from mdict.parse.services import services_parser  # noqa: E402
 imported = time.perf_counter()
@@ -165,7 +165,8 @@ def main() -> None:
     coverage("diction.pfl", _fast.dictionary_line, folder / "diction.pfl")
     coverage("info.pfl", _fast.info_line, folder / "info.pfl")
 
-    from mdict.conditions import _chunks, fast_definition, read_conditions
+    from mdict.parse._conditions_fast import fast_definition
+    from mdict.parse.conditions import read_conditions, split_definitions
 
     with tempfile.TemporaryDirectory() as cache:
         cold_read = conditions_in_fresh_processes("", args.repeat)
@@ -180,7 +181,7 @@ def main() -> None:
         f" (medians of {args.repeat})"
     )
     measure("conditions.pfl", read_conditions, CONDITIONS, args.repeat, 0.15)
-    _, chunks = _chunks(CONDITIONS.read_text(encoding="utf-8"))
+    _, chunks = split_definitions(CONDITIONS.read_text(encoding="utf-8"))
     grammar = sum(1 for chunk in chunks if fast_definition(chunk.text) is None)
     print(
         f"{'conditions.pfl':13s} {len(chunks)} definitions: {len(chunks) - grammar} by the fast"

@@ -2,8 +2,11 @@
 
 Public API (imported lazily so that ``import mdict`` stays fast)::
 
-    read_dictionary, read_services, read_info, read_combine_config
-    write_dictionary, write_services, write_info, write_combine_config
+    read_*  (path -> model)    parse_*  (text -> model)
+    write_* (model -> path)    format_* (model -> text)
+
+for every profile kind: dictionary, services, info, combine_config,
+conditions, modules (the kinds are listed in mdict.formats).
 """
 
 from __future__ import annotations
@@ -13,19 +16,11 @@ from typing import Any
 
 __version__ = "0.1.0"
 
+_STEMS = ("dictionary", "services", "info", "combine_config", "conditions", "modules")
 _API: dict[str, str] = {
-    "read_dictionary": "parse",
-    "read_services": "parse",
-    "read_info": "parse",
-    "read_combine_config": "parse",
-    "parse_dictionary": "parse",
-    "parse_services": "parse",
-    "parse_info": "parse",
-    "parse_combine_config": "parse",
-    "write_dictionary": "write",
-    "write_services": "write",
-    "write_info": "write",
-    "write_combine_config": "write",
+    **{f"{verb}_{stem}": "parse" for stem in _STEMS for verb in ("read", "parse")},
+    **{f"{verb}_{stem}": "write" for stem in _STEMS for verb in ("write", "format")},
+    "parse_expression": "parse",
     "merge_dictionaries": "combine",
     "apply_config": "combine",
     "apply_configs": "combine",
@@ -36,10 +31,6 @@ _API: dict[str, str] = {
     "Database": "db.database",
     "compile_messages": "db.build",
     "compile_dictionary": "db.build",
-    "read_conditions": "conditions",
-    "parse_conditions": "conditions",
-    "parse_expression": "conditions",
-    "write_conditions": "conditions",
 }
 
 __all__ = ["__version__", *sorted(_API)]

@@ -224,3 +224,60 @@ def check_config(config: CombineConfig, dictionary: Dictionary | None = None) ->
                 )
             )
     return out
+
+
+def check_profile(
+    model: object,
+    *,
+    dictionary: Dictionary | None = None,
+    services: ServiceProfile | None = None,
+) -> list[Diagnostic]:
+    """The checks of any profile model (what its kind's reader cannot see),
+    capped like the readers' errors (``cap``). Conditions and modules
+    profiles have none beyond their reader's (names, messages and tags
+    unique)."""
+    if isinstance(model, Dictionary):
+        found = check_dictionary(model)
+    elif isinstance(model, ServiceProfile):
+        found = check_services(model)
+    elif isinstance(model, InfoProfile):
+        found = check_info(model, dictionary, services)
+    elif isinstance(model, CombineConfig):
+        found = check_config(model, dictionary)
+    else:
+        found = []
+    return cap(found)
+
+
+MAX_SHOWN = 20
+"""Errors (and, separately, warnings) shown per file, as the readers do."""
+
+
+def cap(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The first MAX_SHOWN errors and MAX_SHOWN warnings by place, then one
+    line per severity saying how many more there are: half a million
+    duplicate tags are not half a million lines."""
+    ordered = sorted(diagnostics, key=lambda d: (d.line, d.column))
+    out: list[Diagnostic] = []
+    hidden: dict[str, list[Diagnostic]] = {"error": [], "warning": []}
+    shown = {"error": 0, "warning": 0}
+    for d in ordered:
+        if shown[d.severity] < MAX_SHOWN:
+            shown[d.severity] += 1
+            out.append(d)
+        else:
+            hidden[d.severity].append(d)
+    for severity, rest in hidden.items():
+        if rest:
+            first = rest[0]
+            word = "errors" if severity == "error" else "warnings"
+            out.append(
+                Diagnostic(
+                    first.file,
+                    first.line,
+                    first.column,
+                    f"{len(rest)} more {word} not shown (the first {MAX_SHOWN} are)",
+                    first.severity,
+                )
+            )
+    return out

@@ -344,7 +344,7 @@ def test_conditions_define_every_name_info_uses(built: Built) -> None:
 
 
 def test_tiny_modules_in_iod_order() -> None:
-    from mdict.modules import parse_modules
+    from mdict.parse.modules import parse_modules
     from tools.build_modules import module_words
 
     assert module_words("ClinicalTrialSubject") == "Clinical Trial Subject"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from mdict.cli import main
 from mdict.parse._driver import get_parser
 from mdict.parse.config import config_parser
-from mdict.parse.diction import dictionary_parser
+from mdict.parse.dictionary import dictionary_parser
 from mdict.parse.info import info_parser
 from mdict.parse.services import services_parser
 

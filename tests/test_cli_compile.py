@@ -278,7 +278,7 @@ def test_mdict_lookup_in_a_fresh_process() -> None:
 def test_decompile_writes_the_conditions_profile_back(profiles: Path, tmp_path: Path) -> None:
     """decompile(compile(profiles with conditions)) gives the canonical
     conditions text: definitions in profile order, comments kept."""
-    from mdict.conditions import read_conditions, write_conditions
+    from mdict.conditions import format_conditions, read_conditions
 
     shutil.copy(CONDITIONS / "valid.pfl", profiles / "conditions.pfl")
     db = tmp_path / "db.msg"
@@ -288,7 +288,7 @@ def test_decompile_writes_the_conditions_profile_back(profiles: Path, tmp_path: 
     out = tmp_path / "back"
     code, stdout, stderr = run("decompile", str(db), "-o", str(out))
     assert code == 0, stderr
-    canonical = write_conditions(read_conditions(profiles / "conditions.pfl"))
+    canonical = format_conditions(read_conditions(profiles / "conditions.pfl"))
     assert canonical != (CONDITIONS / "valid.pfl").read_text()  # the input is not canonical
     assert (out / "conditions.pfl").read_text() == canonical
     assert f"{out / 'conditions.pfl'}: {canonical.count(chr(10))} lines" in stdout

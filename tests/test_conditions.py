@@ -26,12 +26,14 @@ from mdict.conditions import (
     Step,
     Truth,
     ValueOf,
+    format_conditions,
     parse_conditions,
     parse_expression,
     read_conditions,
-    write_conditions,
 )
 from mdict.errors import ProfileError
+from mdict.model.conditions import ConditionsProfile
+from mdict.parse.conditions import ConditionsTransformer
 
 DATA = FilePath(__file__).parent / "data" / "conditions"
 MODALITY = Path((Step(0x00080060),))
@@ -43,7 +45,7 @@ def test_every_grammar_rule_has_a_handler() -> None:
     names = set(re.findall(r"^\??([a-z_]+):", grammar, re.M))
     names |= set(re.findall(r"->\s*([a-z_]+)", grammar))
     inlined = {"expr", "not_test", "atom", "selector", "constant", "operand", "element", "anchor"}
-    missing = {n for n in names - inlined if not hasattr(c._ToTree, n)}
+    missing = {n for n in names - inlined if not hasattr(ConditionsTransformer, n)}
     assert not missing
 
 
@@ -130,7 +132,7 @@ def test_writer_names_elements_by_tag_and_keyword() -> None:
 @pytest.mark.parametrize(
     ("text", "column", "message"),
     [
-        ("present(", 9, "expected '../' or '/' or a name or a tag (GGGG,EEEE), found end"),
+        ("present(", 9, "expected a name, '../', '/' or a tag (GGGG,EEEE), found end"),
         ("present(Nope)", 9, "expected a tag (GGGG,EEEE) or a DICOM keyword, found Nope"),
         ("present((0008,0016) Modality)", 21, "expected the keyword of (0008,0016)"),
         ("present((0009,0010) Modality)", 21, "expected no keyword after (0009,0010)"),
@@ -140,7 +142,7 @@ def test_writer_names_elements_by_tag_and_keyword() -> None:
         ("present(Rows[1])", 14, "expected '/' and an element after an item number"),
         ("value(Rows) >> 1", 14, "found '>'"),
         ("A and", 6, "expected an expression, found end of definition"),
-        ('value(Rows) == "x', 16, "found '\"'"),
+        ('value(Rows) == "x', 16, "found '\"x'"),
         ("present(Rows) present(Rows)", 15, "found 'present'"),
     ],
 )
@@ -166,23 +168,23 @@ def test_valid_profile_reads_and_round_trips() -> None:
     assert isinstance(first.expression, Or)
     assert profile.get("a name, with spaces") == Truth(True)
     assert profile.get("MISSING") is None
-    text = write_conditions(profile)
+    text = format_conditions(profile)
     again = parse_conditions(text)
     assert again == profile
     assert [d.comment for d in again] == [d.comment for d in profile]
     assert again.header == profile.header
-    assert write_conditions(again) == text
+    assert format_conditions(again) == text
     assert profile.texts()["CT_IMAGE"] == (
         'value(/(0008,0016) SOPClassUID) == "1.2.840.10008.5.1.4.1.1.2"'
     )
 
 
 def test_long_definitions_are_written_one_operand_per_line() -> None:
-    text = write_conditions({"LONG": parse_expression(" or ".join(["present(Rows)"] * 8))})
+    text = format_conditions({"LONG": parse_expression(" or ".join(["present(Rows)"] * 8))})
     lines = text.splitlines()
     assert lines[0] == "LONG = present((0028,0010) Rows)"
     assert lines[1:] == ["    or present((0028,0010) Rows)"] * 7
-    short = write_conditions({"SHORT": parse_expression("A and B")})
+    short = format_conditions({"SHORT": parse_expression("A and B")})
     assert short == "SHORT = A and B\n"
 
 
@@ -222,13 +224,18 @@ def test_errors_in_continuation_lines_point_at_the_right_line() -> None:
     assert (d.file, d.line, d.column) == ("f.pfl", 4, 17)
 
 
-def test_empty_profile() -> None:
-    assert len(parse_conditions("")) == 0
-    assert write_conditions(parse_conditions("# only a header\n")) == "# only a header\n\n"
+def test_a_profile_without_definitions_is_an_error_like_every_empty_profile() -> None:
+    for text in ("", "# only a header\n"):
+        with pytest.raises(ProfileError) as info:
+            parse_conditions(text, "c.pfl")
+        d = info.value.first
+        assert (d.file, d.line, d.column) == ("c.pfl", 1, 1)
+        assert d.message == "expected a definition (NAME = expression), found an empty file"
+    assert format_conditions(ConditionsProfile((), ("only a header",))) == "# only a header\n\n"
 
 
-def test_save_conditions_writes_atomically(tmp_path: FilePath) -> None:
+def test_write_conditions_writes_atomically(tmp_path: FilePath) -> None:
     target = tmp_path / "out.pfl"
     profile = read_conditions(DATA / "valid.pfl")
-    c.save_conditions(profile, target)
+    c.write_conditions(profile, target)
     assert read_conditions(target) == profile

@@ -1,4 +1,4 @@
-"""The conditions fast path (mdict/conditions.py, fast_definition and
+"""The conditions fast path (mdict/parse/_conditions_fast.py, fast_definition and
 fast_expression) against the grammar it shortcuts.
 
 The grammar stays the definition: the fast path is built from the grammar's
@@ -18,23 +18,21 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_conditions_laws import expressions, names
 
-from mdict import conditions as c
-from mdict.conditions import (
-    Expression,
-    fast_definition,
-    fast_expression,
-    format_definition,
-    parse_conditions,
-    parse_expression,
-)
+import mdict.parse._conditions_fast as cf
+import mdict.parse.conditions as c
 from mdict.errors import ProfileError
+from mdict.model import keywords
+from mdict.model.conditions import Expression
+from mdict.parse._conditions_fast import fast_definition, fast_expression
+from mdict.parse.conditions import parse_conditions, parse_expression
+from mdict.write.conditions import format_definition
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data" / "conditions"
 
 
 def _grammar(text: str, start: str) -> object | None:
-    result, error = c._parse(text, start)
+    result, error = c._grammar(text, start)
     return None if error is not None else result
 
 
@@ -61,10 +59,10 @@ def _agrees_definition(text: str) -> None:
         assert _same(fast, slow), text
 
 
-@pytest.mark.parametrize("name", sorted(c.FAST_TERMINALS))
+@pytest.mark.parametrize("name", sorted(cf.FAST_TERMINALS))
 def test_fast_terminals_are_the_grammar_terminals(name: str) -> None:
-    (terminal,) = [t for t in c._parser().terminals if t.name == name]
-    assert c.FAST_TERMINALS[name] == terminal.pattern.to_regexp()
+    (terminal,) = [t for t in c.conditions_parser().terminals if t.name == name]
+    assert cf.FAST_TERMINALS[name] == terminal.pattern.to_regexp()
 
 
 @pytest.mark.parametrize(
@@ -73,7 +71,7 @@ def test_fast_terminals_are_the_grammar_terminals(name: str) -> None:
     ids=lambda p: p.name,
 )
 def test_fast_path_agrees_on_real_files(path: Path) -> None:
-    _, chunks = c._chunks(path.read_text(encoding="utf-8"))
+    _, chunks = c.split_definitions(path.read_text(encoding="utf-8"))
     accepted = 0
     for chunk in chunks:
         _agrees_definition(chunk.text)
@@ -213,7 +211,7 @@ def test_errors_still_come_from_the_grammar() -> None:
         parse_expression("present(Rows) and value(Rows) = 1")
     (diagnostic,) = caught.value.diagnostics
     assert (diagnostic.line, diagnostic.column) == (1, 31)
-    assert diagnostic.message == "expected 'in' or a comparison (==, !=, <, <=, >, >=), found '='"
+    assert diagnostic.message == "expected a comparison (==, !=, <, <=, >, >=) or 'in', found '='"
 
 
 def test_profile_errors_are_those_of_the_grammar(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -265,8 +263,8 @@ def test_the_conditions_parser_is_kept_between_processes(tmp_path: Path) -> None
 # ---------------------------------------------------------------------------
 
 
-def _tables() -> c._PydicomTables:
-    tables = c._pydicom_tables()
+def _tables() -> keywords._PydicomTables:
+    tables = keywords._pydicom_tables()
     assert tables is not None
     return tables
 

@@ -28,9 +28,9 @@ from mdict.conditions import (
     Step,
     Truth,
     ValueOf,
+    format_conditions,
     parse_conditions,
     parse_expression,
-    write_conditions,
 )
 
 KNOWN_TAGS = [0x00080016, 0x00080060, 0x00280010, 0x52009229, 0x00081140, 0x0040A730]
@@ -91,9 +91,9 @@ def test_expression_round_trip(expr: Expression) -> None:
     assert str(parse_expression(text)) == text
 
 
-@given(st.dictionaries(names, expressions, max_size=4))
+@given(st.dictionaries(names, expressions, min_size=1, max_size=4))
 def test_profile_round_trip(table: dict[str, Expression]) -> None:
     profile = ConditionsProfile(tuple(ConditionDef(n, e) for n, e in table.items()))
-    text = write_conditions(profile)
+    text = format_conditions(profile)
     assert parse_conditions(text) == profile
-    assert write_conditions(parse_conditions(text)) == text
+    assert format_conditions(parse_conditions(text)) == text

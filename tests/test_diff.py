@@ -39,7 +39,7 @@ from mdict.private.diff import (
     format_json,
     format_text,
 )
-from mdict.write import format_config, format_dictionary, format_info, format_services
+from mdict.write import format_combine_config, format_dictionary, format_info, format_services
 
 
 def _old_new() -> tuple[Dictionary, Dictionary]:
@@ -357,4 +357,4 @@ def test_configs_by_block_with_properties_and_lines() -> None:
 
 @given(strategies.combine_configs())
 def test_law_config_rewritten_is_the_same(config: CombineConfig) -> None:
-    assert diff_configs(config, parse_combine_config(format_config(config))) == []
+    assert diff_configs(config, parse_combine_config(format_combine_config(config))) == []

@@ -21,7 +21,7 @@ from strategies import dict_entries, info_lines
 from mdict.model import DictEntry, InfoLine
 from mdict.parse import _fast, parse_dictionary, parse_info
 from mdict.parse._driver import LineError, _parse_one
-from mdict.parse.diction import dictionary_parser
+from mdict.parse.dictionary import dictionary_parser
 from mdict.parse.info import info_parser
 from mdict.write import format_dict_entry, format_info_line
 

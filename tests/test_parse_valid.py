@@ -20,7 +20,7 @@ from mdict.parse import (
     read_info,
     read_services,
 )
-from mdict.write import format_config, format_dictionary, format_info, format_services
+from mdict.write import format_combine_config, format_dictionary, format_info, format_services
 
 VALID = Path(__file__).parent / "data" / "valid"
 
@@ -30,7 +30,7 @@ READERS: dict[
     "dictionary": (read_dictionary, parse_dictionary, format_dictionary),
     "services": (read_services, parse_services, format_services),
     "info": (read_info, parse_info, format_info),
-    "config": (read_combine_config, parse_combine_config, format_config),
+    "config": (read_combine_config, parse_combine_config, format_combine_config),
 }
 KIND_OF = {
     "diction": "dictionary",

@@ -81,7 +81,7 @@ def test_same_table_and_dump_with_mdict_load_database(tmp_path: Path) -> None:
 
 def test_groups_follow_the_modules_and_collect_the_rest() -> None:
     from mdict.db.database import Database
-    from mdict.modules import parse_modules
+    from mdict.parse.modules import parse_modules
     from mdict.private.table import OTHER, format_groups, message_groups
 
     real = real_database()

@@ -41,9 +41,9 @@ from mdict.conditions import (
     Step,
     Truth,
     ValueOf,
+    format_conditions,
     parse_expression,
     tag_of_keyword,
-    write_conditions,
 )
 from mdict.conditions import (
     Path as ElementPath,
@@ -412,7 +412,7 @@ def build(source: Path, combined: Mapping[str, str] | None = None) -> tuple[str,
             seen[name] = len(unique) - 1
             report.combined += 1
     header = HEADER.format(provenance=provenance(source), count=len(unique)).splitlines()
-    return write_conditions(ConditionsProfile(tuple(unique), tuple(header))), report
+    return format_conditions(ConditionsProfile(tuple(unique), tuple(header))), report
 
 
 def format_report(report: Report) -> str:

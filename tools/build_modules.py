@@ -14,7 +14,8 @@ import re
 from collections.abc import Mapping, Sequence
 
 from mdict.model import InfoProfile, ServiceProfile, Tag
-from mdict.modules import MessageModules, ModulesProfile, ModuleUse, Usage, write_modules
+from mdict.model.modules import MessageModules, ModulesProfile, ModuleUse, Usage
+from mdict.write.modules import format_modules
 
 from .build_info import ModuleUse as IodModule
 
@@ -110,4 +111,4 @@ def build_modules(
     count = sum(len(m.modules) for m in messages)
     header = HEADER.format(provenance=provenance, count=len(messages), modules=count).splitlines()
     profile = ModulesProfile(tuple(messages), tuple(header))
-    return write_modules(profile), profile
+    return format_modules(profile), profile

@@ -4,50 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Sequence, Sized
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
 
-from mdict.check import check_config, check_dictionary, check_info, check_services
+from mdict import formats
+from mdict.check import check_profile
 from mdict.errors import Diagnostic, InputFileError, ProfileError
 from mdict.fileio import write_text_atomic
-from mdict.model import CombineConfig, Dictionary, InfoProfile, ServiceProfile
-from mdict.parse import (
-    KINDS,
-    Kind,
-    detect_kind,
-    parse_combine_config,
-    parse_dictionary,
-    parse_info,
-    parse_services,
-    read_dictionary,
-    read_services,
+from mdict.formats import KINDS, Kind, detect_kind
+from mdict.model import (
+    CombineConfig,
+    ConditionsProfile,
+    Dictionary,
+    InfoProfile,
+    ModulesProfile,
+    ServiceProfile,
 )
+from mdict.parse import read_dictionary, read_services
 from mdict.parse._driver import read_profile_text, source_lines
-from mdict.write import format_config, format_dictionary, format_info, format_services
-
-
-def _parse_conditions(text: str, filename: str) -> Any:
-    from mdict.conditions import parse_conditions
-
-    return parse_conditions(text, filename)
-
-
-def _parse_modules(text: str, filename: str) -> Any:
-    from mdict.modules import parse_modules
-
-    return parse_modules(text, filename)
-
-
-PARSERS: dict[Kind, Any] = {
-    "dictionary": parse_dictionary,
-    "services": parse_services,
-    "info": parse_info,
-    "config": parse_combine_config,
-    "conditions": _parse_conditions,
-    "modules": _parse_modules,
-}
 
 _kind_option = click.option(
     "--kind",
@@ -67,11 +43,6 @@ def _services_option(help_text: str) -> Callable[[FC], FC]:
         default=None,
         help=help_text,
     )
-
-
-def kind_name(model: object) -> str:
-    """``modules`` for a modules profile (imported only when one was read)."""
-    return "modules" if type(model).__name__ == "ModulesProfile" else ""
 
 
 def summary(name: str, model: Any) -> str:
@@ -94,13 +65,13 @@ def summary(name: str, model: Any) -> str:
             f"{name}: {len(model.sections)} sections, {lines} attributes,"
             f" {len(conditions)} condition names"
         )
-    if kind_name(model) == "modules":
+    if isinstance(model, ModulesProfile):
         uses = sum(len(m.modules) for m in model.messages)
         return f"{name}: {len(model.messages)} messages, {uses} module uses"
-    if not isinstance(model, CombineConfig):  # a conditions profile
-        assert isinstance(model, Sized)
+    if isinstance(model, ConditionsProfile):
         count = len(model)
         return f"{name}: {count} condition{'s' if count != 1 else ''}"
+    assert isinstance(model, CombineConfig)
     counts = (
         len(model.existing_services),
         len(model.private_services),
@@ -143,7 +114,7 @@ def _read(path: str, kind: Kind | None) -> tuple[str, Kind, Any] | None:
     try:
         text = read_profile_text(path)
         chosen = kind or detect_kind(text)
-        return text, chosen, PARSERS[chosen](text, path)
+        return text, chosen, formats.get(chosen).parse(text, path)
     except InputFileError as exc:
         click.echo(str(exc), err=True)
     except ProfileError as exc:
@@ -180,17 +151,8 @@ def check(
         if read is None:
             failed = True
             continue
-        text, chosen, model = read
-        if chosen == "dictionary":
-            found = check_dictionary(model)
-        elif chosen == "services":
-            found = check_services(model)
-        elif chosen == "info":
-            found = check_info(model, dictionary, services)
-        elif chosen in ("conditions", "modules"):
-            found = []  # names, messages and tags unique: checked by the reader
-        else:
-            found = check_config(model, dictionary)
+        text, _, model = read
+        found = check_profile(model, dictionary=dictionary, services=services)
         for d in _with_source(found, text):
             click.echo(d.render(), err=True)
         if any(d.severity == "error" for d in found):
@@ -204,21 +166,7 @@ def check(
 
 
 def canonical_text(kind: Kind, model: Any, services: ServiceProfile | None) -> str:
-    if kind == "dictionary":
-        return format_dictionary(model)
-    if kind == "services":
-        return format_services(model)
-    if kind == "info":
-        return format_info(model, services)
-    if kind == "conditions":
-        from mdict.conditions import write_conditions
-
-        return write_conditions(model)
-    if kind == "modules":
-        from mdict.modules import write_modules
-
-        return write_modules(model)
-    return format_config(model)
+    return formats.get(kind).format(model, services)
 
 
 @click.command()

@@ -159,8 +159,8 @@ def info_command(
     """Compile a message info profile with its service profile and dictionary
     into a message database (default output: mrgcom3.msg)."""
     from mdict.db.build import compile_messages, read_condition_texts
-    from mdict.modules import read_modules
     from mdict.parse import read_dictionary, read_info, read_services
+    from mdict.parse.modules import read_modules
 
     output = output or "mrgcom3.msg"
     services = beside(info, services, "services")
@@ -248,14 +248,14 @@ def profile_texts(db: Database) -> list[tuple[str, str]]:
         out.append((DEFAULT_NAMES["info"], format_info(info, services)))
     conditions = db.conditions_model()
     if conditions is not None:
-        from mdict.conditions import write_conditions
+        from mdict.write.conditions import format_conditions
 
-        out.append((DEFAULT_NAMES["conditions"], write_conditions(conditions)))
+        out.append((DEFAULT_NAMES["conditions"], format_conditions(conditions)))
     modules = db.modules_model()
     if modules is not None:
-        from mdict.modules import write_modules
+        from mdict.write.modules import format_modules
 
-        out.append((DEFAULT_NAMES["modules"], write_modules(modules)))
+        out.append((DEFAULT_NAMES["modules"], format_modules(modules)))
     return out
 
 

@@ -44,7 +44,8 @@ from mdict.model import (
     Tag,
     ValueList,
 )
-from mdict.modules import ModulesProfile, read_modules
+from mdict.model.modules import ModulesProfile
+from mdict.parse.modules import read_modules
 from mdict.write import sorted_entries, sorted_sections
 
 MAGIC = b"MDICTDB\x1a"

@@ -57,7 +57,7 @@ from mdict.model import (
     ValueList,
     ValueType,
 )
-from mdict.modules import MessageModules, ModulesProfile, ModuleUse
+from mdict.model.modules import MessageModules, ModulesProfile, ModuleUse
 from mdict.write import sorted_entries, sorted_lines, sorted_sections
 
 if TYPE_CHECKING:
@@ -846,7 +846,7 @@ def open_profiles_folder(folder: str | os.PathLike[str]) -> Database:
 
     from mdict import parse
     from mdict.db.build import read_condition_texts
-    from mdict.modules import read_modules
+    from mdict.parse.modules import read_modules
 
     where = Path(os.fspath(folder))
     found = {name: where / name for name in PROFILE_FILES if (where / name).is_file()}

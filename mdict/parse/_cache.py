@@ -14,19 +14,29 @@ processes.
 - Key: the file name holds a digest of every grammar file, the build
   options, the Lark and Python versions and the cache format. Editing a
   grammar or upgrading Lark makes a new file; nothing stale is ever loaded.
+- Trust: the files are pickles (like Lark's own ``cache=True`` files), so
+  loading one runs code. A file is loaded only from a folder that is a real
+  folder (not a symbolic link) owned by the user and not writable by group or
+  others, only when the file itself is a regular file owned by the user and
+  not writable by others, and only when its content matches the SHA-256
+  digest written in its first line (a truncated or altered file is never
+  unpickled). The folder is created private to the user (0700). Anything
+  else (another user's folder, a world-writable one, a planted file) means
+  the parser is built as if there were no cache, silently.
 - Failure is silent: a folder that cannot be created or written, a file that
   cannot be read or does not load (truncated, from another Lark) means the
   parser is built as if there were no cache. Files are written to a
   temporary name and renamed, so a concurrent reader sees a whole file or
-  none. The folder is created private to the user (the files are pickles,
-  like Lark's own ``cache=True`` files).
+  none.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -37,7 +47,7 @@ from typing import Any
 from lark import Lark, Transformer
 from lark import __version__ as lark_version
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 """Bumped when what is saved changes in a way the other parts of the key miss."""
 
 OPTIONS: dict[str, Any] = {
@@ -115,24 +125,64 @@ def build_parser(
     return parser
 
 
-def _load(path: Path) -> Lark | None:
-    """``Lark.load`` of a saved parser (its transformer is saved by reference to
-    its class, so the handlers are always those of the running code)."""
+MAGIC = b"mdict-parser-cache 2 sha256="
+"""The first line of a cache file: this, the payload's hex digest, a newline."""
+
+
+def _trusted(info: os.stat_result, kind: int) -> bool:
+    """A file or folder the user owns and nobody else may write to."""
+    if stat.S_IFMT(info.st_mode) != kind:
+        return False
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return False
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or info.st_uid == getuid()  # Windows: the per-user folder
+
+
+def trusted_folder(folder: Path) -> bool:
+    """May parsers be loaded from (and saved to) ``folder``?"""
     try:
-        with open(path, "rb") as handle:
-            return Lark.load(handle)
+        return _trusted(os.lstat(folder), stat.S_IFDIR)
+    except OSError:
+        return False
+
+
+def _load(path: Path) -> Lark | None:
+    """``Lark.load`` of a saved parser, when the folder and the file are the
+    user's own and the digest matches (its transformer is saved by reference
+    to its class, so the handlers are always those of the running code)."""
+    try:
+        if not trusted_folder(path.parent):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not _trusted(os.fstat(handle.fileno()), stat.S_IFREG):
+                return None
+            data = handle.read()
+        head, _, payload = data.partition(b"\n")
+        if not head.startswith(MAGIC):
+            return None
+        if hashlib.sha256(payload).hexdigest().encode() != head[len(MAGIC) :]:
+            return None
+        return Lark.load(io.BytesIO(payload))
     except Exception:  # missing, unreadable, truncated, from another mdict: build instead
         return None
 
 
 def _save(parser: Lark, path: Path) -> None:
-    """``Lark.save`` to a temporary file renamed into place; any failure is ignored."""
+    """``Lark.save`` to a temporary file renamed into place, in a trusted
+    folder only; any failure is ignored."""
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not trusted_folder(path.parent):
+            return
+        buffer = io.BytesIO()
+        parser.save(buffer)
+        payload = buffer.getvalue()
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
-            parser.save(handle)
+            handle.write(MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
         os.replace(temporary, path)
         temporary = None
     except Exception:  # read-only or missing home, full disk, ...: no cache, no error

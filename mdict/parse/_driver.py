@@ -53,12 +53,21 @@ def get_parser(grammar: str, transformer: Transformer[Any, Any]) -> Lark:
 
 class BadValue(Exception):
     """Raised by a transformer callback: the token is well formed for the
-    grammar but its value is not acceptable (e.g. an unknown command)."""
+    grammar but its value is not acceptable (e.g. an unknown command).
+    ``found`` defaults to the text at the token."""
 
-    def __init__(self, token: Token, expected: str) -> None:
+    def __init__(self, token: Token, expected: str, found: str | None = None) -> None:
         super().__init__(expected)
         self.token = token
         self.expected = expected
+        self.found = found
+
+    def message(self, line: str) -> str:
+        """``expected ..., found ...`` for the token in ``line`` (its text)."""
+        found = self.found
+        if found is None:
+            found = describe_found(line, self.token.column or 1)
+        return f"expected {self.expected}, found {found}"
 
 
 # ---------------------------------------------------------------------------
@@ -124,17 +133,50 @@ TERMINALS: Mapping[str, str] = {
     "RPAR": "')'",
     "MORETHAN": "'>'",
     "EQUAL": "'='",
+    "COLON": "':'",
+    "SLASH": "'/'",
+    # conditions.lark
+    "IDENT": "a name",
+    "STRING": 'a "string"',
+    "TAG": "a tag (GGGG,EEEE)",
+    "GROUP": "a group 0xGGGG",
+    "COMPARATOR": "a comparison (==, !=, <, <=, >, >=)",
+    "PARENT": "'../'",
+    "STAR": "'*'",
+    # modules.lark
+    "WORDS": "a module name",
+    "USAGE": "a usage (M, C or U)",
+    "TAGS": "a tag GGGG,EEEE",
 }
 
+EXPRESSION_START = frozenset({"PRESENT", "HAS_VALUE", "NOT"})
+"""Terminals that open an expression of the conditions language: when all are
+expected, the message says "an expression" instead of listing a dozen words."""
 
-def describe_expected(names: Iterable[str]) -> str:
-    """``{'COMMA', '_NL'}`` -> ``"',' or end of line"``."""
+MAX_EXPECTED_WORDS = 6
+
+
+def describe_expected(names: Iterable[str], end: str = "end of file") -> str:
+    """``{'COMMA', '_NL'}`` -> ``"',' or end of line"``; ``end`` names the end
+    of the text parsed (``$END``)."""
+    names = set(names)
+    if names >= EXPRESSION_START:
+        return "an expression"
     words: list[str] = []
     for name in sorted(names):
         bare = name.rsplit("__", 1)[-1] if "__" in name else name
-        word = TERMINALS.get(bare, bare)
+        if bare == "$END":
+            word = end
+        elif bare in TERMINALS:
+            word = TERMINALS[bare]
+        elif bare.isupper() and bare.replace("_", "").isalpha():
+            word = repr(bare.lower())  # a keyword of the grammar: 'present'
+        else:
+            word = bare
         if word not in words and bare not in ("_WS", "_SP", "GROUP_SEPARATOR"):
             words.append(word)
+    if len(words) > MAX_EXPECTED_WORDS:
+        words = [*words[:MAX_EXPECTED_WORDS], "..."]
     if TERMINALS["PRIV_GROUP"] in words and TERMINALS["STD_TAG"] in words:
         words.remove(TERMINALS["STD_TAG"])  # the other already says GGGG,EEEE
     if not words:
@@ -163,30 +205,48 @@ def describe_found(line: str, column: int) -> str:
     return repr(word)
 
 
-def _lark_diagnostic(exc: UnexpectedInput, line: str) -> tuple[int, str]:
-    """(column, message) of a Lark error raised while parsing the single ``line``."""
+def lark_error(exc: UnexpectedInput, text: str, end: str | None = None) -> tuple[int, int, str]:
+    """(line, column, message) within ``text`` of a Lark error: the one place
+    Lark's errors become ``expected X, found Y``. ``end`` names the end of
+    ``text`` when the parser ran out of it (None: the text is one line, and
+    the end is "end of line")."""
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
+    lines = text.split("\n")
+    at_end = False
     if isinstance(exc, UnexpectedCharacters):
-        column = exc.column
+        line, column = exc.line, exc.column
         allowed = exc.allowed or set()
-        expected = describe_expected(allowed)
+        expected = describe_expected(allowed, end or "end of file")
         # A field token starts with its separator: point past it, at the field.
-        if any(name.endswith("VR_FIELD") for name in allowed) and line[column - 1 : column] in ",@":
-            column += 2 if line[column : column + 1] == " " else 1
-    elif isinstance(exc, UnexpectedToken):
+        here = lines[line - 1] if 0 < line <= len(lines) else ""
+        if any(name.endswith("VR_FIELD") for name in allowed) and here[column - 1 : column] in ",@":
+            column += 2 if here[column : column + 1] == " " else 1
+    elif isinstance(exc, UnexpectedToken) and exc.token.type not in ("_NL", "$END"):
         token = exc.token
-        if token.type in ("_NL", "$END"):
-            column = len(line) + 1
+        line = token.line if token.line is not None else 1
+        column = token.column if token.column is not None else 1
+        expected = describe_expected(exc.accepts or exc.expected, end or "end of file")
+    else:  # UnexpectedToken at a line end or the end, or UnexpectedEOF
+        if isinstance(exc, UnexpectedToken):
+            names = exc.accepts or exc.expected
+        elif isinstance(exc, UnexpectedEOF):
+            names = set(exc.expected)
+        else:  # pragma: no cover - Lark has no other kinds
+            names = set()
+        token = getattr(exc, "token", None)
+        if token is not None and token.type == "_NL" and token.line is not None:
+            line = token.line
         else:
-            column = token.column if token.column is not None else 1
-        expected = describe_expected(exc.accepts or exc.expected)
-    elif isinstance(exc, UnexpectedEOF):
-        column = len(line) + 1
-        expected = describe_expected(exc.expected)
-    else:  # pragma: no cover - Lark has no other kinds
-        column, expected = 1, "valid input"
-    return column, f"expected {expected}, found {describe_found(line, column)}"
+            at_end = True
+            line = len(text.rstrip().split("\n"))
+        column = len(lines[line - 1].rstrip("\r")) + 1 if line <= len(lines) else 1
+        expected = describe_expected(names, end or "end of file")
+    if at_end and end is not None:
+        found = end
+    else:
+        found = describe_found(lines[line - 1] if 0 < line <= len(lines) else "", column)
+    return line, column, f"expected {expected}, found {found}"
 
 
 # ---------------------------------------------------------------------------
@@ -211,10 +271,9 @@ def _parse_one(parser: Lark, line: str) -> Any:
     try:
         results: Any = parser.parse(line + "\n")
     except BadValue as exc:
-        column = exc.token.column if exc.token.column is not None else 1
-        return LineError(column, f"expected {exc.expected}, found {describe_found(line, column)}")
+        return LineError(exc.token.column or 1, exc.message(line))
     except UnexpectedInput as exc:
-        column, message = _lark_diagnostic(exc, line)
+        _, column, message = lark_error(exc, line)
         return LineError(column, message)
     if len(results) != 1:  # pragma: no cover - a meaningful line gives one result
         return LineError(1, "expected one profile line")
@@ -243,19 +302,67 @@ def parse_lines(
     return done
 
 
+BATCH_LINES = 5000
+"""Distinct lines given to Lark in one run (bounds the text joined per run)."""
+
+SKIPPED = LineError(1, "not read: too many errors before it")
+"""The result of the lines left unread once a file has more errors than are shown."""
+
+
 def _grammar_lines(parser: Lark, distinct: list[str]) -> dict[str, Any]:
-    """Parse distinct lines with Lark: all in one run, else one by one."""
+    """Parse distinct lines with Lark, in runs of many lines; a run that
+    stops at a bad line is resumed after it. After MAX_ERRORS + 1 bad lines
+    the rest is SKIPPED (the file is reported as it stands): a flood of bad
+    lines costs no more than its first errors."""
+    done: dict[str, Any] = {}
+    errors = 0
+    index = 0
+    while index < len(distinct) and errors <= MAX_ERRORS:
+        window = distinct[index : index + BATCH_LINES]
+        results = _read_window(parser, window)
+        for text, result in zip(window, results, strict=False):
+            done[text] = result
+            errors += type(result) is LineError
+        index += len(results)
+    done.update(dict.fromkeys(distinct[index:], SKIPPED))
+    return done
+
+
+def _read_window(parser: Lark, window: list[str]) -> list[Any]:
+    """Results for a non-empty prefix of ``window``: the lines before the
+    first bad one (one Lark run) and that bad line (alone)."""
     from lark.exceptions import UnexpectedInput
 
-    if max(map(len, distinct)) <= MAX_LINE_LENGTH:
-        try:
-            results: Any = parser.parse("\n".join(distinct) + "\n")
-        except (UnexpectedInput, BadValue):
-            pass
-        else:
-            if len(results) == len(distinct):
-                return dict(zip(distinct, results, strict=True))
-    return {text: _parse_one(parser, text) for text in distinct}
+    end = next((k for k, text in enumerate(window) if len(text) > MAX_LINE_LENGTH), len(window))
+    if end == 0:
+        return [_parse_one(parser, window[0])]
+    window = window[:end]
+    try:
+        results: Any = parser.parse("\n".join(window) + "\n")
+    except (UnexpectedInput, BadValue) as exc:
+        line = exc.token.line if isinstance(exc, BadValue) else exc.line
+        if line is None or not 1 <= line <= len(window):
+            return [_parse_one(parser, text) for text in window]
+        good = _whole_run(parser, window[: line - 1])
+        if good is None:
+            return [_parse_one(parser, text) for text in window[:line]]
+        return [*good, _parse_one(parser, window[line - 1])]
+    if len(results) != len(window):  # pragma: no cover - a meaningful line gives one result
+        return [_parse_one(parser, text) for text in window]
+    return list(results)
+
+
+def _whole_run(parser: Lark, lines: list[str]) -> list[Any] | None:
+    """The results of ``lines`` in one Lark run, or None when it fails."""
+    from lark.exceptions import UnexpectedInput
+
+    if not lines:
+        return []
+    try:
+        results: Any = parser.parse("\n".join(lines) + "\n")
+    except (UnexpectedInput, BadValue):
+        return None
+    return list(results) if len(results) == len(lines) else None
 
 
 class Collector:
@@ -265,6 +372,7 @@ class Collector:
         self.filename = filename
         self.text = text
         self.diagnostics: list[Diagnostic] = []
+        self.errors = 0
         self._lines: list[str] | None = None
 
     def line_text(self, line: int) -> str | None:
@@ -273,6 +381,7 @@ class Collector:
         return self._lines[line - 1] if 0 < line <= len(self._lines) else None
 
     def error(self, line: int, column: int, message: str) -> None:
+        self.errors += 1
         self.diagnostics.append(
             Diagnostic(self.filename, line, column, message, "error", self.line_text(line))
         )
@@ -281,10 +390,6 @@ class Collector:
         self.diagnostics.append(
             Diagnostic(self.filename, line, column, message, "warning", self.line_text(line))
         )
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == "error")
 
     @property
     def full(self) -> bool:
@@ -326,12 +431,14 @@ def results_or_errors(
             report_line_error(collector, number, result)
         else:
             good.append((number, result))
+    if collector.errors > MAX_ERRORS:
+        collector.raise_if_errors()  # lines were left unread: no meaning to check
     return good
 
 
 def report_line_error(collector: Collector, number: int, error: LineError) -> None:
     """Report a bad line (until the collector has more than it will show)."""
-    if collector.errors < MAX_ERRORS + 1:
+    if error is not SKIPPED and collector.errors < MAX_ERRORS + 1:
         collector.error(number, error.column, error.message)
 
 
@@ -355,6 +462,15 @@ _BOMS = (
 _CONTROL = frozenset(chr(c) for c in range(32)) - frozenset("\t\n\r\f\v\x1a")
 
 
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte order mark: text whose every other byte is NUL."""
+    head = data[:4096]
+    if len(head) < 4 or b"\x00" not in head:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return even.count(0) == len(even) or odd.count(0) == len(odd)
+
+
 def read_profile_text(path: str | os.PathLike[str]) -> str:
     """Read a profile file as text, refusing what cannot be a text profile
     (missing, a directory, UTF-16/32, binary data) with one clear error."""
@@ -363,6 +479,8 @@ def read_profile_text(path: str | os.PathLike[str]) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             raise InputFileError(name, f"{encoding} text, expected UTF-8 or latin-1")
+    if _looks_utf16(data):
+        raise InputFileError(name, "UTF-16 text, expected UTF-8 or latin-1")
     text = decode_text(data, name)
     head = text[:4096]
     if any(c in _CONTROL for c in head):
@@ -377,14 +495,6 @@ def read_profile_text(path: str | os.PathLike[str]) -> str:
     return text
 
 
-_KIND_NAMES = {
-    "dictionary": "a dictionary profile (diction.pfl)",
-    "services": "a service profile (mergecom.srv)",
-    "info": "a message info profile (info.pfl)",
-    "config": "an mc3icomb configuration",
-    "conditions": "a conditions profile",
-    "modules": "a modules profile",
-}
 T = TypeVar("T")
 _DICTIONARY_LINE = re.compile(r"[^#,\s][^,]*,[0-9A-Fa-f]{4},")
 
@@ -393,7 +503,7 @@ def read_as(path: str | os.PathLike[str], kind: str, parse: Callable[[str, str],
     """Read and parse ``path`` as ``kind``; a file that does not parse and
     plainly is another kind of profile is one error saying so (instead of
     the grammar's errors on every line)."""
-    from mdict.parse import detect_kind
+    from mdict.formats import BY_KIND, detect_kind
 
     text = read_profile_text(path)
     name = os.fspath(path)
@@ -408,5 +518,5 @@ def read_as(path: str | os.PathLike[str], kind: str, parse: Callable[[str, str],
         )
         if found == kind or not sure or first is None:
             raise
-        message = f"expected {_KIND_NAMES[kind]}, found {_KIND_NAMES[found]}"
+        message = f"expected {BY_KIND[kind].title}, found {BY_KIND[found].title}"
         raise ProfileError([Diagnostic(name, first[0], 1, message, source_line=first[1])]) from None

@@ -310,7 +310,9 @@ def parse_services(text: str, filename: str = "<string>") -> ServiceProfile:
     lines = numbered_lines(text)
     require_content(lines, collector, "a [SERVICE_TABLE] section")
     reader = _Reader(collector)
-    reader.read(results_or_errors(services_parser, lines, collector))
+    good = results_or_errors(services_parser, lines, collector)
+    collector.raise_if_errors()  # bad lines first: counts and tables mean nothing without them
+    reader.read(good)
     profile = reader.profile()
     collector.raise_if_errors()
     return profile

@@ -24,7 +24,7 @@ from typing import Literal, Protocol, runtime_checkable
 from mdict.db.protocol import MessageDatabase
 from mdict.errors import LookupFailed
 from mdict.model import InfoLine, InfoSection, Service
-from mdict.modules import ModuleUse
+from mdict.model.modules import ModuleUse
 from mdict.write import sorted_lines
 
 Format = Literal["markdown", "csv", "html"]

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 from strategies import combine_configs, dictionaries, info_profiles, service_profiles
 
 from mdict.parse import parse_combine_config, parse_dictionary, parse_info, parse_services
-from mdict.write import format_config, format_dictionary, format_info, format_services
+from mdict.write import format_combine_config, format_dictionary, format_info, format_services
 
 LAWS: list[tuple[st.SearchStrategy[Any], Callable[[Any], str], Callable[[str, str], Any]]] = [
     (dictionaries(), format_dictionary, parse_dictionary),
     (service_profiles(), format_services, parse_services),
     (info_profiles(), format_info, parse_info),
-    (combine_configs(), format_config, parse_combine_config),
+    (combine_configs(), format_combine_config, parse_combine_config),
 ]
 
 
@@ -45,7 +45,7 @@ def test_info_round_trip(model: Any) -> None:
 
 @given(combine_configs())
 def test_config_round_trip(model: Any) -> None:
-    _law(model, format_config, parse_combine_config)
+    _law(model, format_combine_config, parse_combine_config)
 
 
 @given(st.data())

@@ -25,7 +25,7 @@ from strategies import combine_configs, dictionaries, info_profiles, service_pro
 from mdict.model import VM, CombineConfig, DictEntry, Dictionary, InfoLine, InfoProfile, Tag
 from mdict.parse import parse_combine_config, parse_dictionary, parse_info, parse_services
 from mdict.write import (
-    format_config,
+    format_combine_config,
     format_dictionary,
     format_info,
     format_services,
@@ -219,8 +219,8 @@ def test_services_variants(model: object, data: st.DataObject) -> None:
 @settings(max_examples=40)
 @given(combine_configs(), st.data())
 def test_config_variants(model: CombineConfig, data: st.DataObject) -> None:
-    lines = _respaced(data.draw, format_config(model), keep_indent=True)
+    lines = _respaced(data.draw, format_combine_config(model), keep_indent=True)
     variant = _file(data.draw, lines)
     read = parse_combine_config(variant, "variant")
     assert read == model
-    assert parse_combine_config(format_config(read), "again") == read
+    assert parse_combine_config(format_combine_config(read), "again") == read

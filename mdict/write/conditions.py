@@ -1,0 +1,70 @@
+"""Conditions profile writer (docs/conditions.md): the header comment, then
+each definition with its comment lines, long and/or chains one operand per
+continuation line."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+
+from mdict.fileio import write_text_atomic
+from mdict.model.conditions import (
+    And,
+    ConditionDef,
+    ConditionsProfile,
+    Expression,
+    Or,
+    child_text,
+    format_constant,
+)
+
+LINE_WIDTH = 100
+"""Definitions longer than this put each top-level and/or operand on its own line."""
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def format_definition(name: str, expr: Expression) -> str:
+    """``NAME = expression``; a long top-level and/or chain is written one
+    operand per continuation line, the operator first."""
+    head = name if _IDENT.fullmatch(name) else format_constant(name)
+    line = f"{head} = {expr}"
+    if len(line) <= LINE_WIDTH or not isinstance(expr, (And, Or)):
+        return line
+    word = "and" if isinstance(expr, And) else "or"
+    parts = [f"{head} = {child_text(expr.operands[0])}"]
+    parts.extend(f"    {word} {child_text(op)}" for op in expr.operands[1:])
+    return "\n".join(parts)
+
+
+def format_conditions(profile: ConditionsProfile | Mapping[str, Expression]) -> str:
+    """The canonical text of a conditions profile: the header comment, a
+    blank line, then each definition (with its comment lines) in order."""
+    if isinstance(profile, ConditionsProfile):
+        definitions = list(profile.definitions)
+        header = profile.header
+    else:
+        definitions = [ConditionDef(n, e) for n, e in profile.items()]
+        header = ()
+    out: list[str] = [_comment_line(line) for line in header]
+    if header:
+        out.append("")
+    for definition in definitions:
+        if definition.comment:
+            if out and out[-1] != "":
+                out.append("")
+            out.extend(_comment_line(line) for line in definition.comment)
+        out.append(format_definition(definition.name, definition.expression))
+    return "\n".join(out) + "\n" if out else ""
+
+
+def _comment_line(text: str) -> str:
+    return f"# {text}" if text else "#"
+
+
+def write_conditions(
+    profile: ConditionsProfile | Mapping[str, Expression], path: str | os.PathLike[str]
+) -> None:
+    """Write a conditions profile's canonical text to ``path`` atomically."""
+    write_text_atomic(path, format_conditions(profile))

@@ -1,0 +1,63 @@
+"""info.pfl writer (docs/formats.md): sections by service number, lines in tag order."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from mdict.fileio import write_text_atomic
+from mdict.model.core import ITEM
+from mdict.model.info import InfoLine, InfoProfile, InfoSection
+from mdict.model.services import ServiceProfile
+
+
+def format_info_line(line: InfoLine) -> str:
+    """One attribute line, ``;`` included, without the line end."""
+    values = str(line.values) if line.values is not None else ""
+    return f"{line.tag}@{line.vr}@{line.vt}@{line.field4}@{values};"
+
+
+def format_section_header(number: int, command: str) -> str:
+    return f"[ {number:04d}, {command} ]"
+
+
+def sorted_lines(lines: Iterable[InfoLine]) -> list[InfoLine]:
+    """Lines in canonical tag order (stable)."""
+    return sorted(lines, key=lambda ln: ln.tag.sort_key())
+
+
+def sorted_sections(
+    sections: Iterable[InfoSection], services: ServiceProfile | None = None
+) -> list[InfoSection]:
+    """Messages by service number (commands in COMMAND_k order when the
+    service profile is given, else as read), then items by number."""
+    order: dict[int, dict[str, int]] = {}
+    if services is not None:
+        order = {s.number: {c: i for i, c in enumerate(s.commands)} for s in services.services}
+    indexed = list(enumerate(sections))
+
+    def key(pair: tuple[int, InfoSection]) -> tuple[int, int, int, int]:
+        position, section = pair
+        rank = order.get(section.number, {}).get(
+            section.command, len(order.get(section.number, {}))
+        )
+        return (1 if section.command == ITEM else 0, section.number, rank, position)
+
+    return [s for _, s in sorted(indexed, key=key)]
+
+
+def format_info(profile: InfoProfile, services: ServiceProfile | None = None) -> str:
+    """The canonical text of an info profile (sections in the COMMAND_k order of
+    ``services`` when given)."""
+    out: list[str] = []
+    for section in sorted_sections(profile.sections, services):
+        out.append(format_section_header(section.number, section.command) + "\n")
+        out.extend(format_info_line(ln) + "\n" for ln in sorted_lines(section.lines))
+    return "".join(out)
+
+
+def write_info(
+    profile: InfoProfile, path: str | os.PathLike[str], services: ServiceProfile | None = None
+) -> None:
+    """Write an info profile's canonical text to ``path`` atomically."""
+    write_text_atomic(path, format_info(profile, services))
