@@ -23,8 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mdict.db.build import compile_messages, source_of  # noqa: E402
+from mdict.db.build import compile_messages  # noqa: E402
 from mdict.db.database import Database, default_database, open_database  # noqa: E402
+from mdict.db.format import source_of  # noqa: E402
 from mdict.fileio import write_bytes_atomic  # noqa: E402
 from mdict.model import Tag  # noqa: E402
 from mdict.parse import read_dictionary, read_info, read_services  # noqa: E402

@@ -7,8 +7,10 @@ table versus sections, SOP_CLASSES_INCLUDED) are reported by the readers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
+from mdict.conditions.names import parse_name
 from mdict.errors import Diagnostic, Severity
 from mdict.model import (
     CombineConfig,
@@ -16,10 +18,12 @@ from mdict.model import (
     Dictionary,
     InfoLine,
     InfoProfile,
+    InfoSection,
     Location,
     ServiceProfile,
     Tag,
 )
+from mdict.model.modules import ModulesProfile
 
 MAX_CREATOR = 64
 
@@ -280,4 +284,168 @@ def cap(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
                     first.severity,
                 )
             )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Across the profiles of a message database (mdict info, mc3info)
+# ---------------------------------------------------------------------------
+
+
+def check_sections(info: InfoProfile, services: ServiceProfile) -> list[Diagnostic]:
+    """Each section once, each SQ's item defined by a section, each
+    ITEM_TABLE entry with its section (or at least unused: a warning)."""
+    out: list[Diagnostic] = []
+    seen: dict[tuple[int, str], InfoSection] = {}
+    for section in info.sections:
+        first = seen.setdefault((section.number, section.command), section)
+        if first is not section:
+            where = f" (first at line {first.loc.line})" if first.loc is not None else ""
+            out.append(
+                _diag(
+                    section.loc,
+                    f"expected each section once, found [ {section.number:04d},"
+                    f" {section.command} ] again{where}",
+                )
+            )
+    defined = {s.number for s in info.sections if s.is_item}
+    by_name = {i.name: i for i in services.items}
+    used: set[str] = set()
+    for section in info.sections:
+        for line in section.lines:
+            if line.vr != "SQ" or line.values is None:
+                continue
+            for name in line.item_names:
+                used.add(name)
+                ref = by_name.get(name)
+                if ref is not None and ref.number not in defined:
+                    out.append(
+                        _diag(
+                            line.loc,
+                            f"expected a [ {ref.number:04d}, ITEM ] section for item {name}"
+                            f" (named by {line.tag.display}), found none",
+                        )
+                    )
+    for ref in services.items:
+        if ref.number not in defined and ref.name not in used:
+            out.append(
+                _diag(
+                    ref.loc,
+                    f"item {ref.name} ({ref.number:04d}) of the [ITEM_TABLE] has no"
+                    " [ NNNN, ITEM ] section in the info profile",
+                    "warning",
+                )
+            )
+    return out
+
+
+def condition_uses(info: InfoProfile) -> Counter[str]:
+    """How many lines use each condition name."""
+    uses: Counter[str] = Counter()
+    for section in info.sections:
+        uses.update(line.vt.condition for line in section.lines if line.vt.condition is not None)
+    return uses
+
+
+def reads_by_convention(name: str) -> bool:
+    """Whether Merge's naming convention gives ``name`` a meaning
+    (``A00100033_PRESENT``; docs/conditions.md)."""
+    try:
+        return parse_name(name) is not None
+    except Exception:  # a name the convention does not cover is simply unknown
+        return False
+
+
+def undefined_conditions(info: InfoProfile, conditions: Mapping[str, str] | None) -> dict[str, int]:
+    """Each condition name neither the conditions profile defines nor the
+    naming convention reads, with the number of lines using it, by name."""
+    defined = conditions or {}
+    return {
+        name: count
+        for name, count in sorted(condition_uses(info).items())
+        if name not in defined and not reads_by_convention(name)
+    }
+
+
+def unknown_conditions(
+    info: InfoProfile,
+    conditions: Mapping[str, str] | None,
+    borrowed: Mapping[str, int] | None = None,
+) -> list[Diagnostic]:
+    """One warning per undefined condition name, with its use count (and how
+    many of its uses borrow the standard's definition, when any do)."""
+    unknown = undefined_conditions(info, conditions)
+    first: dict[str, InfoLine] = {}
+    if unknown:
+        for section in info.sections:
+            for line in section.lines:
+                name = line.vt.condition
+                if name in unknown and name not in first:
+                    first[name] = line
+    out: list[Diagnostic] = []
+    for name, count in unknown.items():
+        uses = "1 line" if count == 1 else f"{count} lines"
+        lent = (borrowed or {}).get(name, 0)
+        outcome = "it will not be evaluated"
+        if lent:
+            times = "1 place" if lent == 1 else f"{lent} places"
+            outcome = (
+                f"the standard database's definition is borrowed in {times} (message and"
+                " tag path); elsewhere it will not be evaluated"
+            )
+        out.append(
+            _diag(
+                first[name].loc,
+                f"condition {name} is not defined (used by {uses}); {outcome}",
+                "warning",
+            )
+        )
+    return out
+
+
+def check_messages(
+    dictionary: Dictionary,
+    services: ServiceProfile,
+    info: InfoProfile,
+    conditions: Mapping[str, str] | None = None,
+    borrowed: Mapping[str, int] | None = None,
+) -> list[Diagnostic]:
+    """Every compile-time check of a message database, errors and warnings,
+    in file order per profile."""
+    return [
+        *check_dictionary(dictionary),
+        *check_services(services),
+        *check_info(info, dictionary, services),
+        *check_sections(info, services),
+        *unknown_conditions(info, conditions, borrowed),
+    ]
+
+
+def check_modules(
+    modules: ModulesProfile, services: ServiceProfile, info: InfoProfile
+) -> list[Diagnostic]:
+    """Warnings: a modules-profile section whose service is unknown or whose
+    message the info profile does not hold (it is kept but never used)."""
+    by_name = {s.name: s.number for s in services.services}
+    held = {(x.number, x.command) for x in info.sections if not x.is_item}
+    out: list[Diagnostic] = []
+    for message in modules.messages:
+        loc = message.loc
+        where = (loc.file, loc.line) if loc is not None else ("<modules>", 1)
+        number = by_name.get(message.service)
+        if number is None:
+            problem = f"service {message.service} is not in the service profile"
+        elif (number, message.command) not in held:
+            problem = f"the info profile has no [ {number:04d}, {message.command} ] section"
+        else:
+            continue
+        out.append(
+            Diagnostic(
+                where[0],
+                where[1],
+                1,
+                f"modules of [ {message.service}, {message.command} ]: {problem}",
+                "warning",
+            )
+        )
     return out

@@ -6,7 +6,17 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from mdict.db.protocol import MessageDatabase
-from mdict.model import VM, DictEntry, Dictionary, InfoSection, ItemRef, Service, Tag
+from mdict.model import (
+    VM,
+    DictEntry,
+    Dictionary,
+    InfoProfile,
+    InfoSection,
+    ItemRef,
+    Service,
+    ServiceProfile,
+    Tag,
+)
 from mdict.write import sorted_entries
 
 PRIVATE_DATA = Path(__file__).parent / "data" / "private"
@@ -83,7 +93,7 @@ def make_corpus(root: Path, count: int, implicit_every: int = 2, pixels: int = 0
 
 class ModelDatabase:
     """The MessageDatabase protocol over parsed profiles (a test double for
-    mdict.load's Database, which these tests use when it is available)."""
+    mdict.db.database's Database, which these tests use when it is available)."""
 
     def __init__(self, folder: Path) -> None:
         from mdict.parse import read_dictionary, read_info, read_services
@@ -130,6 +140,15 @@ class ModelDatabase:
 
     def condition_source(self, name: str) -> str | None:
         return None
+
+    def dictionary_model(self) -> Dictionary | None:
+        return Dictionary(tuple(self.entries()))
+
+    def services_model(self) -> ServiceProfile | None:
+        return self.profile
+
+    def info_model(self) -> InfoProfile | None:
+        return self.info
 
 
 def database(folder: Path = PRIVATE_DATA / "db") -> MessageDatabase:

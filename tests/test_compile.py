@@ -14,10 +14,10 @@ from mdict.db.build import (
     compile_dictionary_file,
     compile_message_files,
     compile_messages,
-    encode_database,
-    source_of,
 )
 from mdict.db.database import Database
+from mdict.db.encode import encode_database
+from mdict.db.format import source_of
 from mdict.errors import ProfileError
 from mdict.model import Tag
 from mdict.parse import parse_info, parse_services, read_dictionary, read_info, read_services
@@ -248,62 +248,9 @@ def test_names_that_condnames_reads_are_not_warned_about(
     assert [w.message.split()[1] for w in result.warnings] == ["IS_AXIAL"]
 
 
-def test_conditions_profile_read_through_mdict_conditions(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """--conditions FILE goes through mdict.conditions.read_conditions (a
-    stand-in module here), keeping name -> canonical expression text."""
-    import sys
-    import types
-    from dataclasses import dataclass
-
-    from mdict.db.build import read_condition_texts
-
-    @dataclass
-    class Definition:
-        name: str
-        expression: str
-
-    @dataclass
-    class Profile:
-        definitions: list[Definition]
-
-    module = types.ModuleType("mdict.conditions")
-    module.read_conditions = lambda path: Profile(  # type: ignore[attr-defined]
-        [Definition("IS_AXIAL", "value(0018,5100) == 'AXIAL'")]
-    )
-    monkeypatch.setitem(sys.modules, "mdict.conditions", module)
-    path = tmp_path / "conditions.pfl"
-    path.write_text("whatever the grammar is\n")
-    assert read_condition_texts(path) == {"IS_AXIAL": "value(0018,5100) == 'AXIAL'"}
-    for name in ("info.pfl", "mergecom.srv", "diction.pfl"):
-        shutil.copy(DATA / name, tmp_path / name)
-    result = compile_message_files(
-        tmp_path / "info.pfl", tmp_path / "mergecom.srv", tmp_path / "diction.pfl", path
-    )
-    db = Database.from_bytes(result.data)
-    assert db.condition_source("IS_AXIAL") == "value(0018,5100) == 'AXIAL'"
-    conditions = db.header.source("conditions")
-    assert conditions is not None and conditions.file == "conditions.pfl"
-    assert result.warnings == ()  # A00081140_PRESENT: mdict.condnames reads it
-
-
-def test_conditions_without_the_conditions_module_is_one_clear_error(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    import sys
-
-    from mdict.db.build import read_condition_texts
-    from mdict.errors import InputFileError
-
-    monkeypatch.setitem(sys.modules, "mdict.conditions", None)
-    with pytest.raises(InputFileError, match=r"conditions profiles need mdict\.conditions"):
-        read_condition_texts(tmp_path / "conditions.pfl")
-
-
 def test_conditions_keep_their_order_and_comments() -> None:
     from mdict.conditions import read_conditions
-    from mdict.db.build import condition_texts
+    from mdict.db.format import condition_texts
 
     profile = read_conditions(Path(__file__).parent / "data" / "conditions" / "valid.pfl")
     texts = condition_texts(profile)

@@ -302,7 +302,7 @@ def test_the_standalone_tables_agree_on_any_tag(tag: int) -> None:
 def test_reading_conditions_does_not_import_pydicom() -> None:
     code = (
         "import sys\n"
-        "from mdict.db.build import condition_texts\n"
+        "from mdict.db.format import condition_texts\n"
         "from mdict.conditions import read_conditions\n"
         "texts = condition_texts(read_conditions(sys.argv[1]))\n"
         "assert 'pydicom' not in sys.modules\n"

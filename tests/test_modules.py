@@ -188,7 +188,7 @@ def test_database_without_modules_says_none(tmp_path: Path) -> None:
 
 
 def test_compiled_modules_round_trip(tmp_path: Path) -> None:
-    from mdict.db.build import encode_database
+    from mdict.db.encode import encode_database
 
     profile = parse_modules(SAMPLE)
     path = tmp_path / "x.msg"
@@ -211,7 +211,7 @@ def test_every_standard_attribute_belongs_to_a_module() -> None:
 
 
 def test_compile_warns_about_modules_of_unknown_messages(tmp_path: Path) -> None:
-    from mdict.db.build import check_modules
+    from mdict.check import check_modules
     from mdict.parse import read_info, read_services
 
     folder = Path(__file__).resolve().parent / "data" / "private" / "db"

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from mdict.db.aliases import ALIASES_FILE  # noqa: E402
 from mdict.db.build import compile_message_files  # noqa: E402
-from mdict.db.database import DEFAULT_DATABASE  # noqa: E402
+from mdict.db.format import DEFAULT_DATABASE  # noqa: E402
 from mdict.errors import MdictError  # noqa: E402
 from mdict.fileio import write_bytes_atomic  # noqa: E402
 

@@ -18,8 +18,9 @@ import click
 
 from mdict.cli.combine import fail, refuse_to_overwrite, with_source_lines, write_together
 from mdict.db.aliases import did_you_mean
-from mdict.db.build import DEFAULT_NAMES, Compiled, Role, Source, condition_names, source_of
+from mdict.db.build import STAGES, Compiled, condition_names
 from mdict.db.database import Database, default_database, open_database
+from mdict.db.format import DEFAULT_NAMES, Role, Source, source_of
 from mdict.errors import Diagnostic, InputFileError, MdictError
 from mdict.fileio import read_text, write_bytes_atomic
 from mdict.model import DictEntry, InfoLine, InfoSection, Service, Tag, ValueList
@@ -158,9 +159,7 @@ def info_command(
 ) -> None:
     """Compile a message info profile with its service profile and dictionary
     into a message database (default output: mrgcom3.msg)."""
-    from mdict.db.build import compile_messages, read_condition_texts
-    from mdict.parse import read_dictionary, read_info, read_services
-    from mdict.parse.modules import read_modules
+    from mdict.db.build import compile_message_files
 
     output = output or "mrgcom3.msg"
     services = beside(info, services, "services")
@@ -172,30 +171,9 @@ def info_command(
     inputs = [p for p in (info, services, dictionary, conditions, modules) if p is not None]
     try:
         refuse_to_overwrite([output], inputs)
-        steps = ["diction.pfl", "mergecom.srv", "info.pfl", "conditions", "checking", "writing"]
-        with stages(steps) as step:
-            dictionary_model = read_dictionary(dictionary)
-            step("mergecom.srv")
-            services_model = read_services(services)
-            step("info.pfl")
-            info_model = read_info(info)
-            step("conditions")
-            sources = [
-                source_of(dictionary, "dictionary"),
-                source_of(services, "services"),
-                source_of(info, "info"),
-            ]
-            texts = None
-            if conditions is not None:
-                texts = read_condition_texts(conditions)
-                sources.append(source_of(conditions, "conditions"))
-            module_profile = None
-            if modules is not None:
-                module_profile = read_modules(modules)
-                sources.append(source_of(modules, "modules"))
-            step("checking")
-            compiled = compile_messages(
-                dictionary_model, services_model, info_model, texts, sources, module_profile
+        with stages([*STAGES, "writing", "done"]) as step:
+            compiled = compile_message_files(
+                info, services, dictionary, conditions, modules, progress=step
             )
             step("writing")
             write_bytes_atomic(output, compiled.data)

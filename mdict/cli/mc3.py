@@ -20,8 +20,9 @@ from typing import NoReturn
 
 from mdict.cli.combine import refuse_to_overwrite
 from mdict.cli.mc3comb import _report as report_error
-from mdict.db.build import PROGRESS_STEP, Compiled, condition_names, source_of
+from mdict.db.build import PROGRESS_STEP, Compiled, condition_names
 from mdict.db.database import Database
+from mdict.db.format import source_of
 from mdict.errors import InputFileError, MdictError
 from mdict.fileio import write_bytes_atomic
 

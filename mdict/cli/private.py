@@ -97,7 +97,9 @@ def open_database(path: str | None = None, profiles: str | None = None) -> Messa
     if profiles is None:
         db = load.default_database()
         return db
-    db = load.open_profiles_folder(profiles)
+    from mdict.db.build import open_profiles_folder
+
+    db = open_profiles_folder(profiles)
     return db
 
 

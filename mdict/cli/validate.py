@@ -49,8 +49,10 @@ def open_database(db_path: str | None, profiles: str | None) -> MessageDatabase:
     if profiles is None:
         db = load.default_database()
         return db
+    from mdict.db.build import open_profiles_folder
+
     try:
-        db = load.open_profiles_folder(profiles)
+        db = open_profiles_folder(profiles)
     except InputFileError as error:
         raise click.UsageError(f"{profiles}: {error.reason}") from None
     return db

@@ -1,5 +1,5 @@
-"""The lookup API every database offers, compiled (``mdict.load``) or built in
-memory from profiles. Consumers (validator, dump, table, diff) depend on this
+"""The lookup API every database offers, compiled (:mod:`mdict.db.database`)
+or built in memory from profiles. Consumers (validator, dump, table, diff) depend on this
 protocol only, never on how a database is stored."""
 
 from __future__ import annotations
@@ -7,7 +7,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
-from mdict.model import DictEntry, InfoSection, ItemRef, Service, Tag
+from mdict.model import (
+    DictEntry,
+    Dictionary,
+    InfoProfile,
+    InfoSection,
+    ItemRef,
+    Service,
+    ServiceProfile,
+    Tag,
+)
 
 
 @runtime_checkable
@@ -45,3 +54,13 @@ class MessageDatabase(Protocol):
     # -- conditions -------------------------------------------------------
     def condition_source(self, name: str) -> str | None:
         """The conditions-profile expression text defining ``name``, if any."""
+
+    # -- back to models -----------------------------------------------------
+    def dictionary_model(self) -> Dictionary | None:
+        """The whole dictionary in canonical order, or None when it holds none."""
+
+    def services_model(self) -> ServiceProfile | None:
+        """The service profile (services and item table), or None."""
+
+    def info_model(self) -> InfoProfile | None:
+        """Every message and item spec, or None when it holds none."""

@@ -570,27 +570,18 @@ def diff_configs(old: CombineConfig, new: CombineConfig) -> list[Change]:
 
 
 def dictionary_of(db: MessageDatabase) -> Dictionary:
-    return Dictionary(tuple(db.entries()))
+    """The dictionary a database holds (empty when it holds none)."""
+    return db.dictionary_model() or Dictionary(())
 
 
 def services_of(db: MessageDatabase) -> ServiceProfile:
-    items = sorted(db.item_refs(), key=lambda i: i.number)
-    return ServiceProfile(tuple(db.services()), tuple(items))
+    """The service profile a database holds (empty when it holds none)."""
+    return db.services_model() or ServiceProfile((), ())
 
 
 def info_of(db: MessageDatabase) -> InfoProfile:
-    """Every message of every BASE service, then every item."""
-    sections: list[InfoSection] = []
-    for service in db.services():
-        for command in service.commands:
-            message = db.message(service.number, command)
-            if message is not None:
-                sections.append(message)
-    for ref in sorted(db.item_refs(), key=lambda i: i.number):
-        item = db.item(ref.number)
-        if item is not None:
-            sections.append(item)
-    return InfoProfile(tuple(sections))
+    """Every message and item a database holds."""
+    return db.info_model() or InfoProfile(())
 
 
 # ---------------------------------------------------------------------------
