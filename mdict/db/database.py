@@ -58,7 +58,6 @@ from mdict.model import (
     Tag,
 )
 from mdict.model.modules import ModulesProfile, ModuleUse
-from mdict.write import sorted_entries, sorted_lines, sorted_sections
 
 if TYPE_CHECKING:
     from mdict.model.conditions import ConditionsProfile
@@ -451,6 +450,10 @@ def _from_profiles(
     modules: ModulesProfile | None,
     borrowed: BorrowedConditions | None,
 ) -> Database:
+    # the canonical orders live with the writers; a file opened needs none
+    from mdict.write.dictionary import sorted_entries
+    from mdict.write.info import sorted_lines, sorted_sections
+
     kind: Kind = "messages" if services is not None or info is not None else "dictionary"
     counts = counts_of(dictionary, services, info, conditions, modules)
     header = Header(FORMAT, SCHEMA_VERSION, _version(), kind, (), counts)
