@@ -266,7 +266,7 @@ def test_report_split_writes_one_page_per_file(results_file: Path, tmp_path: Pat
     run = CliRunner().invoke(main, ["report", str(results_file), "-o", str(out), "--split"])
     assert run.exit_code == 0, run.output
     pages = sorted(p.name for p in (tmp_path / "report_files").iterdir())
-    assert pages == ["000001.html", "000002.html", "000003.html"]
+    assert pages == ["000001.html", "000002.html", "000003.html", "style.css"]
     third = (tmp_path / "report_files" / "000003.html").read_text()
     assert (
         third.count("REQUIRED_ATTRIBUTE_MISSING</a>") == 2 and "<h3><span>Patient</span>" in third
@@ -331,6 +331,66 @@ def test_the_docs_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         run = CliRunner().invoke(main, args)
         assert run.exit_code in (0, 1), (command, run.output)  # 1: the files have errors
         assert Path(args[args.index("-o") + 1]).is_file()
-    assert len(list((tmp_path / "split_files").iterdir())) == 2
+    assert len(list((tmp_path / "split_files").glob("*.html"))) == 2
     page = (tmp_path / "report.html").read_text()
     assert 'data-card="files"><span class="n">2</span>' in page
+
+
+def test_reads_the_report_of_mdict_scp(tmp_path: Path) -> None:
+    message = {
+        "file": None, "service": "STANDARD_CT", "command": "C_STORE_RQ", "ok": False,
+        "counts": {"error": 1, "warning": 0, "info": 0},
+        "findings": [{"code": "REQUIRED_ATTRIBUTE_MISSING", "severity": "error", "message": "m",
+                      "tag": "(0010,0010)", "path": "(0010,0010)"}],
+        "association": 3, "peer": "STORESCU@127.0.0.1:5000", "message_id": 7, "status": "0x0000",
+    }  # fmt: skip
+    stored = {**message, "file": "received/1.dcm", "message_id": 8}
+    path = tmp_path / "scp.json"
+    document = {"format": "mdict-scp-report", "messages": [message, stored], "associations": []}
+    path.write_text(json.dumps(document, indent=2))
+    files = list(read_results(str(path)).files)
+    assert [f.file for f in files] == [
+        "association 3 from STORESCU@127.0.0.1:5000, message 7",
+        "received/1.dcm",
+    ]
+    assert files[0].errors == 1
+
+
+def test_json_lines_of_a_stopped_run_and_names_that_are_not_utf8(tmp_path: Path) -> None:
+    entry = {"file": "a\udcff.dcm", "service": None, "findings": []}
+    path = tmp_path / "r.jsonl"
+    text = json.dumps(entry, ensure_ascii=False) + "\n" + '{"file": "b.dcm", "findi'
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    files = list(read_results(str(path)).files)
+    assert [f.file for f in files] == ["a\\xff.dcm"]  # the cut last line is left out
+    page = render(aggregate(files), RunInfo(), str(path))
+    assert "a\\\\xff.dcm" in page  # inside the page's JSON
+
+
+def test_reads_parquet_parts(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    folder = tmp_path / "results.parquet"
+    folder.mkdir()
+    finding = {"code": "NOT_DICOM", "severity": "error", "message": "m", "tag": None, "path": "",
+               "creator": None, "value_index": None, "name": None}  # fmt: skip
+    for part, names in enumerate((["a.dcm", "b.dcm"], ["c.dcm"])):
+        rows = [
+            {"file": n, "service": None, "command": "C_STORE_RQ", "ok": n != "b.dcm",
+             "counts": {"error": int(n == "b.dcm"), "warning": 0, "info": 0},
+             "findings": [finding] if n == "b.dcm" else []}
+            for n in names
+        ]  # fmt: skip
+        pq.write_table(pa.Table.from_pylist(rows), folder / f"part-{part:05d}.parquet")
+    out = tmp_path / "report.html"
+    run = CliRunner().invoke(main, ["report", str(folder), "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    assert run.output.startswith(f"{out}: 3 files, 1 with errors")
+
+
+def test_severities_below_the_level_are_not_reported_as_zero() -> None:
+    agg = aggregate([result("a.dcm", finding())])
+    page = render(agg, RunInfo(level="warnings"), "r.json", generated="today")
+    assert 'data-card="warnings"><span class="n">0</span>' in page
+    assert 'data-card="info"><span class="n">&ndash;</span>' in page
+    assert "info: not reported at --level warnings" in page

@@ -34,7 +34,16 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object
     folder = tmp_path_factory.mktemp("report")
     results = folder / "results.json"
     page = folder / "report.html"
-    validate = [sys.executable, "-m", "mdict", "validate", str(TEST_FILES), "--coverage"]
+    validate = [
+        sys.executable,
+        "-m",
+        "mdict",
+        "validate",
+        str(TEST_FILES),
+        "--coverage",
+        "--level",
+        "info",
+    ]
     done = subprocess.run(
         [*validate, "--format", "json", "-o", str(results)], capture_output=True, text=True
     )

@@ -24,7 +24,7 @@ class ReportError(click.ClickException):
 
 
 @click.command("report")
-@click.argument("results", type=click.Path(exists=True, dir_okay=False))
+@click.argument("results", type=click.Path(exists=True))
 @click.option(
     "-o",
     "--output",
@@ -59,9 +59,9 @@ def report_command(
     db_path: str | None,
     profiles: str | None,
 ) -> None:
-    """Render validation results (mdict validate --format json, or JSON
-    Lines) as one self-contained HTML page: summary, charts, every file,
-    findings grouped by module, codes explained."""
+    """Render validation results (mdict validate --format json, JSON Lines,
+    Parquet, or the JSON report of mdict scp) as one self-contained HTML
+    page: summary, charts, every file, findings by module, codes explained."""
     from mdict.report import read_results, write_report
     from mdict.report.context import Annotator, with_context
 

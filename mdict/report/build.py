@@ -44,12 +44,19 @@ class Written:
     size: int
 
 
-def _head(title: str) -> str:
+STYLE_SHEET: str = "style.css"
+"""A split report's per-file pages share this style sheet (in their folder)."""
+
+
+def _head(title: str, stylesheet: str | None = None) -> str:
+    style = (
+        f'<link rel="stylesheet" href="{stylesheet}">' if stylesheet else f"<style>{CSS}</style>"
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="generator" content="mdict {escape(__version__)}">'
-        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
+        f"<title>{escape(title)}</title>{style}</head><body>"
     )
 
 
@@ -95,7 +102,7 @@ def render(
     body = [
         _head(title),
         f"<header><h1>{escape(title)}</h1><p>{subtitle}</p></header><main>",
-        f'<section id="summary"><h2>Summary</h2>{verdict(agg)}{cards(agg)}</section>',
+        f'<section id="summary"><h2>Summary</h2>{verdict(agg)}{cards(agg, run.level)}</section>',
         f'<section id="charts"><h2>What is wrong, and where</h2>{charts(agg)}</section>',
         f'<section id="codes-summary"><h2>Findings by code</h2>{code_table(agg)}</section>',
         f'<section id="worst-files"><h2>Worst files</h2>{worst_files(agg, folder, split)}</section>',
@@ -108,15 +115,25 @@ def render(
         f'<script type="application/json" id="mdict-data">{page_data(agg, folder, split, run.command)}</script>',
         f"<script>{SCRIPT}</script></body></html>\n",
     ]
-    return "".join(body)
+    return _utf8("".join(body))
+
+
+def _utf8(text: str) -> str:
+    """Text UTF-8 can hold: a lone surrogate (from a message or name that
+    was not text) is written as its ``\\uXXXX`` escape."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def file_page(result: FileResult, main_page: str) -> str:
     """A split report's page for one file (static: no script)."""
     title = os.path.basename(result.file)
     counts = f"{result.errors:,} errors, {result.warnings:,} warnings, {result.infos:,} info"
-    return (
-        _head(f"{title}: DICOM validation report")
+    return _utf8(
+        _head(f"{title}: DICOM validation report", STYLE_SHEET)
         + f"<header><h1>{escape(title)}</h1><p>{escape(result.file)}</p></header><main>"
         + f'<p><a href="../{escape(main_page)}">&larr; back to the report</a></p>'
         + f'<section class="detail"><h2>{escape(result.service or NO_SOP_CLASS)} '
@@ -127,6 +144,7 @@ def file_page(result: FileResult, main_page: str) -> str:
 
 
 def _pages(results: Iterable[FileResult], folder: Path, main_page: str) -> Iterator[FileResult]:
+    (folder / STYLE_SHEET).write_text(CSS, encoding="utf-8")
     for number, result in enumerate(results, 1):
         (folder / f"{number:06d}.html").write_text(file_page(result, main_page), encoding="utf-8")
         yield result

@@ -134,20 +134,26 @@ def verdict(agg: Aggregate) -> str:
     )
 
 
-def cards(agg: Aggregate) -> str:
+def cards(agg: Aggregate, level: str | None = None) -> str:
+    """The summary numbers; a severity the run did not report (below
+    ``--level``) says so instead of showing 0."""
     passed = agg.files - agg.files_with_errors
+    shown = {"errors": 0, "warnings": 1, "info": 2}.get(level or "info", 2)
     items = [
-        ("", "files", agg.files),
-        ("err", "files with errors", agg.files_with_errors),
-        ("ok", "files without errors", passed),
-        ("err", "errors", agg.severities["error"]),
-        ("warn", "warnings", agg.severities["warning"]),
-        ("info", "info", agg.severities["info"]),
+        ("", "files", agg.files, True),
+        ("err", "files with errors", agg.files_with_errors, True),
+        ("ok", "files without errors", passed, True),
+        ("err", "errors", agg.severities["error"], True),
+        ("warn", "warnings", agg.severities["warning"], shown >= 1),
+        ("info", "info", agg.severities["info"], shown >= 2),
     ]
     body = "".join(
         f'<div class="card {kind}" data-card="{escape(title)}"><span class="n">{value:,}</span>'
         f'<span class="t">{escape(title)}</span></div>'
-        for kind, title, value in items
+        if reported
+        else f'<div class="card" data-card="{escape(title)}"><span class="n">&ndash;</span>'
+        f'<span class="t">{escape(title)}: not reported at --level {escape(str(level))}</span></div>'
+        for kind, title, value, reported in items
     )
     return f'<div class="cards">{body}</div>'
 

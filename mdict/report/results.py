@@ -94,7 +94,7 @@ class FileResult:
         if isinstance(given, Mapping):  # the writer's counts win (findings may be cut)
             counts.update({s: int(given[s]) for s in SEVERITIES if isinstance(given.get(s), int)})
         return cls(
-            file=str(data.get("file") or "<dataset>"),
+            file=_name(data),
             service=_text(data.get("service")),
             command=str(data.get("command") or "C_STORE_RQ"),
             findings=findings,
@@ -157,16 +157,42 @@ class Results:
     source: str = "<results>"
 
 
+def _name(data: Mapping[str, Any]) -> str:
+    """The file's name (bytes that are not UTF-8 as ``\\xNN``); a message
+    an SCP received and did not store is named by its association."""
+    name = data.get("file")
+    if name is None and "association" in data:
+        peer = f" from {data['peer']}" if data.get("peer") else ""
+        name = f"association {data['association']}{peer}, message {data.get('message_id')}"
+    text = str(name or "<dataset>")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a surrogate that is no escaped byte
+            raw = text.encode("utf-8", "backslashreplace")
+        text = raw.decode("utf-8", "backslashreplace")
+    return text
+
+
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
 def read_results(path: str) -> Results:
-    """Results from a file ``mdict`` wrote: ``validate --format json`` (one
-    JSON document) or JSON Lines (one file object per line, optionally a
-    ``{"summary": ...}`` / ``{"run": ...}`` line). Raises InputFileError."""
+    """Results mdict wrote: ``validate --format json`` or the report of
+    ``mdict scp --format json`` (one JSON document), JSON Lines (one file
+    object per line, optionally a ``{"summary": ...}`` / ``{"run": ...}``
+    line), or Parquet (a file or a folder of parts; needs pyarrow).
+    Raises InputFileError."""
+    if path.lower().endswith(".parquet") or Path(path).is_dir():
+        from mdict.report.parquet import read_parquet
+
+        return read_parquet(path)
     try:
-        stream = Path(path).open(encoding="utf-8")  # noqa: SIM115 - closed by the reader
+        # names that are not UTF-8 come as surrogate escapes (JSON Lines of a scale-out run)
+        stream = Path(path).open(encoding="utf-8", errors="surrogateescape")  # noqa: SIM115
     except OSError as exc:
         raise InputFileError(path, exc.strerror or str(exc)) from None
     try:
@@ -175,9 +201,6 @@ def read_results(path: str) -> Results:
         if first == "{" and _is_document(stream, path):
             return _document(stream, path)
         return _lines(stream, path)
-    except UnicodeDecodeError:
-        stream.close()
-        raise ResultsError(path, "not UTF-8 text: not results mdict wrote") from None
     except BaseException:
         stream.close()
         raise
@@ -208,12 +231,13 @@ def _document(stream: IO[str], path: str) -> Results:
             data = json.load(stream)
         except json.JSONDecodeError as exc:
             raise ResultsError(path, f"not JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+    key = "messages" if isinstance(data, dict) and "messages" in data else "files"
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise ResultsError(path, 'not mdict results: expected {"files": [...], ...}')
     summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
     run = data.get("run") if isinstance(data.get("run"), dict) else {}
     assert isinstance(summary, dict) and isinstance(run, dict)
-    files = [_file(entry, path, n) for n, entry in enumerate(data["files"], 1)]
+    files = [_file(entry, path, n) for n, entry in enumerate(data[key], 1)]
     return Results(RunInfo.from_dict(run, summary), iter(files), path)
 
 
@@ -243,11 +267,21 @@ def _lines(stream: IO[str], path: str) -> Results:
             for number, line in enumerate(stream, 1):
                 if not line.strip():
                     continue
+                if not line.endswith("\n") and not _complete(line):
+                    return  # the cut last line of a run that was stopped
                 data = _line(line, path, number)
                 if "file" in data:
                     yield _file(data, path, number)
 
     return Results(RunInfo.from_dict(run, summary), files(), path)
+
+
+def _complete(line: str) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
 
 
 def _line(line: str, path: str, number: int) -> dict[str, Any]:
