@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "lookup": "database:lookup_command",
     "services": "database:services_command",
     "show": "database:show_command",
+    "scp": "net:scp_command",
 }
 
 

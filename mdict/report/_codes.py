@@ -285,4 +285,14 @@ CODE_DOCS: Final[dict[str, CodeDoc]] = {
             "bomb.dcm: error INFLATED_TOO_LARGE the deflated data set inflates to more than 268435456 bytes (the limit); not read",
         ),
     ),
+    "COMMAND_MISMATCH": (
+        "mdict's own codes",
+        (
+            "error. A message received by `mdict scp` (or a pynetdicom handler of `mdict.net`): the C-STORE command's Affected SOP Class UID (0000,0002) or Affected SOP Instance UID (0000,1000) differs from the data set's SOP Class UID (0008,0016) or SOP Instance UID (0008,0018). With `--strict` the SCP answers 0xA900 (data set does not match SOP Class).",
+        ),
+        (
+            "[1 STORESCU@127.0.0.1:40112] #1 C_STORE_RQ STANDARD_CT 1.2.3.4: 1 error, 0 warnings, 0 infos -> 0x0000",
+            "    error COMMAND_MISMATCH (0008,0018) SOP Instance UID the command's Affected SOP Instance UID 1.2.3.4 differs from the data set's 1.2.3.5",
+        ),
+    ),
 }

@@ -41,6 +41,7 @@ FILE_META_MISMATCH: Final = "FILE_META_MISMATCH"
 FRAME_COUNT_MISMATCH: Final = "FRAME_COUNT_MISMATCH"
 NESTING_TOO_DEEP: Final = "NESTING_TOO_DEEP"
 INFLATED_TOO_LARGE: Final = "INFLATED_TOO_LARGE"
+COMMAND_MISMATCH: Final = "COMMAND_MISMATCH"
 
 CODES: Final[dict[str, tuple[Severity, str]]] = {
     REQUIRED_ATTRIBUTE_MISSING: (
@@ -89,6 +90,10 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     INFLATED_TOO_LARGE: (
         "error",
         "a deflated data set inflates past the size limit (not read)",
+    ),
+    COMMAND_MISMATCH: (
+        "error",
+        "a C-STORE command's Affected SOP Class/Instance UID differs from the data set's",
     ),
 }
 """Every stable code: its usual severity and what it means (docs/codes.md)."""

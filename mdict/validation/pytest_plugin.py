@@ -8,6 +8,9 @@ enough::
         assert_valid_dicom(ds)                     # default database
         assert_valid_dicom(ds, level="warnings")   # warnings fail too
 
+The ``mdict_scp`` fixture (:mod:`mdict.net.fixture`) starts a validating
+SCP on a free loopback port for one test (docs/network.md).
+
 Options: ``--mdict-db FILE`` (a compiled database instead of the embedded
 one), ``--mdict-baseline FILE`` (known findings do not fail) and
 ``--mdict-write-baseline FILE`` (record every finding seen, for a baseline).
@@ -21,11 +24,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from mdict.net.fixture import MARKER, mdict_scp
+
 if TYPE_CHECKING:
     from pydicom.dataset import Dataset
 
     from mdict.db.protocol import MessageDatabase
     from mdict.validation.validator import Finding, Report
+
+__all__ = ["DicomValidationError", "assert_valid_dicom", "mdict_scp"]
 
 _BASELINE_KEY = pytest.StashKey[Collection[str]]()
 _SEEN_KEY = pytest.StashKey[list[str]]()
@@ -116,6 +123,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER)
     path = config.getoption("--mdict-write-baseline", None)
     if path:  # fail now, not with a traceback after the whole session
         from mdict.cli.validate import save_baseline

@@ -1,0 +1,256 @@
+"""``mdict scp``: a validating SCP a device under test connects to."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+from collections import Counter
+from types import FrameType
+from typing import Any
+
+import click
+
+from mdict.errors import MdictError
+from mdict.validation.findings import LEVELS
+
+STATUSES = """\b
+Exit status: 0 no message with an error, 1 a message with an error,
+2 usage, unreadable database or address in use. SIGINT and SIGTERM
+stop the SCP the normal way (report written, same statuses)."""
+
+
+class _SetupError(click.ClickException):
+    exit_code = 2
+
+
+class _Run:
+    """The live log, the journal for the report and the totals of one run."""
+
+    def __init__(self, level: str, report: str | None) -> None:
+        from mdict.net.records import Journal
+
+        self.rank = LEVELS[level.rstrip("s")]
+        self.journal = Journal(_folder_of(report)) if report else None
+        self.counts: Counter[str] = Counter()
+        self.messages = self.with_errors = self.associations = 0
+        self.ended = threading.Event()
+        self.limit: int | None = None
+        self._lock = threading.Lock()
+
+    def on_message(self, message: Any) -> None:
+        from mdict.net.records import finding_lines
+
+        data = message.to_dict()
+        lines = [message.line(), *finding_lines(data, self.rank)]
+        with self._lock:
+            self.messages += 1
+            self.with_errors += not message.ok
+            self.counts.update(f.severity for f in message.findings)
+            click.echo("\n".join(lines))
+        if self.journal is not None:
+            self.journal.add("message", data)
+
+    def on_association(self, association: Any) -> None:
+        with self._lock:
+            self.associations += 1
+            click.echo(association.line())
+            if self.limit is not None and self.associations >= self.limit:
+                self.ended.set()
+        if self.journal is not None:
+            self.journal.add("association", association.to_dict())
+
+    def on_note(self, text: str) -> None:
+        with self._lock:
+            click.echo(text)
+
+    def summary(self) -> str:
+        from mdict.net.records import counts_text
+
+        return (
+            f"{self.associations} association{'' if self.associations == 1 else 's'}, "
+            f"{self.messages} message{'' if self.messages == 1 else 's'}: "
+            f"{self.with_errors} with errors; {counts_text(self.counts)}"
+        )
+
+
+def _folder_of(path: str | None) -> str | None:
+    from pathlib import Path
+
+    if path is None:
+        return None
+    folder = Path(path).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder)
+
+
+@click.command("scp", epilog=STATUSES)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=11112,
+    show_default=True,
+    help="TCP port to listen on (0: a free port, printed at start).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0: every interface).",
+)
+@click.option("--ae-title", default="MDICT", show_default=True, help="The SCP's AE title.")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Compiled database (default: the embedded standard one).",
+)
+@click.option(
+    "--profiles",
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder with diction.pfl, mergecom.srv, info.pfl [, conditions.pfl].",
+)
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False),
+    help="Write every instance received to this folder (SOPInstanceUID.dcm).",
+)
+@click.option(
+    "--worklist",
+    type=click.Path(exists=True, file_okay=False),
+    help="Answer Modality Worklist C-FINDs from the data sets of this folder.",
+)
+@click.option(
+    "--answers",
+    type=click.Path(exists=True, file_okay=False),
+    help="Answer Query/Retrieve C-FINDs from the data sets of this folder.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    help="Write the report of every message here when the SCP stops.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "junit"]),
+    default="text",
+    show_default=True,
+    help="Format of --report.",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["errors", "warnings", "info"]),
+    default="warnings",
+    show_default=True,
+    help="Lowest severity validated, logged and reported.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Answer an error status to a message with an error (default: success).",
+)
+@click.option(
+    "--commitment-port",
+    type=click.IntRange(1, 65535),
+    help="Where requesters listen for a storage commitment N-EVENT-REPORT that "
+    "cannot go on the N-ACTION's association.",
+)
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Validate data sets (--no-validate: only log the messages).",
+)
+@click.option(
+    "--associations",
+    "limit",
+    type=click.IntRange(1),
+    help="Stop after this many associations have ended.",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(0, min_open=True), help="Stop after this many seconds."
+)
+def scp_command(
+    db_path: str | None,
+    profiles: str | None,
+    report: str | None,
+    output_format: str,
+    level: str,
+    limit: int | None,
+    timeout: float | None,
+    **options: Any,
+) -> None:
+    """Run a validating SCP: accept Verification, storage, worklist and
+    query FIND, MPPS and storage commitment; validate every data set; log
+    one line per message and a summary per association."""
+    from mdict.cli.validate import open_database
+    from mdict.net.scp import ValidatingSCP, quiet_pynetdicom
+
+    if db_path and profiles:
+        raise click.UsageError("give --db or --profiles, not both")
+    try:
+        db = open_database(db_path, profiles)
+    except (MdictError, OSError) as exc:
+        raise _SetupError(f"cannot load the database: {exc}") from exc
+    run = _Run(level, report)
+    run.limit = limit
+    quiet_pynetdicom()
+    scp = ValidatingSCP(
+        db,
+        level=level,
+        keep=False,
+        on_message=run.on_message,
+        on_association=run.on_association,
+        on_note=run.on_note,
+        **options,
+    )
+    try:
+        scp.start()
+    except OSError as exc:
+        raise _SetupError(
+            f"cannot listen on {options['host']}:{options['port']}: {exc.strerror or exc}"
+        ) from None
+    click.echo(
+        f"mdict scp: {options['ae_title']} listening on {options['host']}:{scp.port}", err=True
+    )
+    _serve(run, timeout)
+    scp.stop()
+    _finish(run, report, output_format, level)
+
+
+def _serve(run: _Run, timeout: float | None) -> None:
+    """Wait for SIGINT, SIGTERM, the association limit or the timeout."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        run.ended.set()
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not run.ended.is_set():
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                break
+            run.ended.wait(0.2 if left is None else min(0.2, left))
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _finish(run: _Run, report: str | None, output_format: str, level: str) -> None:
+    from mdict.net.records import write_report
+
+    click.echo(run.summary())
+    if report is not None and run.journal is not None:
+        journal = run.journal
+        try:
+            write_report(report, journal.records, output_format, level)
+        except OSError as exc:
+            raise _SetupError(f"cannot write the report {report}: {exc.strerror or exc}") from None
+        finally:
+            journal.close()
+        click.echo(f"report written: {report}", err=True)
+    if run.with_errors:
+        sys.exit(1)
