@@ -27,7 +27,11 @@ def test_echo_and_a_valid_store_pass(mdict_scp: ScpUnderTest) -> None:
     mdict_scp.wait(messages=2, associations=1)
     echo, store = mdict_scp.received
     assert (echo.command, echo.report.service, echo.status) == ("C_ECHO_RQ", "STANDARD_ECHO", 0)
-    assert (store.command, store.report.service, store.message_id) == ("C_STORE_RQ", "STANDARD_CT", 7)
+    assert (store.command, store.report.service, store.message_id) == (
+        "C_STORE_RQ",
+        "STANDARD_CT",
+        7,
+    )
     assert store.peer is not None and store.peer.ae_title == "TESTSCU"
     assert store.transfer_syntax is not None
     mdict_scp.assert_valid()
