@@ -372,8 +372,9 @@ def unknown_conditions(
     conditions: Mapping[str, str] | None,
     borrowed: Mapping[str, int] | None = None,
 ) -> list[Diagnostic]:
-    """One warning per undefined condition name, with its use count (and how
-    many of its uses borrow the standard's definition, when any do)."""
+    """One warning per undefined condition name, with the number of lines
+    using it (and how many of them borrow the standard database's condition
+    for the same attribute: ``borrowed``, name -> lines)."""
     unknown = undefined_conditions(info, conditions)
     first: dict[str, InfoLine] = {}
     if unknown:
@@ -387,11 +388,12 @@ def unknown_conditions(
         uses = "1 line" if count == 1 else f"{count} lines"
         lent = (borrowed or {}).get(name, 0)
         outcome = "it will not be evaluated"
-        if lent:
-            times = "1 place" if lent == 1 else f"{lent} places"
+        if lent >= count:
+            outcome = "the standard database's condition for the same attribute is borrowed"
+        elif lent:
             outcome = (
-                f"the standard database's definition is borrowed in {times} (message and"
-                " tag path); elsewhere it will not be evaluated"
+                f"{lent} of them borrow the standard database's condition for the same"
+                " attribute, the others will not be evaluated"
             )
         out.append(
             _diag(

@@ -54,7 +54,8 @@ def test_text_output_one_line_per_finding_and_summaries(files: Path) -> None:
     assert f"{files / 'empty.dcm'}: error" in out
     assert f"{files / 'good.dcm'}: 0 errors, 0 warnings (CT_IMAGE C_STORE_RQ)" in out
     assert out.rstrip().splitlines()[-1] == (
-        "5 files: 1 without errors, 4 with errors; 4 errors, 0 warnings"
+        "5 files: 1 without errors, 4 with errors; 4 errors, 0 warnings;"
+        " 3 condition uses not evaluated (--coverage names the conditions)"
     )
 
 

@@ -31,7 +31,8 @@ def test_the_seed_database_works() -> None:
     db = Database.from_bytes(seed_database())
     db.verify()
     assert db.message("STANDARD_CT", "C_STORE_RQ") is not None
-    assert db.borrowed("STANDARD_CT", "C_STORE_RQ", (0x00081140, 0x00081155)) is not None
+    assert db.borrowed("REF_IMAGE", "ITEM", 0x00081155) is not None
+    assert db.borrowed(1, "item", 0x00081155) is not None
 
 
 def test_a_conditions_section_that_is_an_integer_fails_the_open() -> None:

@@ -117,7 +117,7 @@ def seed_database() -> bytes:
         {"IS_AXIAL": ("a comment",)},
     )
     borrowed = BorrowedConditions(
-        (Borrowed(1, "C_STORE_RQ", (0x00081140, 0x00081155), "NEEDED", "STD_NEEDED"),),
+        (Borrowed(1, "ITEM", 0x00081155, "NEEDED", "STD_NEEDED"),),
         {"STD_NEEDED": "present(/(0008,1150)) and IS_AXIAL"},
     )
     return encode_database(
@@ -339,7 +339,8 @@ def exercise(data: bytes, verify: bool) -> None:
     db.conditions_model()
     db.modules("STANDARD_CT", "C_STORE_RQ")
     db.modules_model()
-    db.borrowed("STANDARD_CT", "C_STORE_RQ", (0x00081140, 0x00081155))
+    db.borrowed("REF_IMAGE", "ITEM", 0x00081155)
+    db.borrowed("STANDARD_CT", "C_STORE_RQ", 0x00180050)
     db.borrowed_conditions()
     db.dictionary_model()
     db.services_model()

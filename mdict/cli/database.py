@@ -18,10 +18,10 @@ import click
 
 from mdict.cli.combine import fail, refuse_to_overwrite, with_source_lines, write_together
 from mdict.db.aliases import did_you_mean
-from mdict.db.build import STAGES, Compiled, condition_names
+from mdict.db.build import STAGES, Compiled, undefined_summary
 from mdict.db.database import Database, default_database, open_database
 from mdict.db.format import DEFAULT_NAMES, Role, Source, source_of
-from mdict.errors import Diagnostic, InputFileError, MdictError
+from mdict.errors import InputFileError, MdictError
 from mdict.fileio import read_text, write_bytes_atomic
 from mdict.model import DictEntry, InfoLine, InfoSection, Service, Tag, ValueList
 from mdict.write import format_dictionary, format_info, format_services
@@ -64,19 +64,16 @@ def beside(profile: str, given: str | None, role: Role) -> str:
     return str(path)
 
 
-def report_warnings(warnings: Sequence[Diagnostic], show_all: bool) -> None:
+def report_warnings(compiled: Compiled, show_all: bool) -> None:
     """Warnings on stderr; undefined conditions condensed unless asked for."""
-    conditions = [w for w in warnings if w.message.startswith("condition ")]
+    warnings = compiled.warnings
     others = [w for w in warnings if not w.message.startswith("condition ")]
     listed = warnings if show_all else others
     for warning in with_source_lines(listed):
         click.echo(warning.render(), err=True)
-    if conditions and not show_all:
-        click.echo(
-            f"warning: {condition_names(len(conditions))} and will not be evaluated"
-            " (--show-warnings lists them)",
-            err=True,
-        )
+    summary = undefined_summary(compiled)
+    if summary is not None and not show_all:
+        click.echo(f"warning: {summary} (--show-warnings lists them)", err=True)
 
 
 def describe(compiled: Compiled, output: str) -> str:
@@ -91,6 +88,7 @@ def describe(compiled: Compiled, output: str) -> str:
         ("entries", "dictionary entries"),
         ("conditions", "conditions"),
         ("modules", "messages with modules"),
+        ("borrowed", "lines with a borrowed condition"),
     ):
         if key in counts:
             parts.append(f"{counts[key]} {label}")
@@ -126,7 +124,7 @@ def dict_command(dictionary: str, output: str | None, show_warnings: bool) -> No
         fail(error)
     except OSError as error:
         fail(InputFileError(output, f"cannot write: {error.strerror or error}"))
-    report_warnings(compiled.warnings, show_warnings)
+    report_warnings(compiled, show_warnings)
     click.echo(describe(compiled, output))
 
 
@@ -146,6 +144,11 @@ def dict_command(dictionary: str, output: str | None, show_warnings: bool) -> No
     default=None,
     help="A modules profile to embed (default: modules.pfl beside INFO, if there).",
 )
+@click.option(
+    "--no-borrow",
+    is_flag=True,
+    help="Do not borrow the standard database's conditions for undefined condition names.",
+)
 @_output_option
 @_warnings_option
 def info_command(
@@ -154,6 +157,7 @@ def info_command(
     dictionary: str | None,
     conditions: str | None,
     modules: str | None,
+    no_borrow: bool,
     output: str | None,
     show_warnings: bool,
 ) -> None:
@@ -173,7 +177,7 @@ def info_command(
         refuse_to_overwrite([output], inputs)
         with stages([*STAGES, "writing", "done"]) as step:
             compiled = compile_message_files(
-                info, services, dictionary, conditions, modules, progress=step
+                info, services, dictionary, conditions, modules, step, not no_borrow
             )
             step("writing")
             write_bytes_atomic(output, compiled.data)
@@ -182,7 +186,7 @@ def info_command(
         fail(error)
     except OSError as error:
         fail(InputFileError(output, f"cannot write: {error.strerror or error}"))
-    report_warnings(compiled.warnings, show_warnings)
+    report_warnings(compiled, show_warnings)
     click.echo(describe(compiled, output))
 
 

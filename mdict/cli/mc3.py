@@ -20,7 +20,7 @@ from typing import NoReturn
 
 from mdict.cli.combine import refuse_to_overwrite
 from mdict.cli.mc3comb import _report as report_error
-from mdict.db.build import PROGRESS_STEP, Compiled, condition_names
+from mdict.db.build import PROGRESS_STEP, Compiled, undefined_summary
 from mdict.db.database import Database
 from mdict.db.format import source_of
 from mdict.errors import InputFileError, MdictError
@@ -29,7 +29,7 @@ from mdict.fileio import write_bytes_atomic
 DICT_USAGE = "Usage: mc3dict <dictionary profile>"
 INFO_USAGE = (
     "Usage: mc3info <message info profile> [--services FILE] [--dictionary FILE]"
-    " [--conditions FILE] [--modules FILE] [-o FILE]"
+    " [--conditions FILE] [--modules FILE] [--no-borrow] [-o FILE]"
 )
 
 
@@ -86,6 +86,7 @@ def _info_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
     parser.add_argument("--dictionary")
     parser.add_argument("--conditions")
     parser.add_argument("--modules")
+    parser.add_argument("--no-borrow", action="store_true")
     parser.add_argument("-o", "--output", default="mrgcom3.msg")
     arguments, unknown = parser.parse_known_args(argv)
     return None if unknown else arguments
@@ -116,7 +117,14 @@ def run_info(argv: Sequence[str]) -> int:
         inputs = [arguments.info, services, dictionary]
         inputs += [path for path in (conditions, modules) if path]
         refuse_to_overwrite([output], inputs)
-        compiled = compile_message_files(arguments.info, services, dictionary, conditions, modules)
+        compiled = compile_message_files(
+            arguments.info,
+            services,
+            dictionary,
+            conditions,
+            modules,
+            borrow=not arguments.no_borrow,
+        )
         db = Database.from_bytes(compiled.data, output)
         for number, command in db.messages():
             print(f"Service {number:04d}, Command {command}")
@@ -125,15 +133,12 @@ def run_info(argv: Sequence[str]) -> int:
         _write(output, compiled)
     except MdictError as error:
         return report_error(error)
-    undefined = [w for w in compiled.warnings if w.message.startswith("condition ")]
     for warning in compiled.warnings:
-        if warning not in undefined:
+        if not warning.message.startswith("condition "):
             print(f"WARNING: {warning}")
-    if undefined:
-        print(
-            f"WARNING: {condition_names(len(undefined))} and will not be evaluated"
-            " (mdict info --show-warnings lists them)"
-        )
+    summary = undefined_summary(compiled)
+    if summary is not None:
+        print(f"WARNING: {summary} (mdict info --show-warnings lists them)")
     print(f"{output}: {len(compiled.data)} bytes")
     print("DONE")
     return 0

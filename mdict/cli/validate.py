@@ -25,6 +25,7 @@ from mdict.errors import InputFileError, LookupFailed, MdictError
 from mdict.fileio import write_text_atomic
 from mdict.model import COMMANDS
 from mdict.report.context import annotate_all
+from mdict.validation.findings import coverage_sources
 from mdict.validation.validator import CODES, LEVELS, Coverage, Finding, Report, Validator
 
 
@@ -210,7 +211,21 @@ def _coverage_text(coverage: Coverage) -> str:
     if not coverage.uses:
         return "conditions: no condition uses"
     share = 100.0 * coverage.evaluated / coverage.uses
-    return f"conditions: {coverage.evaluated} of {coverage.uses} uses evaluated ({share:.1f}%)"
+    return (
+        f"conditions: {coverage.evaluated} of {coverage.uses} uses evaluated ({share:.1f}%):"
+        f" {coverage.convention} by the naming convention, {coverage.profile} from the"
+        f" conditions profile, {coverage.borrowed} borrowed from the standard database,"
+        f" {coverage.not_evaluated} not evaluated"
+    )
+
+
+def _unevaluated_text(results: Sequence[tuple[Report, list[Finding]]]) -> str:
+    """``; 3 condition uses not evaluated`` for the summary line, or nothing."""
+    missed = sum(report.unevaluated for report, _ in results)
+    if not missed:
+        return ""
+    uses = "1 condition use" if missed == 1 else f"{missed} condition uses"
+    return f"; {uses} not evaluated (--coverage names the conditions)"
 
 
 def _print_summary(
@@ -225,6 +240,7 @@ def _print_summary(
     click.echo(
         f"{len(results)} file{'' if len(results) == 1 else 's'}: "
         f"{len(results) - failed} without errors, {failed} with errors; {_counts(total, rank)}{extra}"
+        f"{_unevaluated_text(results)}"
     )
     if coverage is not None:
         click.echo(_coverage_text(coverage))
@@ -254,12 +270,14 @@ def _json(
         "files_with_errors": sum(1 for f in files if not f["ok"]),
         "counts": {s: total[s] for s in ("error", "warning", "info")},
         "known": known,
+        "unevaluated_condition_uses": sum(report.unevaluated for report, _ in results),
     }
     if coverage is not None:
         summary["coverage"] = {
             "condition_uses": coverage.uses,
             "evaluated": coverage.evaluated,
             "unevaluated_names": list(coverage.unevaluated_names),
+            "by_source": coverage_sources(coverage),
         }
     document: dict[str, Any] = {"files": files, "summary": summary}
     if db is not None:  # each finding's module, type and condition (docs/report.md)

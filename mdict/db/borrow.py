@@ -27,6 +27,10 @@ far less; recursive item definitions would otherwise never end)."""
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+LineKey = tuple[int, str, int]
+"""A line of the profiles being compiled: section number, command, tag."""
+
+
 class _Walk:
     """The walk of one database's messages next to the standard's."""
 
@@ -45,8 +49,9 @@ class _Walk:
             name: sections[number] for name, number in numbers.items() if number in sections
         }
         self.carrying = self._carrying()
-        self.uses: dict[tuple[int, str, tuple[int, ...]], Borrowed] = {}
+        self.found: dict[LineKey, tuple[str, str] | None] = {}  # None: paths disagree
         self.known: dict[str, bool] = {}
+        self.done: set[tuple[int, str, tuple[int, ...]]] = set()
 
     def _carrying(self) -> set[str]:
         """Items that hold, at any depth, a use of an undefined condition."""
@@ -74,22 +79,37 @@ class _Walk:
             self.known[name] = found
         return found
 
-    def message(self, section: InfoSection, service: int, uid: str) -> None:
+    def message(self, section: InfoSection, uid: str) -> None:
         number = self.standard.service_number(uid)
         spec = self.standard.message(number, section.command) if number is not None else None
         if spec is not None:
-            self.walk(section, [spec], (service, section.command), (), frozenset())
+            self.walk(section, [spec], 0, frozenset())
+
+    def record(self, section: InfoSection, tag: int, name: str, standard: str) -> None:
+        """One pairing; a line reached with two different standard names
+        (through different paths) borrows neither."""
+        key = (section.number, section.command, tag)
+        if key not in self.found:
+            self.found[key] = (name, standard)
+        elif self.found[key] != (name, standard):
+            self.found[key] = None
 
     def walk(
         self,
         section: InfoSection,
         specs: Iterable[InfoSection],
-        message: tuple[int, str],
-        path: tuple[int, ...],
+        depth: int,
         seen: frozenset[str],
     ) -> None:
         """Pair ``section``'s lines with the standard's ``specs`` (the items
-        the standard allows at this place) by tag."""
+        the standard allows at this place) by tag, then go into sequences.
+        A section already walked next to the same standard sections is not
+        walked again (its pairings would be the same)."""
+        specs = list(specs)
+        visit = (section.number, section.command, tuple(sorted(s.number for s in specs)))
+        if visit in self.done:
+            return
+        self.done.add(visit)
         theirs: dict[int, InfoLine] = {}
         for spec in specs:
             for line in spec.lines:
@@ -104,21 +124,13 @@ class _Walk:
                 continue
             name, standard = line.vt.condition, other.vt.condition
             if name in self.undefined and standard is not None and self.defined(standard):
-                key = (*message, (*path, tag))
-                self.uses.setdefault(key, Borrowed(*key, name, standard))
-            if len(path) >= MAX_DEPTH:
-                continue
+                self.record(section, tag, name, standard)
             inner = [n for n in line.item_names if n in self.carrying and n not in seen]
-            if inner:
+            if inner and depth < MAX_DEPTH:
                 specs_inside = [s for n in other.item_names if (s := self.standard.item(n))]
                 for name_inside in inner:
-                    self.walk(
-                        self.items[name_inside],
-                        specs_inside,
-                        message,
-                        (*path, tag),
-                        seen | {name_inside},
-                    )
+                    item = self.items[name_inside]
+                    self.walk(item, specs_inside, depth + 1, seen | {name_inside})
 
 
 def borrow_conditions(
@@ -127,8 +139,9 @@ def borrow_conditions(
     conditions: Mapping[str, str] | None,
     standard: Database,
 ) -> BorrowedConditions:
-    """Every use of an undefined condition for which the standard database
-    has a defined condition on the same attribute, with the definitions."""
+    """Every line using an undefined condition for which the standard
+    database has a defined condition on the same attribute, with the
+    definitions those need."""
     undefined = set(undefined_conditions(info, conditions))
     if not undefined:
         return BorrowedConditions()
@@ -137,8 +150,10 @@ def borrow_conditions(
     for section in info.sections:
         uid = uids.get(section.number)
         if not section.is_item and uid is not None:
-            walk.message(section, section.number, uid)
-    uses = tuple(sorted(walk.uses.values(), key=lambda b: (b.service, b.command, b.path)))
+            walk.message(section, uid)
+    uses = tuple(
+        Borrowed(*key, *pair) for key, pair in sorted(walk.found.items()) if pair is not None
+    )
     return BorrowedConditions(uses, definitions_needed((u.standard for u in uses), standard))
 
 

@@ -170,6 +170,23 @@ def condition_names(count: int) -> str:
     return f"{count} condition names are not defined"
 
 
+def undefined_summary(compiled: Compiled) -> str | None:
+    """One sentence on the condition names no source defines (the compile
+    warnings starting ``condition``) and the uses that borrow the standard
+    database's definitions; None when every name is defined."""
+    count = sum(1 for w in compiled.warnings if w.message.startswith("condition "))
+    if not count:
+        return None
+    lent = len(compiled.borrowed.uses)
+    if not lent:
+        return f"{condition_names(count)} and will not be evaluated"
+    lines = "1 line using them borrows" if lent == 1 else f"{lent} lines using them borrow"
+    return (
+        f"{condition_names(count)}; {lines} the standard database's condition"
+        " for the same attribute, the others will not be evaluated"
+    )
+
+
 # ---------------------------------------------------------------------------
 # A folder of profiles, not compiled
 # ---------------------------------------------------------------------------

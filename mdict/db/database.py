@@ -111,7 +111,7 @@ def service_keys(
 Slot = InfoSection | tuple[int, int]
 """A section decoded, or where its bytes are (offset, length) until first use."""
 Decode = Callable[[int, str, tuple[int, int]], InfoSection]
-PathKey = tuple[int, str, tuple[int, ...]]
+PathKey = tuple[int, str, int]
 
 
 @dataclass
@@ -350,21 +350,28 @@ class Database:
     def condition_source(self, name: str) -> str | None:
         return self.conditions().get(name)
 
-    def borrowed(self, service: str | int, command: str, path: Sequence[int]) -> Borrowed | None:
-        """The standard database's definition borrowed for the condition of
-        the attribute at ``path`` (tags from the message root, packed) of
-        one message, if the compiler borrowed one (docs/conditions.md)."""
+    def borrowed(self, section: str | int, command: str, tag: int) -> Borrowed | None:
+        """The standard database's condition borrowed for the attribute
+        ``tag`` (packed) of a message (service by name, UID or number) or of
+        an item (by name or number, command ``ITEM``), if the compiler
+        borrowed one (docs/conditions.md)."""
         if not self.borrowed_conditions():
             return None
-        number = self.service_number(service)
-        return self._borrowed_uses.get((number or 0, command.strip().upper(), tuple(path)))
+        command = command.strip().upper()
+        if command == ITEM:
+            number = (
+                self._item_numbers.get(section.strip()) if isinstance(section, str) else section
+            )
+        else:
+            number = self.service_number(section)
+        return self._borrowed_uses.get((number if number is not None else -1, command, tag))
 
     def borrowed_conditions(self) -> BorrowedConditions:
         """Every borrowed condition use and the standard definitions they need."""
         if self._borrowed is None:
             load = self._parts.borrowed
             self._borrowed = load() if load is not None else BorrowedConditions()
-            self._borrowed_uses = {(b.service, b.command, b.path): b for b in self._borrowed.uses}
+            self._borrowed_uses = {(b.number, b.command, b.tag): b for b in self._borrowed.uses}
         return self._borrowed
 
     # -- modules ----------------------------------------------------------

@@ -461,16 +461,16 @@ def decode_service(row: Sequence[Any]) -> Service:
 
 
 def decode_borrowed(raw: object) -> BorrowedConditions:
-    """``[[[service number, command, [tag, ...], name, standard name], ...],
+    """``[[[section number, command, tag, name, standard name], ...],
     [[standard name, expression text], ...]]``."""
     need(type(raw) is tuple and len(raw) == 2, "borrowed: [uses, definitions]", raw)
     assert isinstance(raw, tuple)
     uses = []
-    for service, command, path, name, standard in rows(raw[0], 5, "borrowed uses"):
-        need(type(service) is int and type(command) is str, "[service, command]", command)
-        numbers(path, "a tag path", 1 << 32)
+    for number, command, tag, name, standard in rows(raw[0], 5, "borrowed uses"):
+        need(type(number) is int and type(command) is str, "[number, command]", command)
+        need(type(tag) is int and 0 <= tag <= 0xFFFFFFFF, "a tag number", tag)
         need(type(name) is str and type(standard) is str, "condition names", name)
-        uses.append(Borrowed(service, command, path, name, standard))
+        uses.append(Borrowed(number, command, tag, name, standard))
     definitions = {}
     for name, text in rows(raw[1], 2, "borrowed definitions"):
         need(type(name) is str and type(text) is str, "[name, expression text]", name)

@@ -298,11 +298,11 @@ def _file(
 
 
 def encode_borrowed(borrowed: BorrowedConditions) -> list[Any]:
-    """``[[[service number, command, [tag, ...], name, standard name], ...],
-    [[standard name, expression text], ...]]``, uses in (service, command,
-    path) order, definitions by name."""
-    rows = sorted(borrowed.uses, key=lambda b: (b.service, b.command, b.path))
-    uses = [[b.service, b.command, list(b.path), b.name, b.standard] for b in rows]
+    """``[[[section number, command, tag, name, standard name], ...],
+    [[standard name, expression text], ...]]``, uses in (number, command,
+    tag) order, definitions by name."""
+    rows = sorted(borrowed.uses, key=lambda b: (b.number, b.command, b.tag))
+    uses = [[b.number, b.command, b.tag, b.name, b.standard] for b in rows]
     return [uses, [[name, text] for name, text in sorted(borrowed.definitions.items())]]
 
 

@@ -151,18 +151,20 @@ def condition_texts(profile: Any) -> ConditionTexts:
 
 @dataclass(frozen=True, slots=True)
 class Borrowed:
-    """One condition use whose name neither the naming convention nor the
-    database's conditions profile defines, evaluated with the condition the
-    standard database has for the same attribute: ``service`` number (of
-    this database) and ``command`` of the message, ``path`` the tags from
-    the message's root to the attribute (packed ``group << 16 | element``),
-    ``name`` the condition name used there and ``standard`` the standard
-    database's name for it (defined in :attr:`BorrowedConditions.definitions`
-    or read by the naming convention)."""
+    """One attribute line whose condition name neither the naming convention
+    nor the database's conditions profile defines, with the condition the
+    standard database has for the same attribute (same SOP Class UID,
+    command and tag path, on every path that reaches the line): the line's
+    section (``number`` and ``command``: a service number and command, or
+    an item number and ``ITEM``) and ``tag`` (packed ``group << 16 |
+    element``), ``name`` the condition name used there and ``standard`` the
+    standard database's name for it (defined in
+    :attr:`BorrowedConditions.definitions` or read by the naming
+    convention)."""
 
-    service: int
+    number: int
     command: str
-    path: tuple[int, ...]
+    tag: int
     name: str
     standard: str
 

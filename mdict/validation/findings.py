@@ -161,15 +161,42 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """How many condition uses were needed and how many could be settled."""
+    """How many condition uses were needed and how many could be settled,
+    the settled ones by where their definition came from: the naming
+    convention, the conditions profile, or borrowed from the standard
+    database (docs/conditions.md)."""
 
     uses: int = 0
     evaluated: int = 0
     unevaluated_names: tuple[str, ...] = ()
+    convention: int = 0
+    profile: int = 0
+    borrowed: int = 0
+
+    @property
+    def not_evaluated(self) -> int:
+        return self.uses - self.evaluated
 
     def __add__(self, other: Coverage) -> Coverage:
         names = tuple(sorted(set(self.unevaluated_names) | set(other.unevaluated_names)))
-        return Coverage(self.uses + other.uses, self.evaluated + other.evaluated, names)
+        return Coverage(
+            self.uses + other.uses,
+            self.evaluated + other.evaluated,
+            names,
+            self.convention + other.convention,
+            self.profile + other.profile,
+            self.borrowed + other.borrowed,
+        )
+
+
+def coverage_sources(coverage: Coverage) -> dict[str, int]:
+    """Condition uses by where their definition came from, and not evaluated."""
+    return {
+        "convention": coverage.convention,
+        "profile": coverage.profile,
+        "borrowed": coverage.borrowed,
+        "not_evaluated": coverage.not_evaluated,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +209,9 @@ class Report:
     coverage: Coverage = field(default_factory=Coverage)
     source: str | None = None
     """The file the dataset was read from, if any."""
+    unevaluated: int = 0
+    """Condition uses this validation needed (a conditional attribute
+    absent) but could not evaluate; counted with or without ``coverage``."""
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -226,7 +256,9 @@ class Report:
                 "condition_uses": self.coverage.uses,
                 "evaluated": self.coverage.evaluated,
                 "unevaluated_names": list(self.coverage.unevaluated_names),
+                "by_source": coverage_sources(self.coverage),
             },
+            "unevaluated_condition_uses": self.unevaluated,
             "findings": [f.to_dict() for f in self.findings],
         }
 

@@ -166,7 +166,9 @@ class Validator:
         run = Run(self, dataset, query, coverage, rank)
         run.check_level(dataset, self.plan(section), "", (), encodings_of(dataset, None))
         run.findings[:0] = consistency(dataset)
-        return Report(run.kept(), found.name, command, run.coverage() if coverage else Coverage())
+        shown = run.coverage() if coverage else Coverage()
+        missed = run.uses - run.evaluated
+        return Report(run.kept(), found.name, command, shown, unevaluated=missed)
 
     def _without_spec(
         self,

@@ -4,6 +4,7 @@ attribute the dataset holds outside the spec."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Final, Protocol
 
@@ -83,12 +84,17 @@ class _State:
         self.uses = 0
         self.evaluated = 0
         self.unevaluated: set[str] = set()
+        self.sources: Counter[str] = Counter()  # evaluated uses by source
         self.shared: dict[str, bool | None] = {}  # root-only condition results
         self.extended = is_extended(root)
         self.too_deep_said = False
 
     def coverage(self) -> Coverage:
-        return Coverage(self.uses, self.evaluated, tuple(sorted(self.unevaluated)))
+        by = self.sources
+        names = tuple(sorted(self.unevaluated))
+        return Coverage(
+            self.uses, self.evaluated, names, by["convention"], by["profile"], by["borrowed"]
+        )
 
     def kept(self) -> tuple[Finding, ...]:
         """The findings at the requested level."""
@@ -109,6 +115,9 @@ class _State:
             self.unevaluated.add(name)
         else:
             self.evaluated += 1
+            source = getattr(self.v.conditions, "source", None)  # Conditions.source
+            if callable(source):
+                self.sources[source(name)] += 1
         return result
 
     def check_absent(self, rule: Rule, prefix: str, scope: Scope) -> None:
