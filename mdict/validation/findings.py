@@ -258,8 +258,8 @@ class Report:
                 "unevaluated_names": list(self.coverage.unevaluated_names),
                 "by_source": coverage_sources(self.coverage),
             },
-            "unevaluated_condition_uses": self.unevaluated,
             "findings": [f.to_dict() for f in self.findings],
+            "unevaluated_condition_uses": self.unevaluated,
         }
 
     def to_json(self, indent: int | None = 2) -> str:
