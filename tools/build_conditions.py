@@ -48,6 +48,7 @@ from mdict.conditions import (
 from mdict.conditions import (
     Path as ElementPath,
 )
+from tools.condition_supplements import SUPPLEMENTS
 from tools.d3t import camel_to_upper_snake, strip_comment
 
 _PAIR = re.compile(r'([A-Za-z][A-Za-z0-9_]*)="([^"]*)"')
@@ -70,6 +71,7 @@ class Report:
     failed: dict[str, str] = field(default_factory=dict)
     repaired: list[str] = field(default_factory=list)
     corrected: list[str] = field(default_factory=list)
+    supplemented: list[str] = field(default_factory=list)
     ignored_lines: list[str] = field(default_factory=list)
     first_operator_ignored: list[str] = field(default_factory=list)
     keywords_from_dicom3tools: Counter[str] = field(default_factory=Counter)
@@ -405,6 +407,14 @@ def build(source: Path, combined: Mapping[str, str] | None = None) -> tuple[str,
             comment = ('built into dicom3tools (module templates use Condition="Always"/"Never")',)
             unique.append(ConditionDef(builtin, Truth(value), comment=comment))
             report.builtins.append(builtin)
+    for name, supplement in SUPPLEMENTS.items():
+        if name not in seen:
+            comment = ("Supplemented (tools/condition_supplements.py): " + supplement.reason,)
+            unique.append(
+                ConditionDef(name, parse_expression(supplement.expression), comment=comment)
+            )
+            seen[name] = len(unique) - 1
+            report.supplemented.append(f"{name}: {supplement.reason}")
     for index, (name, text) in enumerate(sorted((combined or {}).items())):
         if name not in seen:
             notes: tuple[str, ...] = COMBINED_COMMENT if index == 0 else ()
@@ -445,6 +455,7 @@ def format_report(report: Report) -> str:
         [f"{k} ({n} uses)" for k, n in sorted(report.keywords_from_dicom3tools.items())],
     )
     section("Corrected against the standard (CORRECTIONS)", report.corrected)
+    section("Stated by the standard, missing in the templates (supplements)", report.supplemented)
     section('Source typos repaired (StringValue="StringValue="X" read as X)', report.repaired)
     section(
         "First line of a group with an Operator (no left operand: operator ignored)",

@@ -20,6 +20,7 @@ from mdict.model import InfoLine, Tag, ValueList, ValueType
 from mdict.write import format_info_line, sorted_lines
 
 from .build_services import upper_snake_words
+from .condition_supplements import supplement_for
 from .d3t import TemplateLine, camel_to_upper_snake, read_template
 
 TYPE_ORDER = ("1", "1C", "2", "2C", "3")
@@ -206,10 +207,12 @@ def read_modules(paths: Iterable[Path], report: InfoReport) -> dict[str, tuple[N
 
 def _attr(line: TemplateLine, children: tuple[Node, ...] | None, verify: bool = False) -> AttrNode:
     assert line.first is not None
+    keyword = line.first[1].strip()
+    type_ = None if verify else line.get("Type") or "3"
     return AttrNode(
-        keyword=line.first[1].strip(),
-        type=None if verify else line.get("Type") or "3",
-        condition=_condition(line),
+        keyword=keyword,
+        type=type_,
+        condition=supplement_for(keyword, type_, _condition(line)),
         constraints=_constraints(line),
         verify_only=verify,
         children=children,
