@@ -394,3 +394,13 @@ def test_severities_below_the_level_are_not_reported_as_zero() -> None:
     assert 'data-card="warnings"><span class="n">0</span>' in page
     assert 'data-card="info"><span class="n">&ndash;</span>' in page
     assert "info: not reported at --level warnings" in page
+
+
+def test_report_title(results_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    args = ["report", str(results_file), "-o", str(out), "--title", "Acme CT 2.3 <beta> & co"]
+    run = CliRunner().invoke(main, args)
+    assert run.exit_code == 0, run.output
+    page = out.read_text()
+    assert "<title>Acme CT 2.3 &lt;beta&gt; &amp; co</title>" in page
+    assert "<h1>Acme CT 2.3 &lt;beta&gt; &amp; co</h1>" in page

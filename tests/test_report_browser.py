@@ -111,3 +111,15 @@ def test_screenshot(browser: str, rendered: tuple[dict[str, object], Path], tmp_
     assert png.stat().st_size > 20_000  # a rendered page, not a blank one
     kept = Path(__file__).parent.parent / "docs" / "report.png"
     assert kept.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # python tools/report_screenshot.py
+
+
+def test_the_table_filtered_by_code(browser: str, rendered: tuple[dict[str, object], Path]) -> None:
+    results, page = rendered
+    entries = results["files"]
+    assert isinstance(entries, list)
+    code = "NOT_DICOM"
+    having = {n for n, e in enumerate(entries) if any(f["code"] == code for f in e["findings"])}
+    assert having  # pydicom's test files include files that are not DICOM
+    dom = chromium.dump_dom(page, f"?rows=all&code={code}")
+    shown = {int(n) for n in re.findall(r'<tr data-n="(\d+)">', dom)}
+    assert shown == having

@@ -41,6 +41,12 @@ class ReportError(click.ClickException):
 )
 @click.option("--split", is_flag=True, help="One page per file in a folder next to the report.")
 @click.option(
+    "--title",
+    default="DICOM validation report",
+    show_default=True,
+    help="The page's title, e.g. the device and version under test.",
+)
+@click.option(
     "--db",
     "db_path",
     type=click.Path(exists=True, dir_okay=False),
@@ -56,6 +62,7 @@ def report_command(
     output: str,
     worst: int,
     split: bool,
+    title: str,
     db_path: str | None,
     profiles: str | None,
 ) -> None:
@@ -81,7 +88,7 @@ def report_command(
 
     read = replace(read, files=with_context(read.files, annotated))
     try:
-        written = write_report(read, output, worst=worst, split=split)
+        written = write_report(read, output, worst=worst, split=split, title=title)
     except MdictError as exc:
         raise ReportError(str(exc)) from None
     except OSError as exc:

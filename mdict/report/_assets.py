@@ -74,7 +74,9 @@ SCRIPT: Final = r"""
 const D=JSON.parse(document.getElementById('mdict-data').textContent);
 const S=D.strings, SEV=['error','warning','info'];
 const s=i=>i<0?'':S[i];
-const rows=D.rows.map((r,n)=>({n:n,dir:s(r[0]),base:s(r[1]),sop:s(r[2]),e:r[3],w:r[4],i:r[5],d:r[6]}));
+const rows=D.rows.map((r,n)=>({n:n,dir:s(r[0]),base:s(r[1]),sop:s(r[2]),e:r[3],w:r[4],i:r[5],d:r[6],c:r[7]}));
+const cs=document.getElementById('code');
+function codeOf(){const v=cs.value;return v?S.indexOf(v):-2;}
 rows.forEach(r=>{r.file=r.dir+r.base;r.key=(r.file+' '+r.sop).toLowerCase();});
 const sizes=document.getElementById('rows'),asked=new URLSearchParams(location.search).get('rows');
 if(asked&&[...sizes.options].some(o=>o.value===asked))sizes.value=asked;
@@ -87,8 +89,9 @@ function cmp(a,b){const x=a[sortKey],y=b[sortKey];
  let c=(typeof x==='number')?x-y:(x<y?-1:x>y?1:0);
  if(c===0&&sortKey==='e'){c=(a.w-b.w)||(a.i-b.i);}
  if(c===0)return a.n-b.n;return desc?-c:c;}
-function apply(){const t=q.value.trim().toLowerCase(),f=st.value;
- view=rows.filter(r=>(!t||r.key.includes(t))&&(f==='all'||(f==='failed'?r.e>0:f==='passed'?r.e===0:r.d>=0)));
+function apply(){const t=q.value.trim().toLowerCase(),f=st.value,k=codeOf();
+ view=rows.filter(r=>(!t||r.key.includes(t))&&(k===-2||r.c.includes(k))&&
+  (f==='all'||(f==='failed'?r.e>0:f==='passed'?r.e===0:r.d>=0)));
  view.sort(cmp);page=0;draw();}
 function badge(r){return r.e>0?'<span class="sev error">failed</span>':'<span class="sev passed">passed</span>';}
 function draw(){const pages=Math.max(1,Math.ceil(view.length/PAGE));if(page>=pages)page=pages-1;
@@ -122,13 +125,17 @@ function show(n){const r=rows[n];tb.querySelectorAll('tr.sel').forEach(x=>x.clas
 function rank(fs){return Math.min(...fs.map(f=>f[1]))*1e6-fs.length;}
 document.querySelectorAll('#files th[data-k]').forEach(th=>th.addEventListener('click',()=>{
  const k=th.dataset.k;desc=(k===sortKey)?!desc:(k==='e'||k==='w'||k==='i');sortKey=k;apply();}));
-q.addEventListener('input',apply);st.addEventListener('change',apply);
+q.addEventListener('input',apply);st.addEventListener('change',apply);cs.addEventListener('change',apply);
+const askedCode=new URLSearchParams(location.search).get('code');
+if(askedCode&&[...cs.options].some(o=>o.value===askedCode))cs.value=askedCode;
 sizes.addEventListener('change',()=>{pageSize();page=0;draw();});
 document.getElementById('prev').addEventListener('click',()=>{if(page>0){page--;draw();}});
 document.getElementById('next').addEventListener('click',()=>{if((page+1)*PAGE<view.length){page++;draw();}});
 tb.addEventListener('click',e=>{const tr=e.target.closest('tr');if(tr)show(+tr.dataset.n);});
 document.querySelectorAll('a[data-file]').forEach(a=>a.addEventListener('click',e=>{
  if(!D.split){e.preventDefault();show(+a.dataset.file);}}));
+document.querySelectorAll('a[data-code]').forEach(a=>a.addEventListener('click',()=>{
+ cs.value=a.dataset.code;st.value='all';q.value='';apply();}));
 document.getElementById('filesjs').hidden=false;
 pageSize();apply();
 const linked=/^#file-(\d+)$/.exec(location.hash);if(linked&&+linked[1]>=1&&+linked[1]<=rows.length)show(+linked[1]-1);

@@ -49,6 +49,8 @@ class FileRow:
     errors: int
     warnings: int
     infos: int
+    codes: tuple[str, ...] = ()
+    """The distinct codes of the file's findings, in first-found order."""
 
 
 def severity_key(result: FileResult | FileRow) -> tuple[int, int, int]:
@@ -90,15 +92,17 @@ class Aggregate:
         self.sop_failed[sop] += failed
         self.sop_findings[sop] += len(result.findings)
         self.error_buckets[bucket_of(result.errors)] += 1
-        seen: set[str] = set()
+        seen: dict[str, None] = {}
         for finding in result.findings:
             self.codes[finding.code] += 1
             self.code_severity.setdefault(finding.code, Counter())[finding.severity] += 1
-            seen.add(finding.code)
+            seen[finding.code] = None
             module = finding.module or "(module not recorded)"
             self.modules.setdefault(module, Counter())[finding.severity] += 1
-        self.code_files.update(seen)
-        row = FileRow(result.file, result.service, result.errors, result.warnings, result.infos)
+        self.code_files.update(seen.keys())
+        row = FileRow(
+            result.file, result.service, result.errors, result.warnings, result.infos, tuple(seen)
+        )
         self.rows.append(row)
         self._keep(result)
 

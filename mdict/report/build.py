@@ -30,6 +30,7 @@ from mdict.report.html import (
 )
 from mdict.report.results import FileResult, Results, RunInfo
 
+TITLE: str = "DICOM validation report"
 DEFAULT_WORST: int = 1000
 """Files whose findings a single page embeds (the worst ones)."""
 
@@ -66,7 +67,7 @@ def render(
     source: str,
     split: str | None = None,
     generated: str | None = None,
-    title: str = "DICOM validation report",
+    title: str = TITLE,
 ) -> str:
     """The whole page as text."""
     folder = common_folder([row.file for row in agg.rows])
@@ -82,6 +83,10 @@ def render(
         else f"Click a file for its findings grouped by module; the findings of the "
         f"{len(agg.detailed):,} worst files are in this page."
     )
+    codes = "".join(
+        f'<option value="{escape(c)}">{escape(c)} ({agg.code_files[c]:,} files)</option>'
+        for c, _ in agg.codes.most_common()
+    )
     files = (
         '<noscript><p class="note">The file table needs JavaScript; the worst files are listed '
         "above.</p></noscript>"
@@ -90,6 +95,7 @@ def render(
         '<select id="status" aria-label="status"><option value="all">all files</option>'
         '<option value="failed">files with errors</option><option value="passed">files without errors</option>'
         '<option value="detail">files with findings in this page</option></select>'
+        f'<select id="code" aria-label="code"><option value="">any code</option>{codes}</select>'
         '<select id="rows" aria-label="files per page"><option value="100">100 per page</option>'
         '<option value="500">500 per page</option><option value="all">all files</option></select>'
         '<button id="prev" type="button">&larr; previous</button><button id="next" type="button">'
@@ -155,20 +161,21 @@ def write_report(
     output: str | os.PathLike[str],
     worst: int = DEFAULT_WORST,
     split: bool = False,
+    title: str = TITLE,
 ) -> Written:
     """Render ``results`` into ``output`` (and ``OUTPUT_files/`` when split);
     an existing report is replaced only when the new one is complete."""
     page = Path(output)
     if not split:
         agg = Aggregate(worst=worst).add_all(results.files)
-        text = render(agg, results.run, results.source)
+        text = render(agg, results.run, results.source, title=title)
         write_text_atomic(page, text)
         return Written(page, None, agg, len(text.encode("utf-8")))
     final = page.with_name(page.stem + "_files")
     temporary = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=page.parent))
     try:
         agg = Aggregate(worst=0).add_all(_pages(results.files, temporary, page.name))
-        text = render(agg, results.run, results.source, split=f"{final.name}/")
+        text = render(agg, results.run, results.source, split=f"{final.name}/", title=title)
         if final.is_dir():
             shutil.rmtree(final)
         os.replace(temporary, final)

@@ -91,6 +91,7 @@ def page_data(agg: Aggregate, folder: str, split: str | None, command: str | Non
                 row.warnings,
                 row.infos,
                 details.get(number, -1),
+                [strings(code) for code in row.codes],
             ]
         )
     data = {
@@ -286,7 +287,8 @@ def code_table(agg: Aggregate) -> str:
         body.append(
             f'<tr><td><span class="sev {severity}">{severity}</span></td>'
             f'<td><a class="mono" href="#code-{escape(code)}">{escape(code)}</a></td>'
-            f'<td class="num">{n:,}</td><td class="num">{agg.code_files[code]:,}</td><td>{meaning}</td></tr>'
+            f'<td class="num">{n:,}</td><td class="num"><a href="#all-files" data-code="{escape(code)}" '
+            f'title="list these files">{agg.code_files[code]:,}</a></td><td>{meaning}</td></tr>'
         )
     return (
         '<table id="codes-table"><thead><tr><th>Severity</th><th>Code</th><th class="num">Findings</th>'
