@@ -136,7 +136,12 @@ def test_reads_validate_json_and_json_lines(tmp_path: Path) -> None:
     }
     summary = {
         "files": 1,
-        "coverage": {"condition_uses": 10, "evaluated": 7, "unevaluated_names": ["N"]},
+        "coverage": {
+            "condition_uses": 10,
+            "evaluated": 7,
+            "unevaluated_names": ["N"],
+            "by_source": {"profile": 6, "borrowed": 1, "not_evaluated": 3},
+        },
     }
     run = {
         "mdict_version": "9.9",
@@ -157,6 +162,7 @@ def test_reads_validate_json_and_json_lines(tmp_path: Path) -> None:
         assert read.run.sources == (("info", "info.pfl", "ab"),)
         assert (read.run.condition_uses, read.run.conditions_evaluated) == (10, 7)
         assert read.run.unevaluated_names == ("N",)
+        assert read.run.coverage_sources == (("profile", 6), ("borrowed", 1), ("not_evaluated", 3))
         (only,) = list(read.files)
         assert (only.file, only.errors, only.findings[0].code) == ("x.dcm", 1, "NOT_DICOM")
 

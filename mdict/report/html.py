@@ -178,6 +178,11 @@ def run_table(agg: Aggregate, run: RunInfo, folder: str, source: str) -> str:
             f"({_percent(evaluated, run.condition_uses)}); "
             f"{run.condition_uses - evaluated:,} not evaluated"
         )
+        if run.coverage_sources:
+            settled = ", ".join(
+                f"{escape(k.replace('_', ' '))} {v:,}" for k, v in run.coverage_sources
+            )
+            conditions += f"<br>by source: {settled}"
         if run.unevaluated_names:
             names = ", ".join(f"<code>{escape(n)}</code>" for n in run.unevaluated_names[:20])
             more = len(run.unevaluated_names) - 20

@@ -118,6 +118,8 @@ class RunInfo:
     condition_uses: int | None = None
     conditions_evaluated: int | None = None
     unevaluated_names: tuple[str, ...] = ()
+    coverage_sources: tuple[tuple[str, int], ...] = ()
+    """How the condition uses were settled: (source, uses), e.g. ("profile", 136)."""
     known: int = 0
 
     @classmethod
@@ -144,6 +146,7 @@ class RunInfo:
             condition_uses=uses if isinstance(uses, int) else None,
             conditions_evaluated=evaluated if isinstance(evaluated, int) else None,
             unevaluated_names=tuple(str(n) for n in coverage.get("unevaluated_names") or ()),
+            coverage_sources=_sources(coverage.get("by_source")),
             known=int(summary.get("known") or 0),
         )
 
@@ -155,6 +158,12 @@ class Results:
     run: RunInfo
     files: Iterator[FileResult]
     source: str = "<results>"
+
+
+def _sources(value: Any) -> tuple[tuple[str, int], ...]:
+    if not isinstance(value, Mapping):
+        return ()
+    return tuple((str(k), v) for k, v in value.items() if isinstance(v, int))
 
 
 def _name(data: Mapping[str, Any]) -> str:
