@@ -400,6 +400,8 @@ def test_severities_below_the_level_are_not_reported_as_zero() -> None:
     assert 'data-card="warnings"><span class="n">0</span>' in page
     assert 'data-card="info"><span class="n">&ndash;</span>' in page
     assert "info: not reported at --level warnings" in page
+    chart = page.split('aria-label="Findings by severity"')[1].split("</svg>")[0]
+    assert ">Warning</text>" in chart and ">Info</text>" not in chart
 
 
 def test_report_title(results_file: Path, tmp_path: Path) -> None:

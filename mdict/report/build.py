@@ -109,7 +109,7 @@ def render(
         _head(title),
         f"<header><h1>{escape(title)}</h1><p>{subtitle}</p></header><main>",
         f'<section id="summary"><h2>Summary</h2>{verdict(agg)}{cards(agg, run.level)}</section>',
-        f'<section id="charts"><h2>What is wrong, and where</h2>{charts(agg)}</section>',
+        f'<section id="charts"><h2>What is wrong, and where</h2>{charts(agg, run.level)}</section>',
         f'<section id="codes-summary"><h2>Findings by code</h2>{code_table(agg)}</section>',
         f'<section id="worst-files"><h2>Worst files</h2>{worst_files(agg, folder, split)}</section>',
         f'<section id="all-files"><h2>All files</h2><p class="note">{note}</p>{files}</section>',

@@ -212,8 +212,13 @@ def run_table(agg: Aggregate, run: RunInfo, folder: str, source: str) -> str:
     return f'<table class="kv" id="run">{body}</table>'
 
 
-def charts(agg: Aggregate) -> str:
-    severity = [Bar(s.capitalize(), ((s, agg.severities[s]),)) for s in SEVERITIES]
+def reported(level: str | None) -> tuple[str, ...]:
+    """The severities a run at ``--level`` reports."""
+    return SEVERITIES[: {"errors": 1, "warnings": 2}.get(level or "info", 3)]
+
+
+def charts(agg: Aggregate, level: str | None = None) -> str:
+    severity = [Bar(s.capitalize(), ((s, agg.severities[s]),)) for s in reported(level)]
     code_bars = [
         Bar(code, ((agg.severity_of(code), n),), f"#code-{code}")
         for code, n in agg.codes.most_common(TOP)
