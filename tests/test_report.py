@@ -412,3 +412,25 @@ def test_report_title(results_file: Path, tmp_path: Path) -> None:
     page = out.read_text()
     assert "<title>Acme CT 2.3 &lt;beta&gt; &amp; co</title>" in page
     assert "<h1>Acme CT 2.3 &lt;beta&gt; &amp; co</h1>" in page
+
+
+@pytest.mark.parametrize("output_format", ["json", "junit"])
+def test_validate_output_file_instead_of_stdout(tmp_path: Path, output_format: str) -> None:
+    from pydicom.data import get_testdata_file
+
+    ct = str(get_testdata_file("CT_small.dcm"))
+    out = tmp_path / f"results.{output_format}"
+    args = ["validate", ct, "--format", output_format, "-o", str(out)]
+    run = CliRunner().invoke(main, args)
+    assert run.exit_code == 0, run.output
+    assert run.output == ""
+    stdout = CliRunner().invoke(main, args[:-2]).output
+    if output_format == "junit":
+        assert out.read_text() == stdout
+    else:  # the same document, but for the run's start and duration
+        written, printed = json.loads(out.read_text()), json.loads(stdout)
+        for data in (written, printed):
+            del data["run"]["started"], data["run"]["elapsed_seconds"]
+        assert written == printed
+        finding = written["files"][0]["findings"][0]
+        assert {"module", "type", "condition"} <= set(finding)

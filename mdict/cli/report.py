@@ -23,7 +23,7 @@ class ReportError(click.ClickException):
         click.echo(self.message, err=True)
 
 
-@click.command("report")
+@click.command("report", short_help="Render validation results as one self-contained HTML page.")
 @click.argument("results", type=click.Path(exists=True))
 @click.option(
     "-o",
