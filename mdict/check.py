@@ -246,6 +246,7 @@ def check_profile(
         found = check_services(model)
     elif isinstance(model, InfoProfile):
         found = check_info(model, dictionary, services)
+        found += check_sections(model, services) if services is not None else []
     elif isinstance(model, CombineConfig):
         found = check_config(model, dictionary)
     else:

@@ -63,6 +63,11 @@ class ProfileError(MdictError):
         return "\n".join(d.render() for d in self.diagnostics)
 
 
+class WrongKindError(ProfileError):
+    """A profile of another kind than the one expected (one diagnostic
+    naming both kinds): input that cannot be used, like a missing file."""
+
+
 class InputFileError(MdictError):
     """A file that cannot be read at all (missing, a directory, binary, ...)."""
 

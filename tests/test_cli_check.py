@@ -89,18 +89,18 @@ def test_check_warns_on_order_and_fails_on_duplicates(tmp_path: Path) -> None:
 
 def test_check_missing_file_is_one_clear_error() -> None:
     code, _, err = run("check", "/no/such/file.pfl")
-    assert code == 1
+    assert code == 2  # input that cannot be read
     assert err.strip() == "/no/such/file.pfl: error: no such file"
 
 
 @pytest.mark.parametrize("command", ["check", "fmt"])
 def test_missing_reference_profile_is_one_clear_error(tmp_path: Path, command: str) -> None:
     # --services / --dictionary naming no file: the same `FILE: error: ...`
-    # line as a missing FILE argument (no click "Error: " prefix), exit 1.
+    # line as a missing FILE argument (no click "Error: " prefix), exit 2.
     profile = tmp_path / "d.pfl"
     profile.write_text("Patient's Name,0010,0010,PN,1\n")
     code, _, err = run(command, str(profile), "--services", "/no/such/mergecom.srv")
-    assert code == 1
+    assert code == 2
     assert err.strip() == "/no/such/mergecom.srv: error: no such file"
 
 
@@ -117,8 +117,8 @@ def test_fmt_check_lists_non_canonical_files(tmp_path: Path) -> None:
 def test_fmt_rewrites_then_is_a_fixed_point(tmp_path: Path) -> None:
     variant = tmp_path / "mergecom.srv"
     shutil.copy(DATA / "valid" / "mergecom_variants.srv", variant)
-    code, out, _ = run("fmt", str(variant))
-    assert (code, out.strip()) == (0, f"reformatted {variant}")
+    code, out, err = run("fmt", str(variant))
+    assert (code, out, err.strip()) == (0, "", f"reformatted {variant}")
     text = variant.read_text()
     assert text.startswith("#\n# mergecom.srv")
     code, out, _ = run("fmt", "--check", str(variant))
@@ -210,8 +210,8 @@ def test_fmt_check_accepts_the_canonical_conditions_profile(tmp_path: Path) -> N
     assert (code, out) == (0, "")
     messy = tmp_path / "c.pfl"
     messy.write_text("A   =   true\nB = A and   false\n", encoding="utf-8")
-    code, out, _ = run("fmt", str(messy))
+    code, _, err = run("fmt", str(messy))
     assert code == 0
-    assert "reformatted" in out
+    assert "reformatted" in err
     code, out, _ = run("fmt", "--check", str(messy))
     assert (code, out) == (0, "")

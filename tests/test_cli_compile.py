@@ -36,7 +36,8 @@ def test_info_compiles_with_profiles_beside_it(profiles: Path, tmp_path: Path) -
     out = tmp_path / "db.msg"
     code, stdout, stderr = run("info", str(profiles / "info.pfl"), "-o", str(out))
     assert code == 0, stderr
-    assert stdout == (
+    assert stdout == ""  # what was written is a note on stderr
+    assert stderr.endswith(
         f"{out}: 3 services, 3 messages, 2 items, 22 attribute lines, 230 dictionary entries;"
         f" {out.stat().st_size} bytes\n"
     )
@@ -81,7 +82,7 @@ def test_explicit_services_and_dictionary(profiles: Path, tmp_path: Path) -> Non
     )
     assert code == 0, stderr
     code, _, stderr = run("info", str(info), "-o", str(out))
-    assert code == 1
+    assert code == 2
     assert "mergecom.srv: error: no such file (looked beside" in stderr
     assert "name it with --services" in stderr
 
@@ -89,15 +90,15 @@ def test_explicit_services_and_dictionary(profiles: Path, tmp_path: Path) -> Non
 def test_output_may_not_be_an_input(profiles: Path) -> None:
     before = (profiles / "info.pfl").read_bytes()
     code, _, stderr = run("info", str(profiles / "info.pfl"), "-o", str(profiles / "info.pfl"))
-    assert code == 1 and "inputs are never modified" in stderr
+    assert code == 2 and "inputs are never modified" in stderr
     assert (profiles / "info.pfl").read_bytes() == before
 
 
 def test_dict_compiles_a_dictionary(profiles: Path, tmp_path: Path) -> None:
     out = tmp_path / "x.dct"
-    code, stdout, _ = run("dict", str(profiles / "diction.pfl"), "-o", str(out))
-    assert code == 0
-    assert stdout.startswith(f"{out}: 230 dictionary entries; ")
+    code, stdout, stderr = run("dict", str(profiles / "diction.pfl"), "-o", str(out))
+    assert (code, stdout) == (0, "")
+    assert stderr.startswith(f"{out}: 230 dictionary entries; ")
     entry = open_database(out).entry(Tag(0x0010, 0x0020))
     assert entry is not None and entry.name == "Patient ID"
 
@@ -106,12 +107,12 @@ def test_decompile_round_trip_and_check_db(profiles: Path, tmp_path: Path) -> No
     db = tmp_path / "db.msg"
     assert run("info", str(profiles / "info.pfl"), "-o", str(db))[0] == 0
     out = tmp_path / "back"
-    code, stdout, _ = run("decompile", str(db), "-o", str(out))
-    assert code == 0 and f"{out / 'info.pfl'}: 27 lines" in stdout
+    code, _, stderr = run("decompile", str(db), "-o", str(out))
+    assert code == 0 and f"{out / 'info.pfl'}: 27 lines" in stderr
     for name in ("diction.pfl", "mergecom.srv", "info.pfl"):
         assert (out / name).read_bytes() == (DATA / name).read_bytes()
     code, _, stderr = run("decompile", str(db), "-o", str(out))
-    assert code == 1 and "exists already (--force replaces it)" in stderr
+    assert code == 2 and "exists already (--force replaces it)" in stderr
     assert run("decompile", str(db), "-o", str(out), "--force")[0] == 0
 
     code, stdout, _ = run("check-db", str(db), "--against", str(profiles))
@@ -145,15 +146,25 @@ def test_check_db_reports_a_missing_file_as_missing(profiles: Path, tmp_path: Pa
 def test_show_a_service_without_its_command_says_what_it_has() -> None:
     # `mdict show CT_IMAGE` read CT_IMAGE as an item: "no item CT_IMAGE" alone.
     code, _, stderr = run("show", "CT_IMAGE")
-    assert code == 1
+    assert code == 2
     assert stderr.strip() == (
-        "error: no item CT_IMAGE (STANDARD_CT is a service; give a command: C_STORE_RQ, C_STORE_RSP)"
+        "error: no item CT_IMAGE (STANDARD_CT is a service; give a command: C_STORE_RQ)"
     )
     code, _, stderr = run("show", "CT_IMAGE", "C_FIND_RQ")
-    assert code == 1
-    assert (
-        stderr.strip()
-        == "error: no message CT_IMAGE C_FIND_RQ (STANDARD_CT has: C_STORE_RQ, C_STORE_RSP)"
+    assert code == 2
+    assert stderr.strip() == (
+        "error: no message CT_IMAGE C_FIND_RQ (STANDARD_CT has the commands: C_STORE_RQ, C_STORE_RSP)"
+    )
+
+
+def test_show_a_command_without_a_spec_says_so() -> None:
+    # "no message CT_IMAGE C_STORE_RSP (CT_IMAGE has: C_STORE_RQ, C_STORE_RSP)"
+    # contradicted itself: the service has the command, the info profile no spec.
+    code, stdout, stderr = run("show", "CT_IMAGE", "C_STORE_RSP")
+    assert (code, stdout) == (2, "")
+    assert stderr == (
+        "error: STANDARD_CT C_STORE_RSP: the service has this command, but the info profile"
+        " specifies no attributes for it (messages with a spec: C_STORE_RQ)\n"
     )
 
 
@@ -163,7 +174,7 @@ def test_services_and_show_on_a_dictionary_database_say_so(profiles: Path, tmp_p
     dct = tmp_path / "d.dct"
     assert run("dict", str(profiles / "diction.pfl"), "-o", str(dct))[0] == 0
     expected = (
-        f"error: {dct}: a dictionary database holds no services, messages or items"
+        f"{dct}: error: a dictionary database holds no services, messages or items"
         " (compile a message database with `mdict info`)"
     )
     for args in (["services"], ["show", "STANDARD_CT", "C_STORE_RQ"], ["show", "REF_IMAGE"]):
@@ -242,11 +253,11 @@ def test_show_expands_items(profiles: Path, tmp_path: Path) -> None:
     code, stdout, _ = run("show", "STANDARD_CT", "C_STORE_RQ", "--db", str(db), "--depth", "0")
     assert "item REF_IMAGE (not expanded: --depth)" in stdout
     code, _, stderr = run("show", "STANDARD_CT", "N_SET_RQ", "--db", str(db))
-    assert code == 1 and "no message STANDARD_CT N_SET_RQ" in stderr
+    assert code == 2 and "no message STANDARD_CT N_SET_RQ" in stderr
 
 
 def test_show_marks_recursive_items() -> None:
-    from mdict.cli.database import show_rows
+    from mdict.cli.lookup import show_rows
     from mdict.db.database import Database
     from mdict.parse import parse_dictionary, parse_info, parse_services
 
@@ -282,17 +293,17 @@ def test_decompile_writes_the_conditions_profile_back(profiles: Path, tmp_path: 
 
     shutil.copy(CONDITIONS / "valid.pfl", profiles / "conditions.pfl")
     db = tmp_path / "db.msg"
-    code, stdout, stderr = run("info", str(profiles / "info.pfl"), "-o", str(db))
+    code, _, stderr = run("info", str(profiles / "info.pfl"), "-o", str(db))
     assert code == 0, stderr
-    assert "14 conditions" in stdout
+    assert "14 conditions" in stderr
     out = tmp_path / "back"
-    code, stdout, stderr = run("decompile", str(db), "-o", str(out))
+    code, _, stderr = run("decompile", str(db), "-o", str(out))
     assert code == 0, stderr
     canonical = format_conditions(read_conditions(profiles / "conditions.pfl"))
     assert canonical != (CONDITIONS / "valid.pfl").read_text()  # the input is not canonical
     assert (out / "conditions.pfl").read_text() == canonical
-    assert f"{out / 'conditions.pfl'}: {canonical.count(chr(10))} lines" in stdout
-    assert "note:" not in stdout
+    assert f"{out / 'conditions.pfl'}: {canonical.count(chr(10))} lines" in stderr
+    assert "note:" not in stderr
     # canonical profiles come back byte for byte, conditions included
     again = tmp_path / "again.msg"
     assert run("info", str(out / "info.pfl"), "-o", str(again))[0] == 0
@@ -464,11 +475,11 @@ def test_show_json(compiled_db: str) -> None:
     private = [ln for ln in json.loads(stdout)["lines"] if ln["creator"] is not None]
     assert private[0]["field4"] == "field four" and private[0]["tag"].startswith("0009,SIEMENS")
     code, stdout, stderr = run("show", "STANDARD_CT", "N_SET_RQ", "--json", "--db", compiled_db)
-    assert code == 1 and stdout == "" and "no message STANDARD_CT N_SET_RQ" in stderr
+    assert code == 2 and stdout == "" and "no message STANDARD_CT N_SET_RQ" in stderr
 
 
 def test_show_json_recursive_and_undefined_items() -> None:
-    from mdict.cli.database import show_json
+    from mdict.cli.lookup import show_json
     from mdict.db.database import Database
     from mdict.parse import parse_dictionary, parse_info, parse_services
 

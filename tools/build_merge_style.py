@@ -69,11 +69,13 @@ def build(profiles: Path, out: Path) -> dict[str, int]:
     info = (profiles / "info.pfl").read_text(encoding="utf-8")
     names = {m.group(2) for m in CONDITION.finditer(info)}
     renamed = sum(1 for n in names if merge_style_name(n) != n)
+    from mdict.fileio import write_text_atomic
+
     for name in ("diction.pfl", "mergecom.srv", "info.pfl"):
         body = strip_header((profiles / name).read_text(encoding="utf-8"))
         if name == "info.pfl":
             body = convert_info(body)
-        (out / name).write_text(BANNER.format(name=name) + body, encoding="utf-8")
+        write_text_atomic(out / name, BANNER.format(name=name) + body)
     return {"condition names": len(names), "renamed": renamed}
 
 

@@ -32,7 +32,10 @@ _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from mdict.cli.validate import collect_files, open_database  # noqa: E402
+from mdict.db.build import open_profiles_folder  # noqa: E402
+from mdict.db.database import default_database  # noqa: E402
+from mdict.db.database import open_database as open_database_file  # noqa: E402
+from mdict.fileio import collect_files, write_text_atomic  # noqa: E402
 from mdict.validation.validator import Report, Validator  # noqa: E402
 
 _TAG = re.compile(r"\(0x([0-9a-fA-F]{4}),0x([0-9a-fA-F]{4})\)")
@@ -423,11 +426,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if shutil.which(args.dciodvfy) is None:
         print(f"error: {args.dciodvfy} not found; pip install '.[compare]'", file=sys.stderr)
         return 2
-    validator = Validator(open_database(args.db, args.profiles))
+    if args.db:
+        db = open_database_file(args.db)
+    else:
+        db = open_profiles_folder(args.profiles) if args.profiles else default_database()
+    validator = Validator(db)
     results = compare(collect_files(args.paths), validator, args.dciodvfy)
     print_text(results)
     if args.markdown:
-        Path(args.markdown).write_text(markdown_table(results), encoding="utf-8")
+        write_text_atomic(args.markdown, markdown_table(results))
     if args.json:
         data = [
             {
@@ -439,7 +446,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
             for r in results
         ]
-        Path(args.json).write_text(json.dumps(data, indent=1), encoding="utf-8")
+        write_text_atomic(args.json, json.dumps(data, indent=1))
     return 0
 
 

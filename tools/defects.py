@@ -297,15 +297,17 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 1:
         print("usage: python tools/defects.py OUT_DIR", file=sys.stderr)
         return 2
+    from mdict.fileio import write_bytes_atomic, write_text_atomic
+
     out = Path(args[0])
     manifest: dict[str, list[list[str]]] = {}
     for case in all_cases():
         folder = out / case.defect
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{case.name}.dcm"
-        path.write_bytes(case.data())
+        write_bytes_atomic(path, case.data())
         manifest[str(path.relative_to(out))] = [list(e) for e in case.expected]
-    (out / "expected.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    write_text_atomic(out / "expected.json", json.dumps(manifest, indent=1) + "\n")
     print(f"{len(manifest)} files written to {out}")
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -11,9 +12,11 @@ import click
 
 from mdict import formats
 from mdict.check import check_profile
-from mdict.errors import Diagnostic, InputFileError, ProfileError
+from mdict.cli._common import FOUND_PROBLEMS, OK, USAGE, error_text, exit_status, note
+from mdict.errors import Diagnostic, InputFileError, MdictError
 from mdict.fileio import write_text_atomic
-from mdict.formats import KINDS, Kind, detect_kind
+from mdict.folder import FolderReport, check_folder, read_profile
+from mdict.formats import KINDS, Kind
 from mdict.model import (
     CombineConfig,
     ConditionsProfile,
@@ -23,7 +26,7 @@ from mdict.model import (
     ServiceProfile,
 )
 from mdict.parse import read_dictionary, read_services
-from mdict.parse._driver import read_profile_text, source_lines
+from mdict.parse._driver import source_lines
 
 _kind_option = click.option(
     "--kind",
@@ -63,7 +66,7 @@ def summary(name: str, model: Any) -> str:
         conditions = {ln.vt.condition for s in model.sections for ln in s.lines if ln.vt.condition}
         return (
             f"{name}: {len(model.sections)} sections, {lines} attributes,"
-            f" {len(conditions)} condition names"
+            f" {len(conditions)} condition name{'s' if len(conditions) != 1 else ''}"
         )
     if isinstance(model, ModulesProfile):
         uses = sum(len(m.modules) for m in model.messages)
@@ -96,34 +99,21 @@ def _with_source(diagnostics: Sequence[Diagnostic], text: str) -> list[Diagnosti
 
 
 def _load_reference(path: str | None, reader: Any) -> Any:
-    """Read a --dictionary/--services file, or stop with its errors (exit 1)."""
-    if path is None:
-        return None
-    try:
-        return reader(path)
-    except InputFileError as exc:
-        click.echo(str(exc), err=True)
-        raise SystemExit(1) from None
-    except ProfileError as exc:
-        click.echo(exc.render(), err=True)
-        raise SystemExit(1) from None
+    """Read a --dictionary/--services file (its errors end the command)."""
+    return None if path is None else reader(path)
 
 
-def _read(path: str, kind: Kind | None) -> tuple[str, Kind, Any] | None:
-    """Read and parse one file; report problems and return None on failure."""
+def _read(path: str, kind: Kind | None) -> tuple[str, Kind, Any] | int:
+    """Read and parse one file; on failure report it and return its exit status."""
     try:
-        text = read_profile_text(path)
-        chosen = kind or detect_kind(text)
-        return text, chosen, formats.get(chosen).parse(text, path)
-    except InputFileError as exc:
-        click.echo(str(exc), err=True)
-    except ProfileError as exc:
-        click.echo(exc.render(), err=True)
-    return None
+        return read_profile(path, kind)
+    except MdictError as exc:
+        click.echo(error_text(exc), err=True)
+        return exit_status(exc)
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="FILE_OR_DIR...")
 @_kind_option
 @click.option(
     "--dictionary",
@@ -139,30 +129,69 @@ def check(
     dictionary_path: str | None,
     services_path: str | None,
 ) -> None:
-    """Parse and check profiles; print a one-line summary per file.
+    """Parse and check profiles, or a whole Merge-style folder, one line per file.
 
-    Exit status 1 when any file has an error (warnings alone do not fail).
+    A folder: every profile in it (.pfl, .srv, .cfg) found by its content and
+    checked, then against each other (info sections against the service
+    profile, SQ items defined, tags and VRs against the dictionary), with one
+    summary line. Exit status 1 when any file has an error (warnings alone do
+    not fail), 2 when a file cannot be read or is not a profile.
     """
     dictionary = _load_reference(dictionary_path, read_dictionary)
     services = _load_reference(services_path, read_services)
-    failed = False
+    status = OK
     for path in files:
+        if os.path.isdir(path):
+            status = max(status, _report_folder(check_folder(path)))
+            continue
         read = _read(path, kind)
-        if read is None:
-            failed = True
+        if isinstance(read, int):
+            status = max(status, read)
             continue
         text, _, model = read
         found = check_profile(model, dictionary=dictionary, services=services)
-        for d in _with_source(found, text):
-            click.echo(d.render(), err=True)
-        if any(d.severity == "error" for d in found):
-            failed = True
-        else:
-            warnings = len(found)
-            suffix = f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
-            click.echo(summary(os.path.basename(path), model) + suffix)
-    if failed:
-        raise SystemExit(1)
+        status = max(status, _report_file(path, text, model, found))
+    sys.exit(status)
+
+
+def _report_file(path: str, text: str, model: Any, found: Sequence[Diagnostic]) -> int:
+    """Print a profile's problems, or its summary line; its exit status."""
+    for d in _with_source(found, text):
+        click.echo(d.render(), err=True)
+    if any(d.severity == "error" for d in found):
+        return FOUND_PROBLEMS
+    warnings = len(found)
+    suffix = f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
+    click.echo(summary(os.path.basename(path), model) + suffix)
+    return OK
+
+
+def _report_folder(report: FolderReport) -> int:
+    """Every profile as ``check`` reports a file, then one summary line."""
+    if not report.profiles and not report.unreadable:
+        raise InputFileError(
+            report.folder, "no profile in this folder (files named *.pfl, *.srv or *.cfg)"
+        )
+    status = OK
+    for error in report.unreadable:
+        click.echo(error_text(error), err=True)
+        status = max(status, exit_status(error))
+    for path, reason in report.skipped:
+        note(f"{path}: skipped: {reason}")
+    for profile in report.profiles:
+        found = profile.diagnostics
+        status = max(status, _report_file(profile.path, profile.text, profile.model, found))
+    names = ", ".join(os.path.basename(p.path) for p in report.profiles) or "none"
+    against = [os.path.basename(p) for p in (report.services, report.dictionary) if p]
+    cross = f"; checked against {' and '.join(against)}" if against else ""
+    errors, warnings = report.errors, report.warnings
+    click.echo(
+        f"{report.folder}: {len(report.profiles)} profiles ({names}){cross}:"
+        f" {errors} error{'s' if errors != 1 else ''},"
+        f" {warnings} warning{'s' if warnings != 1 else ''}"
+        + (f"; {len(report.skipped)} other files skipped" if report.skipped else "")
+    )
+    return status
 
 
 def canonical_text(kind: Kind, model: Any, services: ServiceProfile | None) -> str:
@@ -182,13 +211,18 @@ def canonical_text(kind: Kind, model: Any, services: ServiceProfile | None) -> s
 def fmt(
     files: tuple[str, ...], check_only: bool, kind: Kind | None, services_path: str | None
 ) -> None:
-    """Rewrite profiles in canonical form (atomically, only when they change)."""
+    """Rewrite profiles in canonical form, only when they change.
+
+    Each file is replaced atomically (a symbolic link's target is written,
+    the link stays). Exit status 1 with --check when a file is not canonical,
+    or when a file has errors; 2 when a file cannot be read or written.
+    """
     services = _load_reference(services_path, read_services)
-    failed = False
+    status = OK
     for path in files:
         read = _read(path, kind)
-        if read is None:
-            failed = True
+        if isinstance(read, int):
+            status = max(status, read)
             continue
         text, chosen, model = read
         canonical = canonical_text(chosen, model, services)
@@ -196,14 +230,13 @@ def fmt(
             continue
         if check_only:
             click.echo(f"would reformat {path}")
-            failed = True
-        else:
-            try:
-                write_text_atomic(path, canonical)
-            except OSError as exc:
-                click.echo(f"{path}: error: cannot write: {exc.strerror or exc}", err=True)
-                failed = True
-                continue
-            click.echo(f"reformatted {path}")
-    if failed:
-        raise SystemExit(1)
+            status = max(status, FOUND_PROBLEMS)
+            continue
+        try:
+            write_text_atomic(path, canonical)
+        except MdictError as exc:
+            click.echo(error_text(exc), err=True)
+            status = max(status, USAGE)
+            continue
+        note(f"reformatted {path}")
+    sys.exit(status)

@@ -2,98 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
-import tempfile
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Iterable
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
+from mdict.cli._common import note, output_option, refuse_to_overwrite, write_together
 from mdict.combine import apply_configs, merge_dictionaries, short_form
-from mdict.errors import Diagnostic, InputFileError, MdictError, ProfileError
-from mdict.fileio import read_text, write_text_atomic
+from mdict.errors import Diagnostic, InputFileError
 from mdict.write import format_dictionary, format_info, format_services
-
-
-def with_source_lines(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Attach the offending line of each diagnostic, read from its file."""
-    cache: dict[str, list[str] | None] = {}
-    out: list[Diagnostic] = []
-    for d in diagnostics:
-        if d.source_line is None and d.line > 0 and d.file not in cache:
-            try:
-                cache[d.file] = read_text(d.file).splitlines()
-            except MdictError:
-                cache[d.file] = None
-        lines = cache.get(d.file)
-        if d.source_line is None and lines is not None and 0 < d.line <= len(lines):
-            d = replace(d, source_line=lines[d.line - 1])
-        out.append(d)
-    return out
-
-
-def fail(error: MdictError) -> NoReturn:
-    """Print an error the mdict way (file:line:col, the line, a caret) and exit 1."""
-    if isinstance(error, ProfileError):
-        text = "\n".join(d.render() for d in with_source_lines(error.diagnostics))
-    else:
-        text = str(error)
-    click.echo(text, err=True)
-    sys.exit(1)
-
-
-def refuse_to_overwrite(outputs: Sequence[str], inputs: Sequence[str]) -> None:
-    """Inputs are never modified: an output naming an input is an error."""
-    for output in outputs:
-        for source in inputs:
-            same = os.path.exists(output) and os.path.exists(source)
-            if same and os.path.samefile(output, source):
-                raise InputFileError(
-                    output, f"is also an input ({source}); inputs are never modified"
-                )
-
-
-def write_together(files: Sequence[tuple[str, str]]) -> None:
-    """Write several text files all or nothing: every temporary file is
-    written and flushed first, then each is renamed over its target."""
-    temporaries: list[tuple[str, str]] = []
-    try:
-        for path, _ in files:
-            # A folder in a target's place makes its rename fail after the
-            # earlier targets were replaced: refuse before anything is written.
-            if os.path.isdir(path):
-                raise InputFileError(path, "cannot write: Is a directory")
-        for path, text in files:
-            try:
-                fd, temporary = tempfile.mkstemp(
-                    prefix=f".{os.path.basename(path)}.",
-                    suffix=".tmp",
-                    dir=os.path.dirname(path) or ".",
-                )
-                temporaries.append((temporary, path))
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(text.encode("utf-8"))
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644
-                os.chmod(temporary, mode)
-            except OSError as exc:
-                raise InputFileError(path, f"cannot write: {exc.strerror or exc}") from None
-        while temporaries:
-            temporary, path = temporaries[0]
-            try:
-                os.replace(temporary, path)
-            except OSError as exc:
-                raise InputFileError(path, f"cannot write: {exc.strerror or exc}") from None
-            temporaries.pop(0)
-    finally:
-        for temporary, _ in temporaries:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
 
 
 def echo_warnings(warnings: Iterable[Diagnostic], prefix: str = "") -> None:
@@ -104,32 +22,25 @@ def echo_warnings(warnings: Iterable[Diagnostic], prefix: str = "") -> None:
 @click.command("dcomb")
 @click.argument("base", metavar="BASE")
 @click.argument("additions", metavar="ADDITIONS")
-@click.option(
-    "-o", "--output", required=True, metavar="FILE", help="The merged dictionary profile to write."
-)
+@output_option("The merged dictionary profile to write.", required=True)
 @click.option("--sort", is_flag=True, help="Accept inputs that are not in canonical order.")
 @click.option("--strict", is_flag=True, help="Make every replaced entry an error.")
 def dcomb(base: str, additions: str, output: str, sort: bool, strict: bool) -> None:
-    """Merge the dictionary ADDITIONS into BASE and write one canonical dictionary.
+    """Merge a dictionary of additions into a base dictionary (mc3dcomb).
 
-    Identical entries are written once; an addition with the tag of a base
+    Writes ADDITIONS merged into BASE as one canonical dictionary. Identical entries are written once; an addition with the tag of a base
     entry but another name, VR or VM replaces it (a warning, an error with
     --strict).
     """
     from mdict.parse import read_dictionary
 
-    try:
-        refuse_to_overwrite([output], [base, additions])
-        merged = merge_dictionaries(
-            read_dictionary(base), read_dictionary(additions), sort=sort, strict=strict
-        )
-        write_text_atomic(output, format_dictionary(merged.dictionary))
-    except MdictError as error:
-        fail(error)
-    except OSError as error:
-        fail(InputFileError(output, f"cannot write: {error.strerror or error}"))
+    refuse_to_overwrite([output], [base, additions])
+    merged = merge_dictionaries(
+        read_dictionary(base), read_dictionary(additions), sort=sort, strict=strict
+    )
+    write_together([(output, format_dictionary(merged.dictionary))], [base, additions])
     echo_warnings(merged.warnings)
-    click.echo(f"{output}: {merged.summary()}")
+    note(f"{output}: {merged.summary()}")
 
 
 @click.command("icomb")
@@ -172,7 +83,7 @@ def icomb(
     strict: bool,
     dry_run: bool,
 ) -> None:
-    """Apply configuration files to a service profile and an info profile.
+    """Apply configuration files to a service profile and an info profile (mc3icomb).
 
     Writes both profiles, canonical, or nothing at all when anything is wrong.
     """
@@ -191,29 +102,22 @@ def icomb(
     inputs = [services_path, info_path, *configs]
     if dictionary_path is not None:
         inputs.append(dictionary_path)
-    try:
-        if not dry_run:
-            refuse_to_overwrite(outputs, inputs)
-        services = read_services(services_path)
-        info = read_info(info_path)
-        dictionary = read_dictionary(dictionary_path) if dictionary_path is not None else None
-        parsed = [read_combine_config(path) for path in configs]
-        result = apply_configs(services, info, parsed, dictionary=dictionary, strict=strict)
-        echo_warnings(result.warnings)
-        if dry_run:
-            click.echo(f"dry run, nothing written: {result.summary.describe()}")
-            return
-        assert out_services is not None and out_info is not None
-        services_text = format_services(result.services)
-        info_text = format_info(result.info, result.services)
-        if output_dir is not None:
-            if os.path.exists(output_dir) and not os.path.isdir(output_dir):
-                raise InputFileError(output_dir, "cannot write: not a folder (-o names a folder)")
-            Path(output_dir).mkdir(parents=True, exist_ok=True)
-        write_together([(out_services, services_text), (out_info, info_text)])
-    except MdictError as error:
-        fail(error)
-    except OSError as error:
-        fail(InputFileError(error.filename or "output", f"cannot write: {error.strerror}"))
-    click.echo(result.summary.describe())
-    click.echo(f"wrote {out_services} and {out_info}")
+    if not dry_run:
+        refuse_to_overwrite(outputs, inputs)
+    services = read_services(services_path)
+    info = read_info(info_path)
+    dictionary = read_dictionary(dictionary_path) if dictionary_path is not None else None
+    parsed = [read_combine_config(path) for path in configs]
+    result = apply_configs(services, info, parsed, dictionary=dictionary, strict=strict)
+    echo_warnings(result.warnings)
+    if dry_run:
+        click.echo(f"dry run, nothing written: {result.summary.describe()}")
+        return
+    assert out_services is not None and out_info is not None
+    services_text = format_services(result.services)
+    info_text = format_info(result.info, result.services)
+    if output_dir is not None and os.path.exists(output_dir) and not os.path.isdir(output_dir):
+        raise InputFileError(output_dir, "cannot write: not a folder (-o names a folder)")
+    write_together([(out_services, services_text), (out_info, info_text)], inputs)
+    note(result.summary.describe())
+    note(f"wrote {out_services} and {out_info}")

@@ -1,13 +1,10 @@
-"""``mdict dict``, ``mdict info``, ``mdict decompile``, ``mdict check-db`` (the
-compiler) and ``mdict lookup``, ``mdict services``, ``mdict show`` (lookups in
-a compiled database, by default the standard one shipped with mdict)."""
+"""``mdict dict``, ``mdict info`` (the compiler), ``mdict decompile`` and
+``mdict check-db`` (a database back to profiles, and its staleness)."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -16,14 +13,20 @@ from typing import Any
 
 import click
 
-from mdict.cli.combine import fail, refuse_to_overwrite, with_source_lines, write_together
-from mdict.db.aliases import did_you_mean
+from mdict.cli._common import (
+    FOUND_PROBLEMS,
+    note,
+    open_database,
+    output_option,
+    refuse_to_overwrite,
+    with_source_lines,
+    write_together,
+)
 from mdict.db.build import STAGES, Compiled, undefined_summary
-from mdict.db.database import Database, default_database, open_database
+from mdict.db.database import Database
 from mdict.db.format import DEFAULT_NAMES, Role, Source, source_of
-from mdict.errors import InputFileError, MdictError
-from mdict.fileio import read_text, write_bytes_atomic
-from mdict.model import DictEntry, InfoLine, InfoSection, Service, Tag, ValueList
+from mdict.errors import InputFileError
+from mdict.fileio import read_text, require_regular_file, write_bytes_atomic
 from mdict.write import format_dictionary, format_info, format_services
 
 # ---------------------------------------------------------------------------
@@ -56,10 +59,8 @@ def beside(profile: str, given: str | None, role: Role) -> str:
         return given
     path = Path(profile).parent / DEFAULT_NAMES[role]
     if not path.exists() and Path(profile).exists():
-        fail(
-            InputFileError(
-                str(path), f"no such file (looked beside {profile}; name it with --{role})"
-            )
+        raise InputFileError(
+            str(path), f"no such file (looked beside {profile}; name it with --{role})"
         )
     return str(path)
 
@@ -95,7 +96,6 @@ def describe(compiled: Compiled, output: str) -> str:
     return f"{output}: {', '.join(parts)}; {len(compiled.data)} bytes"
 
 
-_output_option = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
 _warnings_option = click.option(
     "--show-warnings", is_flag=True, help="List every warning (undefined conditions too)."
 )
@@ -103,29 +103,27 @@ _warnings_option = click.option(
 
 @click.command("dict")
 @click.argument("dictionary", type=click.Path(dir_okay=False))
-@_output_option
+@output_option("The dictionary database to write (default: mrgcom3.dct).")
 @_warnings_option
 def dict_command(dictionary: str, output: str | None, show_warnings: bool) -> None:
-    """Compile a dictionary profile (default output: mrgcom3.dct)."""
+    """Compile a dictionary profile into a database (mc3dict).
+
+    Writes DICTIONARY's entries to a dictionary database (default: mrgcom3.dct).
+    """
     from mdict.db.build import compile_dictionary
     from mdict.parse import read_dictionary
 
     output = output or "mrgcom3.dct"
-    try:
-        refuse_to_overwrite([output], [dictionary])
-        with stages(["reading", "checking", "writing"]) as step:
-            model = read_dictionary(dictionary)
-            step("checking")
-            compiled = compile_dictionary(model, [source_of(dictionary, "dictionary")])
-            step("writing")
-            write_bytes_atomic(output, compiled.data)
-            step("done")
-    except MdictError as error:
-        fail(error)
-    except OSError as error:
-        fail(InputFileError(output, f"cannot write: {error.strerror or error}"))
+    refuse_to_overwrite([output], [dictionary])
+    with stages(["reading", "checking", "writing"]) as step:
+        model = read_dictionary(dictionary)
+        step("checking")
+        compiled = compile_dictionary(model, [source_of(dictionary, "dictionary")])
+        step("writing")
+        write_bytes_atomic(output, compiled.data, [dictionary])
+        step("done")
     report_warnings(compiled, show_warnings)
-    click.echo(describe(compiled, output))
+    note(describe(compiled, output))
 
 
 @click.command("info")
@@ -149,7 +147,7 @@ def dict_command(dictionary: str, output: str | None, show_warnings: bool) -> No
     is_flag=True,
     help="Do not borrow the standard database's conditions for undefined condition names.",
 )
-@_output_option
+@output_option("The message database to write (default: mrgcom3.msg).")
 @_warnings_option
 def info_command(
     info: str,
@@ -161,11 +159,16 @@ def info_command(
     output: str | None,
     show_warnings: bool,
 ) -> None:
-    """Compile a message info profile with its service profile and dictionary
-    into a message database (default output: mrgcom3.msg)."""
+    """Compile an info profile, its services and dictionary into a database (mc3info).
+
+    Writes a message database (default: mrgcom3.msg) from INFO, the service
+    profile and dictionary beside it (or named), and the conditions and
+    modules profiles beside it when there.
+    """
     from mdict.db.build import compile_message_files
 
     output = output or "mrgcom3.msg"
+    require_regular_file(info)  # named first: it is the file the user typed
     services = beside(info, services, "services")
     dictionary = beside(info, dictionary, "dictionary")
     if conditions is None and (Path(info).parent / DEFAULT_NAMES["conditions"]).is_file():
@@ -173,47 +176,21 @@ def info_command(
     if modules is None and (Path(info).parent / DEFAULT_NAMES["modules"]).is_file():
         modules = beside(info, None, "modules")
     inputs = [p for p in (info, services, dictionary, conditions, modules) if p is not None]
-    try:
-        refuse_to_overwrite([output], inputs)
-        with stages([*STAGES, "writing", "done"]) as step:
-            compiled = compile_message_files(
-                info, services, dictionary, conditions, modules, step, not no_borrow
-            )
-            step("writing")
-            write_bytes_atomic(output, compiled.data)
-            step("done")
-    except MdictError as error:
-        fail(error)
-    except OSError as error:
-        fail(InputFileError(output, f"cannot write: {error.strerror or error}"))
+    refuse_to_overwrite([output], inputs)
+    with stages([*STAGES, "writing", "done"]) as step:
+        compiled = compile_message_files(
+            info, services, dictionary, conditions, modules, step, not no_borrow
+        )
+        step("writing")
+        write_bytes_atomic(output, compiled.data, inputs)
+        step("done")
     report_warnings(compiled, show_warnings)
-    click.echo(describe(compiled, output))
+    note(describe(compiled, output))
 
 
 # ---------------------------------------------------------------------------
 # Back to profiles, staleness
 # ---------------------------------------------------------------------------
-
-
-def open_or_fail(path: str | None) -> Database:
-    """The database named (default: the standard one), or exit 2 saying why."""
-    try:
-        return open_database(path) if path is not None else default_database()
-    except MdictError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
-
-
-def require_messages(db: Database, path: str | None) -> None:
-    """A dictionary database (mdict dict) holds no services, messages or
-    items: say so (exit 2) instead of finding nothing."""
-    if db.header.kind != "messages":
-        click.echo(
-            f"error: {path}: a dictionary database holds no services, messages or items"
-            " (compile a message database with `mdict info`)",
-            err=True,
-        )
-        sys.exit(2)
 
 
 def profile_texts(db: Database) -> list[tuple[str, str]]:
@@ -244,30 +221,31 @@ def profile_texts(db: Database) -> list[tuple[str, str]]:
 @click.command("decompile")
 @click.argument("database", type=click.Path(dir_okay=False))
 @click.option(
-    "-o", "--output", "folder", required=True, type=click.Path(file_okay=False), help="Folder."
+    "-o",
+    "--output",
+    "folder",
+    required=True,
+    metavar="DIR",
+    help="The folder to write the profiles into (created when missing).",
 )
 @click.option("--force", is_flag=True, help="Replace profiles already in the folder.")
 def decompile_command(database: str, folder: str, force: bool) -> None:
-    """Write a compiled database back as canonical profiles."""
-    db = open_or_fail(database)
-    try:
-        texts = profile_texts(db)
-    except MdictError as error:
-        fail(error)
+    """Write a compiled database back as canonical profiles.
+
+    Writes every profile DATABASE holds (diction.pfl, mergecom.srv, info.pfl,
+    conditions.pfl, modules.pfl) into the folder, all or nothing.
+    """
+    db = open_database(database, messages=False)
+    texts = profile_texts(db)
     targets = [(os.path.join(folder, name), text) for name, text in texts]
     existing = [path for path, _ in targets if os.path.exists(path)]
     if existing and not force:
-        fail(InputFileError(existing[0], "exists already (--force replaces it)"))
-    try:
-        os.makedirs(folder, exist_ok=True)
-        refuse_to_overwrite([p for p, _ in targets], [database])
-        write_together(targets)
-    except MdictError as error:
-        fail(error)
-    except OSError as error:
-        fail(InputFileError(folder, f"cannot write: {error.strerror or error}"))
+        raise InputFileError(existing[0], "exists already (--force replaces it)")
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise InputFileError(folder, "cannot write: not a folder (-o names a folder)")
+    write_together(targets, [database])
     for path, text in targets:
-        click.echo(f"{path}: {text.count(chr(10))} lines")
+        note(f"{path}: {text.count(chr(10))} lines")
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,8 +255,15 @@ class Staleness:
     source: Source | None
     path: str | None
     current: bool
+    outside: bool = False
 
     def describe(self) -> str:
+        if self.outside:
+            assert self.source is not None
+            return (
+                f"{self.path}: NOT READ (the database records the source name"
+                f" {self.source.file!r}, which leaves the folder)"
+            )
         if self.path is not None and not os.path.isfile(self.path):
             return f"{self.path}: MISSING (no such file)"
         if self.source is None:
@@ -297,17 +282,32 @@ def role_of(path: str) -> Role | None:
     return kind if kind in ("dictionary", "services", "info", "conditions", "modules") else None
 
 
+def inside(folder: str, name: str) -> bool:
+    """``name`` (recorded in a database header, so untrusted) is a plain
+    file name whose file, links followed, is inside ``folder``."""
+    if name in ("", ".", "..") or name != os.path.basename(name) or "\\" in name:
+        return False
+    real = os.path.realpath(os.path.join(folder, name))
+    return os.path.dirname(real) == os.path.realpath(folder)
+
+
 def compare_sources(db: Database, against: Sequence[str]) -> list[Staleness]:
     """Each given profile (files, or folders holding the recorded file names)
     against the digest the database recorded for it."""
     files: list[str] = []
-    for name in against:
-        if os.path.isdir(name):
-            files += [os.path.join(name, s.file) for s in db.header.sources]
-        else:
-            files.append(name)
     out: list[Staleness] = []
     matched: set[Role] = set()
+    for name in against:
+        if not os.path.isdir(name):
+            files.append(name)
+            continue
+        for source in db.header.sources:
+            path = os.path.join(name, source.file)
+            if inside(name, source.file):
+                files.append(path)
+            else:
+                matched.add(source.role)
+                out.append(Staleness(source, path, False, outside=True))
     for path in files:
         by_name = [s for s in db.header.sources if s.file == os.path.basename(path)]
         if not by_name and os.path.isfile(path):
@@ -334,354 +334,18 @@ def compare_sources(db: Database, against: Sequence[str]) -> list[Staleness]:
 )
 @click.argument("more", nargs=-1)
 def check_db_command(database: str, against: Sequence[str], more: Sequence[str]) -> None:
-    """Tell whether DATABASE is stale relative to its source profiles
-    (exit 1 when any differs or is not one of its sources)."""
-    db = open_or_fail(database)
-    try:
-        results = compare_sources(db, [*against, *more])
-    except MdictError as error:
-        fail(error)
+    """Tell whether a compiled database is stale relative to its source profiles.
+
+    Compares DATABASE's recorded source digests with the files given (a
+    folder: the recorded file names inside it, never outside). Exit status 1
+    when any differs, is missing or is not one of its sources.
+    """
+    db = open_database(database, messages=False)
+    results = compare_sources(db, [*against, *more])
     for result in results:
         click.echo(result.describe())
     if not db.header.sources:
-        click.echo(f"{database}: records no source profiles", err=True)
-        sys.exit(1)
+        click.echo(f"{database}: error: records no source profiles", err=True)
+        sys.exit(FOUND_PROBLEMS)
     if any(not r.current for r in results):
-        sys.exit(1)
-
-
-# ---------------------------------------------------------------------------
-# Lookups
-# ---------------------------------------------------------------------------
-
-_db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="A compiled database (default: the standard one shipped with mdict).",
-)
-_TAG = re.compile(r"^\(?\s*([0-9A-Fa-f]{4})\s*,?\s*([0-9A-Fa-f]{4})\s*\)?$")
-_PRIVATE = re.compile(r"^\(?\s*([0-9A-Fa-f]{4})\s*,(.+),\s*([0-9A-Fa-f]{2})\s*\)?$")
-
-
-def parse_key(text: str) -> Tag | str:
-    """``0010,0010``, ``(0010,0010)``, ``00100010``, ``GGGG,Creator,EB`` or a name."""
-    match = _TAG.match(text.strip())
-    if match:
-        return Tag(int(match.group(1), 16), int(match.group(2), 16))
-    match = _PRIVATE.match(text.strip())
-    if match and int(match.group(1), 16) % 2 == 1:
-        return Tag(int(match.group(1), 16), int(match.group(3), 16), match.group(2))
-    return text
-
-
-def entry_line(entry: DictEntry) -> str:
-    return f"{entry.tag.display}  {entry.vr}  VM {entry.vm}  {entry.name}"
-
-
-# -- JSON (docs/lookup-api.md: keys are stable; new keys may be added) ---------
-
-_json_option = click.option(
-    "--json", "as_json", is_flag=True, help="Machine-readable JSON (docs/lookup-api.md)."
-)
-
-
-def echo_json(data: object) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def tag_json(tag: Tag) -> dict[str, Any]:
-    """``tag`` in profile form, ``group``/``element`` as numbers (for a
-    private tag the element byte), ``creator`` or null."""
-    return {"tag": str(tag), "group": tag.group, "element": tag.element, "creator": tag.creator}
-
-
-def entry_json(entry: DictEntry) -> dict[str, Any]:
-    return {
-        **tag_json(entry.tag),
-        "name": entry.name,
-        "vr": entry.vr,
-        "vm": str(entry.vm),
-        "retired": entry.retired,
-    }
-
-
-def service_json(service: Service) -> dict[str, Any]:
-    return {
-        "number": service.number,
-        "name": service.name,
-        "type": service.type,
-        "uid": service.uid,
-        "description": service.description,
-        "commands": list(service.commands),
-        "sop_classes": list(service.sop_classes),
-    }
-
-
-def values_json(values: ValueList | None) -> dict[str, Any] | None:
-    if values is None:
-        return None
-    return {
-        "kind": values.kind,
-        "per_position": values.per_position,
-        "groups": [list(g) for g in values.groups],
-    }
-
-
-def section_json(
-    db: Database,
-    section: InfoSection,
-    depth: int = 0,
-    path: tuple[str, ...] = (),
-    limit: int | None = None,
-) -> list[dict[str, Any]]:
-    """The lines of a section, each SQ's items nested under ``items`` (as
-    far as ``limit``; an item already being expanded above is not expanded
-    again)."""
-    out: list[dict[str, Any]] = []
-    for line in section.lines:
-        entry = db.entry(line.tag)
-        row: dict[str, Any] = {
-            **tag_json(line.tag),
-            "name": entry.name if entry is not None else None,
-            "vr": line.vr,
-            "vm": str(entry.vm) if entry is not None else None,
-            "type": line.vt.type,
-            "condition": line.vt.condition,
-            "values": values_json(line.values) if line.vr != "SQ" else None,
-            "field4": line.field4,
-            "items": [item_json(db, name, depth, path, limit) for name in line.item_names],
-        }
-        out.append(row)
-    return out
-
-
-def item_json(
-    db: Database, name: str, depth: int, path: tuple[str, ...], limit: int | None
-) -> dict[str, Any]:
-    """One item an SQ line names: ``expanded`` true with its ``lines``, or
-    false with ``reason`` ``depth``, ``recursive`` or ``not defined``."""
-    item = db.item(name)
-    found: dict[str, Any] = {"name": name, "number": item.number if item else None}
-    if name in path:
-        return {**found, "expanded": False, "reason": "recursive"}
-    if item is None:
-        return {**found, "expanded": False, "reason": "not defined"}
-    if limit is not None and depth >= limit:
-        return {**found, "expanded": False, "reason": "depth"}
-    lines = section_json(db, item, depth + 1, (*path, name), limit)
-    return {**found, "expanded": True, "lines": lines}
-
-
-@click.command("lookup")
-@click.argument("keys", nargs=-1, required=True)
-@_db_option
-@_json_option
-def lookup_command(keys: Sequence[str], db_path: str | None, as_json: bool) -> None:
-    """Look attributes up by tag (0010,0010), private tag (0029,CREATOR,10),
-    name (Patient's Name) or keyword (PatientName)."""
-    db = open_or_fail(db_path)
-    missing = 0
-    results: list[dict[str, Any]] = []
-    for text in keys:
-        key = parse_key(text)
-        try:
-            found = db.entry(key) if isinstance(key, Tag) else db.entry_by_name(key)
-        except MdictError as error:
-            fail(error)
-        if found is not None:
-            if as_json:
-                results.append({"query": text, "found": True, **entry_json(found)})
-            else:
-                click.echo(entry_line(found))
-            continue
-        missing += 1
-        hint = ""
-        if isinstance(key, Tag) and key.is_private and key.creator is None:
-            hint = " (a private attribute is looked up as GGGG,CREATOR,EB)"
-        if as_json:
-            results.append({"query": text, "found": False, "error": f"not in the dictionary{hint}"})
-        else:
-            click.echo(f"error: {text}: not in the dictionary{hint}", err=True)
-    if as_json:
-        echo_json({"results": results})
-    if missing:
-        sys.exit(1)
-
-
-def words(text: str) -> set[str]:
-    """The words of a name or description, case-folded."""
-    return set(re.split(r"[\s_,;:()/-]+", text.casefold())) - {""}
-
-
-def service_matches(service: Service, pattern: str) -> bool:
-    """Every word of the pattern is a word of the name or description, or the
-    pattern starts the UID."""
-    if service.uid is not None and service.uid.startswith(pattern.strip()):
-        return True
-    return words(pattern) <= words(service.name) | words(service.description or "")
-
-
-@click.command("services")
-@click.option("--match", "pattern", default=None, help="Words of the name or description.")
-@click.option("--items", is_flag=True, help="List the item table instead.")
-@_db_option
-@_json_option
-def services_command(pattern: str | None, items: bool, db_path: str | None, as_json: bool) -> None:
-    """List services (number, type, name, UID, commands) or the item table;
-    --match keeps those with every word of the text in their name or
-    description (CT matches CT_IMAGE, not AUTOREFRACTION), or a UID prefix."""
-    db = open_or_fail(db_path)
-    require_messages(db, db_path)
-    wanted = words(pattern) if pattern else set()
-    try:
-        if items:
-            refs = [ref for ref in db.item_refs() if wanted <= words(ref.name)]
-            if as_json:
-                echo_json({"items": [{"number": r.number, "name": r.name} for r in refs]})
-                return
-            for ref in refs:
-                click.echo(f"{ref.number:04d}  {ref.name}")
-            return
-        services = [s for s in db.services() if pattern is None or service_matches(s, pattern)]
-        if as_json:
-            echo_json({"services": [service_json(s) for s in services]})
-            return
-        for service in services:
-            what = " ".join(service.commands) or " ".join(f"{n:04d}" for n in service.sop_classes)
-            click.echo(
-                f"{service.number:04d}  {service.type:<4}  {service.name}  {service.uid or '-'}"
-                f"  {what}"
-            )
-    except MdictError as error:
-        fail(error)
-
-
-def show_rows(
-    db: Database,
-    section: InfoSection,
-    depth: int = 0,
-    path: tuple[str, ...] = (),
-    limit: int | None = None,
-) -> list[tuple[str, ...]]:
-    """Rows of the table `mdict show` prints, items expanded in place down to
-    ``limit`` levels (an item already being expanded above is named, not
-    expanded again)."""
-    rows: list[tuple[str, ...]] = []
-    for line in section.lines:
-        rows.append(row_of(db, line, depth))
-        for name in line.item_names:
-            if limit is not None and depth >= limit:
-                rows.append((f"{'  ' * (depth + 1)}item {name} (not expanded: --depth)",))
-                continue
-            if name in path:
-                rows.append((f"{'  ' * (depth + 1)}item {name} (recursive, see above)",))
-                continue
-            item = db.item(name)
-            if item is None:
-                rows.append((f"{'  ' * (depth + 1)}item {name} (not defined)",))
-                continue
-            rows.append((f"{'  ' * (depth + 1)}item {name} ({item.number:04d})",))
-            rows += show_rows(db, item, depth + 1, (*path, name), limit)
-    return rows
-
-
-def row_of(db: Database, line: InfoLine, depth: int) -> tuple[str, ...]:
-    entry = db.entry(line.tag)
-    name = entry.name if entry is not None else "(not in the dictionary)"
-    vm = str(entry.vm) if entry is not None else ""
-    values = str(line.values) if line.values is not None and line.vr != "SQ" else ""
-    condition = line.vt.condition or ("(unknown)" if line.vt.conditional else "")
-    indent = ">" * depth
-    return (indent + line.tag.display, name, line.vr, vm, line.vt.type, condition, values)
-
-
-def show_json(
-    db: Database, section: InfoSection, service: Service | None, limit: int | None
-) -> dict[str, Any]:
-    """What `mdict show --json` prints (docs/lookup-api.md)."""
-    name = None
-    if section.is_item:
-        name = next((r.name for r in db.item_refs() if r.number == section.number), None)
-    path = (name,) if name is not None else ()
-    return {
-        "kind": "item" if section.is_item else "message",
-        "number": section.number,
-        "command": section.command,
-        "name": name if section.is_item else (service.name if service else None),
-        "uid": service.uid if service is not None and not section.is_item else None,
-        "lines": section_json(db, section, 0, path, limit),
-    }
-
-
-MAX_COLUMN = 40
-
-
-def render_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
-    """Columns padded to their widest cell (at most MAX_COLUMN, longer cells
-    overflow); one-cell rows are headings."""
-    table = [header, *(r for r in rows if len(r) == len(header))]
-    widths = [min(MAX_COLUMN, max(len(r[i]) for r in table)) for i in range(len(header))]
-    out = []
-    for row in [header, *rows]:
-        if len(row) != len(header):
-            out.append(row[0])
-            continue
-        out.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-    return out
-
-
-@click.command("show")
-@click.argument("service")
-@click.argument("command", required=False)
-@click.option("--depth", type=click.IntRange(0), default=None, help="Expand items this deep.")
-@_db_option
-@_json_option
-def show_command(
-    service: str, command: str | None, depth: int | None, db_path: str | None, as_json: bool
-) -> None:
-    """Show a message spec (SERVICE COMMAND: service by name, UID or number)
-    or an item (ITEM_NAME, or NAME ITEM) as a table, items expanded."""
-    db = open_or_fail(db_path)
-    require_messages(db, db_path)
-    is_item = command is None or command.upper() == "ITEM"
-    try:
-        found = None
-        if is_item:
-            key: Any = int(service) if service.isdigit() else service
-            section = db.item(key)
-            title = f"item {service}"
-        else:
-            assert command is not None
-            section = db.message(service, command)
-            found = db.service(service)
-            title = f"{found.name} ({found.number:04d})" if found else service
-            title += f" {command.upper()}"
-        if section is None:
-            what = "item" if is_item else "message"
-            text = f"error: no {what} {service} {command or ''}".rstrip()
-            named = found if found is not None else db.service(service)
-            if named is not None and named.commands:
-                # Say what the service has (a bare service name is read as an item).
-                known = ", ".join(named.commands)
-                if is_item:
-                    text += f" ({named.name} is a service; give a command: {known})"
-                else:
-                    text += f" ({named.name} has: {known})"
-            elif named is None:
-                known_names = [r.name for r in db.item_refs()] if is_item else []
-                known_names += [s.name for s in db.services()]
-                text += did_you_mean(service, known_names)
-            click.echo(text, err=True)
-            sys.exit(1)
-        if as_json:
-            echo_json(show_json(db, section, found, depth))
-            return
-        rows = show_rows(db, section, limit=depth)
-    except MdictError as error:
-        fail(error)
-    click.echo(f"{title}: {len(section.lines)} attributes")
-    header = ("Tag", "Name", "VR", "VM", "Type", "Condition", "Values")
-    for line in render_table(rows, header):
-        click.echo(line)
+        sys.exit(FOUND_PROBLEMS)

@@ -12,17 +12,13 @@ from typing import Any
 
 import click
 
-from mdict.errors import MdictError
+from mdict.cli._common import FOUND_PROBLEMS, fail, open_database
 from mdict.validation.findings import LEVELS
 
 STATUSES = """\b
 Exit status: 0 no message with an error, 1 a message with an error,
 2 usage, unreadable database or address in use. SIGINT and SIGTERM
 stop the SCP the normal way (report written, same statuses)."""
-
-
-class _SetupError(click.ClickException):
-    exit_code = 2
 
 
 class _Run:
@@ -182,18 +178,15 @@ def scp_command(
     timeout: float | None,
     **options: Any,
 ) -> None:
-    """Run a validating SCP: accept Verification, storage, worklist and
-    query FIND, MPPS and storage commitment; validate every data set; log
-    one line per message and a summary per association."""
-    from mdict.cli.validate import open_database
+    """Run a validating SCP that a device under test connects to.
+
+    It accepts Verification, storage, worklist and query FIND, MPPS and
+    storage commitment, validates every data set, and logs one line per
+    message and a summary per association.
+    """
     from mdict.net.scp import ValidatingSCP, quiet_pynetdicom
 
-    if db_path and profiles:
-        raise click.UsageError("give --db or --profiles, not both")
-    try:
-        db = open_database(db_path, profiles)
-    except (MdictError, OSError) as exc:
-        raise _SetupError(f"cannot load the database: {exc}") from exc
+    db = open_database(db_path, profiles)
     run = _Run(level, report)
     run.limit = limit
     quiet_pynetdicom()
@@ -209,9 +202,7 @@ def scp_command(
     try:
         scp.start()
     except OSError as exc:
-        raise _SetupError(
-            f"cannot listen on {options['host']}:{options['port']}: {exc.strerror or exc}"
-        ) from None
+        fail(f"cannot listen on {options['host']}:{options['port']}: {exc.strerror or exc}")
     click.echo(
         f"mdict scp: {options['ae_title']} listening on {options['host']}:{scp.port}", err=True
     )
@@ -248,9 +239,9 @@ def _finish(run: _Run, report: str | None, output_format: str, level: str) -> No
         try:
             write_report(report, journal.records, output_format, level)
         except OSError as exc:
-            raise _SetupError(f"cannot write the report {report}: {exc.strerror or exc}") from None
+            fail(f"{report}: error: cannot write the report: {exc.strerror or exc}")
         finally:
             journal.close()
         click.echo(f"report written: {report}", err=True)
     if run.with_errors:
-        sys.exit(1)
+        sys.exit(FOUND_PROBLEMS)

@@ -1,106 +1,48 @@
 """``mdict diff | import | export | learn | dump | table``: private dictionaries in practice.
 
-Exit status: 0 success (``diff``: no difference), 1 ``diff`` found differences,
-2 an error (bad input, unreadable file, unknown service ...). Errors are one
-``file:line:column: error: ...`` line per problem on stderr, nothing is
-written, and input files are never modified.
+Exit statuses as every command (mdict.cli._common.EXIT_STATUSES): ``diff``
+exits 1 when it found differences.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
+from mdict.cli._common import (
+    FOUND_PROBLEMS,
+    OK,
+    database_inputs,
+    db_options,
+    emit,
+    fail,
+    note,
+    open_database,
+    output_option,
+    progress_bar,
+    refuse_to_overwrite,
+    write_together,
+)
 from mdict.db.protocol import MessageDatabase
-from mdict.errors import Diagnostic, InputFileError, MdictError, ProfileError
-from mdict.fileio import decode_text, read_bytes, write_text_atomic
+from mdict.errors import Diagnostic, InputFileError, MdictError
+from mdict.fileio import decode_text, read_bytes, require_regular_file
 from mdict.model import CombineConfig, Dictionary, InfoProfile, ServiceProfile
+from mdict.parse import detect_kind
 
-ERROR_STATUS = 2
 Profile = Dictionary | ServiceProfile | InfoProfile | CombineConfig
 PROFILE_TYPES = (Dictionary, ServiceProfile, InfoProfile, CombineConfig)
 KIND_CHOICES = ("auto", "dictionary", "services", "info", "config")
 DEV_NULL = "/dev/null"
 
 
-# ---------------------------------------------------------------------------
-# Shared helpers
-# ---------------------------------------------------------------------------
-
-
-def fail(message: str) -> NoReturn:
-    click.echo(message, err=True)
-    sys.exit(ERROR_STATUS)
-
-
-def _render(error: MdictError) -> str:
-    if isinstance(error, ProfileError):
-        return error.render()
-    return str(error)
-
-
-@contextmanager
-def reported() -> Iterator[None]:
-    """Turn every mdict error (and OS error) into one message and exit status 2."""
-    try:
-        yield
-    except MdictError as exc:
-        fail(_render(exc))
-    except OSError as exc:
-        fail(f"{exc.filename or ''}: error: {exc.strerror or exc}")
-
-
 def warn(diagnostics: Sequence[Diagnostic] | Sequence[str]) -> None:
     for d in diagnostics:
         click.echo(str(d), err=True)
-
-
-def refuse_input_as_output(output: str, inputs: Sequence[str]) -> None:
-    """Inputs are never modified: an output that is an input is an error."""
-    if output == "-" or not os.path.exists(output):
-        return
-    for source in inputs:
-        if os.path.exists(source) and os.path.samefile(output, source):
-            raise InputFileError(output, f"is also an input ({source}); inputs are never modified")
-
-
-def emit(text: str, output: str) -> None:
-    """Write atomically to ``output`` (``-``: standard output)."""
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        write_text_atomic(output, text)
-
-
-def _module(name: str) -> Any:
-    return importlib.import_module({"load": "mdict.db.database", "parse": "mdict.parse"}[name])
-
-
-def open_database(path: str | None = None, profiles: str | None = None) -> MessageDatabase:
-    """A compiled database, one built from a folder of profiles, or the embedded one."""
-    try:
-        load = _module("load")
-    except ImportError:
-        raise InputFileError(
-            path or profiles or "<default>", "mdict.db.database is not available in this build"
-        ) from None
-    if path is not None:
-        db: MessageDatabase = load.open_database(path)
-        return db
-    if profiles is None:
-        db = load.default_database()
-        return db
-    from mdict.db.build import open_profiles_folder
-
-    db = open_profiles_folder(profiles)
-    return db
 
 
 def read_source(path: str, kind: str = "auto") -> Profile | MessageDatabase:
@@ -109,8 +51,9 @@ def read_source(path: str, kind: str = "auto") -> Profile | MessageDatabase:
     try:
         text = decode_text(data, path)
     except InputFileError:
-        return open_database(path)
-    parse = _module("parse")
+        return open_database(path, messages=False)
+    from mdict import parse
+
     found = parse.detect_kind(text) if kind == "auto" else kind
     readers: dict[str, Callable[[str, str], Profile]] = {
         "dictionary": parse.parse_dictionary,
@@ -135,22 +78,6 @@ def read_dictionary_source(path: str) -> Dictionary:
     from mdict.private.diff import dictionary_of
 
     return dictionary_of(source)
-
-
-def database_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option(
-        "--profiles",
-        type=click.Path(exists=True, file_okay=False),
-        help="A folder with diction.pfl, mergecom.srv, info.pfl (and modules.pfl) to build"
-        " the database from.",
-    )(func)
-    func = click.option(
-        "--db",
-        "db_path",
-        type=click.Path(dir_okay=False),
-        help="A compiled database (default: the embedded standard one).",
-    )(func)
-    return func
 
 
 # ---------------------------------------------------------------------------
@@ -226,7 +153,8 @@ def compute_diffs(
         if isinstance(a, InfoProfile) and isinstance(b, InfoProfile):
             old_srv = new_srv = None
             if services is not None:
-                parse = _module("parse")
+                from mdict import parse
+
                 old_srv, new_srv = (parse.read_services(p) for p in services)
             elif old is not None and new is not None and not profiles:
                 old_srv, new_srv = services_of(old), services_of(new)  # type: ignore[arg-type]
@@ -249,7 +177,7 @@ def _dictionary_texts(old_path: str, new_path: str, kind: str) -> tuple[str, str
             if not exc.reason.startswith("binary data"):
                 raise
             return None
-        if kind == "auto" and _module("parse").detect_kind(text) != "dictionary":
+        if kind == "auto" and detect_kind(text) != "dictionary":
             return None
         texts.append(text)
     return texts[0], texts[1]
@@ -287,8 +215,10 @@ def diff_command(
     services: tuple[str, str] | None,
     git_driver: bool,
 ) -> None:
-    """Compare two profiles of the same kind (dictionary, service, info or
-    mc3icomb configuration) by meaning, or a profile and a compiled database.
+    """Compare two profiles, or a profile and a database, by meaning.
+
+    Two profiles of the same kind (dictionary, service, info or mc3icomb
+    configuration), or a profile and a compiled database.
 
     Attributes, services, commands, items and message lines that were added,
     removed or changed; a changed VR, VM, type or value list shows old -> new.
@@ -308,8 +238,7 @@ def diff_command(
         fail(f"mdict diff: expected OLD and NEW, found {len(paths)} paths")
     else:
         old_path, new_path = paths
-    with reported():
-        diffs = compute_diffs(old_path, new_path, kind, services, *labels)
+    diffs = compute_diffs(old_path, new_path, kind, services, *labels)
     if fmt == "json" and len(diffs) > 1:  # two databases: one JSON array
         text = "[\n" + ",\n".join(format_json(d).rstrip("\n") for d in diffs) + "\n]\n"
     else:
@@ -317,7 +246,7 @@ def diff_command(
     click.echo(text, nl=False)
     if git_driver or exit_zero:
         return
-    sys.exit(0 if all(d.same for d in diffs) else 1)
+    sys.exit(OK if all(d.same for d in diffs) else FOUND_PROBLEMS)
 
 
 # ---------------------------------------------------------------------------
@@ -332,20 +261,18 @@ def import_group() -> None:
 
 @import_group.command("dcmtk")
 @click.argument("source", metavar="PRIVATE_DIC")
-@click.option("-o", "--output", required=True, help="The diction.pfl to write (- for stdout).")
+@output_option("The diction.pfl to write", required=True, dash=True)
 @click.option("--private-only", is_flag=True, help="Skip standard (public) tags.")
 def import_dcmtk(source: str, output: str, private_only: bool) -> None:
     """Convert a DCMTK dictionary (private.dic) into a canonical diction.pfl."""
     from mdict.private.dcmtk import read_dcmtk
     from mdict.write import format_dictionary
 
-    with reported():
-        refuse_input_as_output(output, [source])
-        result = read_dcmtk(source, private_only=private_only)
-        warn(result.warnings)
-        emit(format_dictionary(result.dictionary), output)
+    result = read_dcmtk(source, private_only=private_only)
+    warn(result.warnings)
+    emit(format_dictionary(result.dictionary), output, [source])
     if output != "-":
-        click.echo(f"{output}: {len(result.dictionary.entries)} entries", err=True)
+        note(f"{output}: {len(result.dictionary.entries)} entries")
 
 
 @click.group("export")
@@ -355,7 +282,7 @@ def export_group() -> None:
 
 @export_group.command("dcmtk")
 @click.argument("source", metavar="DICTIONARY")
-@click.option("-o", "--output", required=True, help="The private.dic to write (- for stdout).")
+@output_option("The private.dic to write", required=True, dash=True)
 @click.option("--include-standard", is_flag=True, help="Also write standard (public) entries.")
 @click.option("--keywords", is_flag=True, help="Write names as keywords (PatientsName).")
 def export_dcmtk(source: str, output: str, include_standard: bool, keywords: bool) -> None:
@@ -363,27 +290,23 @@ def export_dcmtk(source: str, output: str, include_standard: bool, keywords: boo
     in DCMTK's private.dic format."""
     from mdict.private.dcmtk import format_dcmtk
 
-    with reported():
-        refuse_input_as_output(output, [source])
-        dictionary = read_dictionary_source(source)
-        text, warnings = format_dcmtk(dictionary, include_standard, keywords, source)
-        warn(warnings)
-        emit(text, output)
+    dictionary = read_dictionary_source(source)
+    text, warnings = format_dcmtk(dictionary, include_standard, keywords, source)
+    warn(warnings)
+    emit(text, output, [source])
 
 
 @export_group.command("pydicom")
 @click.argument("source", metavar="DICTIONARY")
-@click.option("-o", "--output", required=True, help="The Python module to write (- for stdout).")
+@output_option("The Python module to write", required=True, dash=True)
 def export_pydicom(source: str, output: str) -> None:
     """Write the private entries of a dictionary profile (or compiled database)
     as a Python module for pydicom.datadict.add_private_dict_entries."""
     from mdict.private.pydicom_bridge import format_pydicom_module
 
-    with reported():
-        refuse_input_as_output(output, [source])
-        dictionary = read_dictionary_source(source)
-        module = Path(output).stem if output != "-" else "private_dict"
-        emit(format_pydicom_module(dictionary, source, module), output)
+    dictionary = read_dictionary_source(source)
+    module = Path(output).stem if output != "-" else "private_dict"
+    emit(format_pydicom_module(dictionary, source, module), output, [source])
 
 
 # ---------------------------------------------------------------------------
@@ -405,7 +328,7 @@ def _known_dictionary(path: str | None) -> Dictionary | None:
 
 @click.command("learn")
 @click.argument("folders", nargs=-1, required=True, metavar="DIR...")
-@click.option("-o", "--output", required=True, help="The diction.pfl of proposals to write.")
+@output_option("The diction.pfl of proposals to write.", required=True)
 @click.option(
     "--dictionary",
     "dictionary_path",
@@ -422,10 +345,10 @@ def learn_command(
     jobs: int | None,
     progress: bool,
 ) -> None:
-    """Propose diction.pfl lines for the private attributes of a DICOM corpus
-    that the dictionary does not know yet.
+    """Propose dictionary lines for the unknown private attributes of DICOM files.
 
-    Each proposal's VR comes from explicit-VR files, or is inferred from the
+    Proposes diction.pfl lines for the private attributes of the DICOM files
+    under DIR that the dictionary does not know yet. Each proposal's VR comes from explicit-VR files, or is inferred from the
     values of implicit-VR files and marked "(VR inferred)" in its name; the
     report says for every line how it was found, the VM range seen, the number
     of files and an example value, and lists conflicts.
@@ -434,36 +357,25 @@ def learn_command(
     from mdict.write import format_dictionary
 
     report_path = report or str(Path(output).with_suffix("")) + ".report.md"
-    with reported():
-        for folder in folders:
-            if not os.path.exists(folder):
-                raise InputFileError(folder, "no such file or directory")
-        known = _known_dictionary(dictionary_path)
-        paths = [p for folder in folders for p in find_files(folder)]
-        refuse_input_as_output(output, paths)
-        refuse_input_as_output(report_path, paths)
-        with click.progressbar(
-            length=len(paths),
-            label="reading",
-            file=sys.stderr,
-            hidden=not progress,
-        ) as bar:
-            learned = propose(scan_files(paths, jobs), known, bar.update)
-        from mdict.cli.combine import write_together  # both or neither
-
-        for path in (output, report_path):
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        write_together(
-            [
-                (output, format_dictionary(learned.dictionary())),
-                (report_path, format_report(learned, output)),
-            ]
-        )
+    for folder in folders:
+        if not os.path.exists(folder):
+            raise InputFileError(folder, "no such file or directory")
+    known = _known_dictionary(dictionary_path)
+    paths = [p for folder in folders for p in find_files(folder)]
+    refuse_to_overwrite([output, report_path], paths)
+    with progress_bar(len(paths), "reading", shown=progress) as advance:
+        learned = propose(scan_files(paths, jobs), known, advance)
+    write_together(  # both or neither
+        [
+            (output, format_dictionary(learned.dictionary())),
+            (report_path, format_report(learned, output)),
+        ],
+        paths,
+    )
     conflicts = sum(1 for p in learned.proposals if p.conflict) + len(learned.known_conflicts)
-    click.echo(
+    note(
         f"{output}: {len(learned.proposals)} proposed lines from {learned.dicom_files} DICOM files "
-        f"({len(learned.skipped)} skipped, {conflicts} conflicts); report: {report_path}",
-        err=True,
+        f"({len(learned.skipped)} skipped, {conflicts} conflicts); report: {report_path}"
     )
 
 
@@ -481,7 +393,7 @@ def learn_command(
     metavar="SERVICE COMMAND",
     help="Annotate with this message instead of the SOP Class's C_STORE_RQ.",
 )
-@database_options
+@db_options
 def dump_command(
     file: str,
     pattern: str | None,
@@ -489,9 +401,12 @@ def dump_command(
     db_path: str | None,
     profiles: str | None,
 ) -> None:
-    """Print a DICOM file annotated with the database: tag, VR, VM, name and
-    value; for the file's message the type (1/1C/2/2C/3) with its condition and
-    the check against enumerated values and defined terms."""
+    """Print a DICOM file annotated with the database's knowledge.
+
+    Each element: tag, VR, VM, name and value; for the file's message the
+    type (1/1C/2/2C/3) with its condition and the check against enumerated
+    values and defined terms.
+    """
     import re
 
     from mdict.private.dump import Dumper, format_dump
@@ -501,16 +416,15 @@ def dump_command(
             re.compile(pattern)
         except re.error as exc:
             fail(f"--filter: error: not a regular expression: {exc}")
-    with reported():
-        dataset = _read_dicom(file)
-        dumper = Dumper(open_database(db_path, profiles))
-        chosen = dumper.message_named(*message) if message else None
-        header, section = chosen if chosen else dumper.message_for(dataset)
-        try:
-            lines = dumper.dump(dataset, section)
-        except (ValueError, TypeError, KeyError, EOFError) as exc:  # pydicom decoding a bad value
-            raise InputFileError(file, f"cannot decode the dataset: {exc}") from None
-        text = format_dump(f"{file}: {header}", lines, pattern)
+    dataset = _read_dicom(file)
+    dumper = Dumper(open_database(db_path, profiles))
+    chosen = dumper.message_named(*message) if message else None
+    header, section = chosen if chosen else dumper.message_for(dataset)
+    try:
+        lines = dumper.dump(dataset, section)
+    except (ValueError, TypeError, KeyError, EOFError) as exc:  # pydicom decoding a bad value
+        raise InputFileError(file, f"cannot decode the dataset: {exc}") from None
+    text = format_dump(f"{file}: {header}", lines, pattern)
     click.echo(text, nl=False)
 
 
@@ -520,7 +434,7 @@ def _read_dicom(path: str) -> Any:
 
     from mdict.validation.elements import inflated_too_large
 
-    read_bytes(path)  # one clear error for a missing or unreadable file
+    require_regular_file(path)  # one clear error for a missing file, a folder, a FIFO
     too_large = inflated_too_large(path)
     if too_large is not None:
         raise InputFileError(path, too_large)
@@ -542,8 +456,8 @@ def _read_dicom(path: str) -> Any:
     default="markdown",
     show_default=True,
 )
-@click.option("-o", "--output", default="-", help="The file to write (default: stdout).")
-@database_options
+@output_option("The file to write", default="-", dash=True)
+@db_options
 def table_command(
     service: str,
     command: str,
@@ -552,16 +466,20 @@ def table_command(
     db_path: str | None,
     profiles: str | None,
 ) -> None:
-    """Write the attribute table of a message (SERVICE by name, UID or number;
-    COMMAND such as C_STORE_RQ), items nested with '>'; module by module when
-    the database knows the message's modules (modules.pfl), one list otherwise."""
+    """Write the attribute table of a message as Markdown, CSV or HTML.
+
+    SERVICE by name, UID or number; COMMAND such as C_STORE_RQ. Items are
+    nested with '>'; module by module when the database knows the message's
+    modules (modules.pfl), one list otherwise.
+    """
     from mdict.private.table import format_groups, format_table, message_groups, message_rows
 
-    with reported():
-        db = open_database(db_path, profiles)
-        title, groups = message_groups(db, service, command)
-        if groups is None:
-            title, rows = message_rows(db, service, command)
-            emit(format_table(title, rows, fmt), output)  # type: ignore[arg-type]
-        else:
-            emit(format_groups(title, groups, fmt), output)  # type: ignore[arg-type]
+    inputs = database_inputs(db_path, profiles)
+    refuse_to_overwrite([output], inputs)  # before the work, not only at the write
+    db = open_database(db_path, profiles)
+    title, groups = message_groups(db, service, command)
+    if groups is None:
+        title, rows = message_rows(db, service, command)
+        emit(format_table(title, rows, fmt), output, inputs)  # type: ignore[arg-type]
+    else:
+        emit(format_groups(title, groups, fmt), output, inputs)  # type: ignore[arg-type]

@@ -13,66 +13,37 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
 import click
 
+from mdict.cli._common import (
+    FOUND_PROBLEMS,
+    database_inputs,
+    db_options,
+    note,
+    open_database,
+    output_option,
+    refuse_to_overwrite,
+    write_together,
+)
 from mdict.db.aliases import did_you_mean
 from mdict.db.protocol import MessageDatabase
-from mdict.errors import InputFileError, LookupFailed, MdictError
-from mdict.fileio import write_text_atomic
+from mdict.fileio import collect_files
 from mdict.model import COMMANDS
 from mdict.report.context import annotate_all
+from mdict.validation.baseline import (
+    baseline_key,
+    check_baseline_target,
+    read_baseline,
+    save_baseline,
+)
 from mdict.validation.findings import coverage_sources
 from mdict.validation.validator import CODES, LEVELS, Coverage, Finding, Report, Validator
 
-
-class SetupError(click.ClickException):
-    """Nothing could be validated (no database): status 2, like usage errors."""
-
-    exit_code = 2
-
-
 # The validator of this process; set before worker processes fork.
 _VALIDATOR: Validator | None = None
-
-
-def open_database(db_path: str | None, profiles: str | None) -> MessageDatabase:
-    """The database named on the command line (default: the embedded one)."""
-    import importlib
-
-    load = importlib.import_module("mdict.db.database")
-    if db_path is not None:
-        db: MessageDatabase = load.open_database(db_path)
-        return db
-    if profiles is None:
-        db = load.default_database()
-        return db
-    from mdict.db.build import open_profiles_folder
-
-    try:
-        db = open_profiles_folder(profiles)
-    except InputFileError as error:
-        raise click.UsageError(f"{profiles}: {error.reason}") from None
-    return db
-
-
-def collect_files(paths: Sequence[str]) -> list[str]:
-    """Files named, and every file under the directories named, sorted."""
-    files: list[str] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found: list[str] = []
-            for folder, dirs, names in os.walk(path):  # hidden files and folders skipped
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-                found += [str(Path(folder, n)) for n in names if not n.startswith(".")]
-            files.extend(sorted(f for f in found if Path(f).is_file()))
-        else:
-            files.append(name)
-    return files
 
 
 def _validate_one(job: tuple[str, str | None, str, bool, str]) -> Report:
@@ -109,30 +80,6 @@ def run_all(
                 yield report
     except BrokenProcessPool:  # a worker died (killed, out of memory): finish here
         yield from map(_validate_one, work[done:])
-
-
-# ---------------------------------------------------------------------------
-# Baselines
-# ---------------------------------------------------------------------------
-
-
-def baseline_key(file: str, finding: Finding) -> str:
-    """What identifies a known finding: file, code, path, value number."""
-    index = "" if finding.value_index is None else str(finding.value_index)
-    return f"{file}|{finding.code}|{finding.path}|{finding.creator or ''}|{index}"
-
-
-def read_baseline(path: str) -> set[str]:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return {str(k) for k in data["findings"]}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise click.BadParameter(f"{path}: not an mdict baseline ({exc})") from exc
-
-
-def save_baseline(path: str, keys: Iterable[str]) -> None:
-    data = {"format": "mdict-validate-baseline", "version": 1, "findings": sorted(set(keys))}
-    write_text_atomic(Path(path), json.dumps(data, indent=1) + "\n")
 
 
 # ---------------------------------------------------------------------------
@@ -311,34 +258,19 @@ def run_info(db: MessageDatabase, started: float, level: str, command: str) -> d
 
 def _emit(output_format: str, document: str, output: str | None) -> None:
     """Results to stdout, or to ``output`` written whole (html: the page)."""
-    try:
-        if output_format == "html":
-            from mdict.report import render_json
+    if output_format == "html":
+        from mdict.report import render_json
 
-            render_json(document, output or "report.html")
-        elif output is None:
-            click.echo(document, nl=output_format != "junit")
-        else:
-            write_text_atomic(
-                Path(output), document if output_format == "junit" else document + "\n"
-            )
-    except OSError as exc:
-        raise SetupError(f"cannot write {output}: {exc.strerror or exc}") from None
+        render_json(document, output or "report.html")
+    elif output is None:
+        click.echo(document, nl=output_format != "junit")
+    else:
+        write_together([(output, document if output_format == "junit" else document + "\n")])
 
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Compiled database (mrgcom3.msg).",
-)
-@click.option(
-    "--profiles",
-    type=click.Path(exists=True, file_okay=False),
-    help="Folder with diction.pfl, mergecom.srv, info.pfl [, conditions.pfl].",
-)
+@db_options
 @click.option(
     "--service",
     help="Service name, SOP Class UID or number (default: from each file's SOP Class UID).",
@@ -366,21 +298,16 @@ def _emit(output_format: str, document: str, output: str | None) -> None:
     show_default=True,
     help="html: a self-contained report page (docs/report.md); give -o.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="Write the results to this file (written whole, or not at all) instead of stdout.",
-)
+@output_option("Write the results to this file (written whole, or not at all) instead of stdout.")
 @click.option(
     "--baseline",
-    type=click.Path(exists=True, dir_okay=False),
+    metavar="FILE",
     help="Findings listed there are known: shown as such, never fail.",
 )
 @click.option(
     "--write-baseline",
-    type=click.Path(dir_okay=False),
-    help="Write the findings shown to this baseline file.",
+    metavar="FILE",
+    help="Write the findings shown to this baseline file (never over an input).",
 )
 @click.option("--coverage", is_flag=True, help="Report how many condition uses could be evaluated.")
 @click.option(
@@ -412,22 +339,24 @@ def validate_command(
     jobs: int | None,
     output: str | None = None,
 ) -> None:
-    """Validate DICOM files (or every file under directories) against the
-    message specs of a database. Exit status 1 when errors remain."""
-    if db_path and profiles:
-        raise click.UsageError("give --db or --profiles, not both")
+    """Validate DICOM files, or every file under folders, against a database.
+
+    Each file is checked against the message spec of its SOP Class (or
+    --service) in the database. Exit status 1 when errors remain.
+    """
     if output_format == "html" and output is None:
         raise click.UsageError("--format html writes a page: name it with -o FILE")
     started = time.time()
     unknown = sorted(set(ignored) - set(CODES))
     if unknown:
         raise click.BadParameter(f"unknown code(s): {', '.join(unknown)}", param_hint="--ignore")
-    try:
-        db = open_database(db_path, profiles)
-    except (MdictError, OSError) as exc:
-        raise SetupError(f"cannot load the database: {exc}") from exc
-    except ImportError as exc:  # an install without the database modules
-        raise SetupError(f"cannot load the database: {exc.msg}") from exc
+    files = collect_files(paths)
+    inputs = [*files, *database_inputs(db_path, profiles)]
+    if write_baseline:
+        check_baseline_target(write_baseline, inputs)
+    if output is not None:
+        refuse_to_overwrite([output], inputs)
+    db = open_database(db_path, profiles)
     if service is not None and db.service(service) is None:
         hint = did_you_mean(service, [s.name for s in db.services()])
         raise click.BadParameter(
@@ -435,7 +364,6 @@ def validate_command(
         )
     validator = Validator(db)
     known = read_baseline(baseline) if baseline else set()
-    files = collect_files(paths)
     workers = jobs or os.cpu_count() or 1
     reports = run_all(validator, files, service, command, coverage, workers, level)
     results: list[tuple[Report, list[Finding]]] = []
@@ -447,27 +375,24 @@ def validate_command(
     text = output_format == "text"
     show_progress = len(files) > 1 and sys.stderr.isatty()
     rank = LEVELS[level.rstrip("s")]
-    try:
-        with (
-            click.progressbar(reports, length=len(files), label="validating", file=sys.stderr)
-            if show_progress
-            else _plain(reports) as stream
-        ):
-            for report in stream:
-                file = report.source or "?"
-                shown = [f for f in report if LEVELS[f.severity] <= rank and f.code not in ignored]
-                keys = [baseline_key(file, f) for f in shown]
-                written.extend(keys)
-                fresh = [f for f, k in zip(shown, keys, strict=True) if k not in known]
-                known_count += len(shown) - len(fresh)
-                new_errors += sum(f.severity == "error" for f in fresh)
-                total.update(f.severity for f in fresh)
-                all_coverage = all_coverage + report.coverage
-                results.append((report, fresh))
-                if text and not show_progress:
-                    _print_text(file, report, fresh, len(shown) - len(fresh), rank)
-    except LookupFailed as exc:
-        raise click.ClickException(str(exc)) from exc
+    with (
+        click.progressbar(reports, length=len(files), label="validating", file=sys.stderr)
+        if show_progress
+        else _plain(reports) as stream
+    ):
+        for report in stream:
+            file = report.source or "?"
+            shown = [f for f in report if LEVELS[f.severity] <= rank and f.code not in ignored]
+            keys = [baseline_key(file, f) for f in shown]
+            written.extend(keys)
+            fresh = [f for f, k in zip(shown, keys, strict=True) if k not in known]
+            known_count += len(shown) - len(fresh)
+            new_errors += sum(f.severity == "error" for f in fresh)
+            total.update(f.severity for f in fresh)
+            all_coverage = all_coverage + report.coverage
+            results.append((report, fresh))
+            if text and not show_progress:
+                _print_text(file, report, fresh, len(shown) - len(fresh), rank)
     if text and show_progress:
         for report, fresh in results:
             count = sum(LEVELS[f.severity] <= rank and f.code not in ignored for f in report)
@@ -484,12 +409,8 @@ def validate_command(
         )
         _emit(output_format, document, output)
     if write_baseline:
-        try:
-            save_baseline(write_baseline, written)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise SetupError(f"cannot write the baseline {write_baseline}: {reason}") from None
-        click.echo(f"baseline written: {write_baseline} ({len(set(written))} findings)", err=True)
+        save_baseline(write_baseline, written, inputs)
+        note(f"baseline written: {write_baseline} ({len(set(written))} findings)")
         return
     if new_errors:
-        sys.exit(1)
+        sys.exit(FOUND_PROBLEMS)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mdict.errors import Diagnostic, InputFileError, ProfileError
+from mdict.errors import Diagnostic, InputFileError, ProfileError, WrongKindError
 from mdict.fileio import decode_text, read_bytes
 
 if TYPE_CHECKING:
@@ -519,4 +519,6 @@ def read_as(path: str | os.PathLike[str], kind: str, parse: Callable[[str, str],
         if found == kind or not sure or first is None:
             raise
         message = f"expected {BY_KIND[kind].title}, found {BY_KIND[found].title}"
-        raise ProfileError([Diagnostic(name, first[0], 1, message, source_line=first[1])]) from None
+        raise WrongKindError(
+            [Diagnostic(name, first[0], 1, message, source_line=first[1])]
+        ) from None

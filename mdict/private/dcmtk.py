@@ -27,6 +27,9 @@ from mdict.fileio import read_text
 from mdict.model import VM, VRS, DictEntry, Dictionary, Location, Tag
 from mdict.write import sorted_entries
 
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""What ends a line (str.splitlines also splits at \\v, \\f, U+2028 ...)."""
+
 MAX_EXPANSION = 4096
 """A range line expanding to more tags than this is skipped with a warning
 (DCMTK's ``(0000-u-ffff,0000)`` group-length wildcard, for example)."""
@@ -202,7 +205,10 @@ def parse_dcmtk(text: str, filename: str = "<string>", private_only: bool = Fals
     entries: dict[Tag, DictEntry] = {}
     errors: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
-    for number, raw in enumerate(text.splitlines(), 1):
+    lines = LINE_BREAK.split(text)
+    if lines and not lines[-1]:
+        lines.pop()  # the line break ending the last line
+    for number, raw in enumerate(lines, 1):
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
             continue

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mdict.fileio import require_regular_file
 from mdict.model import VM, VRS, DictEntry, Dictionary, Tag
 
 Key = tuple[int, str, int]
@@ -362,14 +363,17 @@ class Learned:
 
 
 def find_files(root: str | os.PathLike[str]) -> list[str]:
-    """Every regular file under ``root`` (recursively, hidden folders skipped), sorted."""
+    """Every regular file under ``root`` (recursively, hidden files and
+    folders and special files such as FIFOs skipped), sorted."""
     base = Path(root)
-    if base.is_file():
+    if not base.is_dir():
+        require_regular_file(base)
         return [str(base)]
     out: list[str] = []
     for folder, dirs, files in os.walk(base):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        out += [os.path.join(folder, f) for f in sorted(files) if not f.startswith(".")]
+        names = [os.path.join(folder, f) for f in sorted(files) if not f.startswith(".")]
+        out += [name for name in names if os.path.isfile(name)]  # regular files only
     return out
 
 

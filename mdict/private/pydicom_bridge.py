@@ -86,11 +86,18 @@ def register() -> None:
 '''
 
 
+def docstring_text(text: str) -> str:
+    """``text`` written so that the generated docstring holds it as is: a
+    backslash (``C:\\users``), a quote, a line break or a control character
+    cannot end the docstring or make it invalid Python."""
+    return text.encode("unicode_escape").decode("ascii").replace('"', '\\"')
+
+
 def format_pydicom_module(
     source: MessageDatabase | Dictionary, label: str = "a dictionary", module: str = "private_dict"
 ) -> str:
     """A Python module holding ``PRIVATE_DICTIONARIES`` and ``register()``."""
-    out = [MODULE_HEADER.format(source=label.replace('"', "'"), module=module)]
+    out = [MODULE_HEADER.format(source=docstring_text(label), module=docstring_text(module))]
     dictionaries = private_dictionaries(source)
     for creator in sorted(dictionaries, key=lambda c: c + ","):
         out.append(f"    {creator!r}: {{\n")

@@ -152,7 +152,7 @@ def file_page(result: FileResult, main_page: str) -> str:
 def _pages(results: Iterable[FileResult], folder: Path, main_page: str) -> Iterator[FileResult]:
     (folder / STYLE_SHEET).write_text(CSS, encoding="utf-8")
     for number, result in enumerate(results, 1):
-        (folder / f"{number:06d}.html").write_text(file_page(result, main_page), encoding="utf-8")
+        write_text_atomic(folder / f"{number:06d}.html", file_page(result, main_page))
         yield result
 
 

@@ -79,7 +79,7 @@ def assert_valid_dicom(
     ``ignore``: codes that never fail; ``known``: baseline keys (see
     ``mdict validate --write-baseline``) that never fail. Returns the report.
     """
-    from mdict.cli.validate import baseline_key
+    from mdict.validation.baseline import baseline_key
     from mdict.validation.validator import LEVELS, validator_for
 
     validator = validator_for(db)
@@ -124,22 +124,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER)
-    path = config.getoption("--mdict-write-baseline", None)
-    if path:  # fail now, not with a traceback after the whole session
-        from mdict.cli.validate import save_baseline
+    from mdict.errors import MdictError
+    from mdict.validation.baseline import check_baseline_target, read_baseline
 
+    path = config.getoption("--mdict-write-baseline", None)
+    if path:  # fail now, not after the whole session; the old file is kept until the end
         try:
-            save_baseline(path, [])
-        except OSError as exc:
-            raise pytest.UsageError(f"--mdict-write-baseline: {path}: {exc}") from None
+            check_baseline_target(path)
+        except MdictError as exc:
+            raise pytest.UsageError(f"--mdict-write-baseline: {exc}") from None
     config.stash[_SEEN_KEY] = []
     path = config.getoption("--mdict-baseline", None)
     if path:
-        from mdict.cli.validate import read_baseline
-
         try:
             config.stash[_BASELINE_KEY] = read_baseline(path)
-        except Exception as exc:
+        except MdictError as exc:
             raise pytest.UsageError(f"--mdict-baseline: {exc}") from exc
     else:
         config.stash[_BASELINE_KEY] = set()
@@ -148,7 +147,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     path = config.getoption("--mdict-write-baseline", None)
     if path and _SEEN_KEY in config.stash:
-        from mdict.cli.validate import save_baseline
+        from mdict.validation.baseline import save_baseline
 
         seen: list[str] = config.stash[_SEEN_KEY]
         save_baseline(path, seen)
@@ -159,9 +158,9 @@ def _database(config: pytest.Config) -> MessageDatabase | None:
         path = config.getoption("--mdict-db", None)
         db = None
         if path:
-            from mdict.cli.validate import open_database
+            from mdict.db.database import open_database
 
-            db = open_database(path, None)
+            db = open_database(path)
         config.stash[_DB_KEY] = db
     return config.stash[_DB_KEY]
 
