@@ -150,7 +150,7 @@ def file_page(result: FileResult, main_page: str) -> str:
 
 
 def _pages(results: Iterable[FileResult], folder: Path, main_page: str) -> Iterator[FileResult]:
-    (folder / STYLE_SHEET).write_text(CSS, encoding="utf-8")
+    write_text_atomic(folder / STYLE_SHEET, CSS)
     for number, result in enumerate(results, 1):
         write_text_atomic(folder / f"{number:06d}.html", file_page(result, main_page))
         yield result
