@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
@@ -362,41 +363,18 @@ def validate_command(
         raise click.BadParameter(
             f"no service {service!r} in the database{hint}", param_hint="--service"
         )
-    validator = Validator(db)
     known = read_baseline(baseline) if baseline else set()
     workers = jobs or os.cpu_count() or 1
-    reports = run_all(validator, files, service, command, coverage, workers, level)
-    results: list[tuple[Report, list[Finding]]] = []
-    new_errors = 0
-    total = Counter[str]()
-    known_count = 0
-    all_coverage = Coverage()
-    written: list[str] = []
+    reports = run_all(Validator(db), files, service, command, coverage, workers, level)
     text = output_format == "text"
-    show_progress = len(files) > 1 and sys.stderr.isatty()
     rank = LEVELS[level.rstrip("s")]
-    with (
-        click.progressbar(reports, length=len(files), label="validating", file=sys.stderr)
-        if show_progress
-        else _plain(reports) as stream
-    ):
-        for report in stream:
-            file = report.source or "?"
-            shown = [f for f in report if LEVELS[f.severity] <= rank and f.code not in ignored]
-            keys = [baseline_key(file, f) for f in shown]
-            written.extend(keys)
-            fresh = [f for f, k in zip(shown, keys, strict=True) if k not in known]
-            known_count += len(shown) - len(fresh)
-            new_errors += sum(f.severity == "error" for f in fresh)
-            total.update(f.severity for f in fresh)
-            all_coverage = all_coverage + report.coverage
-            results.append((report, fresh))
-            if text and not show_progress:
-                _print_text(file, report, fresh, len(shown) - len(fresh), rank)
-    if text and show_progress:
-        for report, fresh in results:
-            count = sum(LEVELS[f.severity] <= rank and f.code not in ignored for f in report)
-            _print_text(report.source or "?", report, fresh, count - len(fresh), rank)
+    tally = _gather(reports, len(files), known, set(ignored), rank, text)
+    results, total, known_count, all_coverage = (
+        tally.results,
+        tally.total,
+        tally.known,
+        tally.coverage,
+    )
     if text:
         _print_summary(results, total, known_count, all_coverage if coverage else None, rank)
     else:
@@ -409,8 +387,57 @@ def validate_command(
         )
         _emit(output_format, document, output)
     if write_baseline:
-        save_baseline(write_baseline, written, inputs)
-        note(f"baseline written: {write_baseline} ({len(set(written))} findings)")
+        save_baseline(write_baseline, tally.written, inputs)
+        note(f"baseline written: {write_baseline} ({len(set(tally.written))} findings)")
         return
-    if new_errors:
+    if tally.new_errors:
         sys.exit(FOUND_PROBLEMS)
+
+
+@dataclass
+class Tally:
+    """What the reports of a run add up to (findings after the baseline)."""
+
+    results: list[tuple[Report, list[Finding]]] = field(default_factory=list)
+    total: Counter[str] = field(default_factory=Counter)
+    known: int = 0
+    new_errors: int = 0
+    coverage: Coverage = field(default_factory=Coverage)
+    written: list[str] = field(default_factory=list)
+
+
+def _gather(
+    reports: Iterator[Report],
+    count: int,
+    known: set[str],
+    ignored: set[str],
+    rank: int,
+    text: bool,
+) -> Tally:
+    """Add the reports up; in text, print each file's findings as it comes
+    (after the progress bar, on a terminal)."""
+    tally = Tally()
+    show_progress = count > 1 and sys.stderr.isatty()
+    with (
+        click.progressbar(reports, length=count, label="validating", file=sys.stderr)
+        if show_progress
+        else _plain(reports) as stream
+    ):
+        for report in stream:
+            file = report.source or "?"
+            shown = [f for f in report if LEVELS[f.severity] <= rank and f.code not in ignored]
+            keys = [baseline_key(file, f) for f in shown]
+            tally.written.extend(keys)
+            fresh = [f for f, k in zip(shown, keys, strict=True) if k not in known]
+            tally.known += len(shown) - len(fresh)
+            tally.new_errors += sum(f.severity == "error" for f in fresh)
+            tally.total.update(f.severity for f in fresh)
+            tally.coverage = tally.coverage + report.coverage
+            tally.results.append((report, fresh))
+            if text and not show_progress:
+                _print_text(file, report, fresh, len(shown) - len(fresh), rank)
+    if text and show_progress:
+        for report, fresh in tally.results:
+            shown_count = sum(LEVELS[f.severity] <= rank and f.code not in ignored for f in report)
+            _print_text(report.source or "?", report, fresh, shown_count - len(fresh), rank)
+    return tally
