@@ -351,12 +351,7 @@ def validate_command(
     unknown = sorted(set(ignored) - set(CODES))
     if unknown:
         raise click.BadParameter(f"unknown code(s): {', '.join(unknown)}", param_hint="--ignore")
-    files = collect_files(paths)
-    inputs = [*files, *database_inputs(db_path, profiles)]
-    if write_baseline:
-        check_baseline_target(write_baseline, inputs)
-    if output is not None:
-        refuse_to_overwrite([output], inputs)
+    files, inputs = _inputs(paths, db_path, profiles, [write_baseline, output])
     db = open_database(db_path, profiles)
     if service is not None and db.service(service) is None:
         hint = did_you_mean(service, [s.name for s in db.services()])
@@ -369,21 +364,15 @@ def validate_command(
     text = output_format == "text"
     rank = LEVELS[level.rstrip("s")]
     tally = _gather(reports, len(files), known, set(ignored), rank, text)
-    results, total, known_count, all_coverage = (
-        tally.results,
-        tally.total,
-        tally.known,
-        tally.coverage,
-    )
+    shown_coverage = tally.coverage if coverage else None
     if text:
-        _print_summary(results, total, known_count, all_coverage if coverage else None, rank)
+        _print_summary(tally.results, tally.total, tally.known, shown_coverage, rank)
     else:
-        shown_coverage = all_coverage if coverage else None
         run = run_info(db, started, level, command)
         document = (
-            _junit(results)
+            _junit(tally.results)
             if output_format == "junit"
-            else _json(results, total, known_count, shown_coverage, run, db)
+            else _json(tally.results, tally.total, tally.known, shown_coverage, run, db)
         )
         _emit(output_format, document, output)
     if write_baseline:
@@ -441,3 +430,18 @@ def _gather(
             shown_count = sum(LEVELS[f.severity] <= rank and f.code not in ignored for f in report)
             _print_text(report.source or "?", report, fresh, shown_count - len(fresh), rank)
     return tally
+
+
+def _inputs(
+    paths: Sequence[str], db_path: str | None, profiles: str | None, outputs: list[str | None]
+) -> tuple[list[str], list[str]]:
+    """The files to validate, and every file the run reads: no output (the
+    baseline to write, the results file) may name one of them."""
+    files = collect_files(paths)
+    inputs = [*files, *database_inputs(db_path, profiles)]
+    baseline, output = outputs
+    if baseline:
+        check_baseline_target(baseline, inputs)
+    if output is not None:
+        refuse_to_overwrite([output], inputs)
+    return files, inputs
