@@ -84,8 +84,8 @@ def test_every_cross_check_reports_its_place(mc3msg: Path) -> None:
     assert code == 1
     errors = [line for line in err.splitlines() if ": error: " in line]
     assert errors == [
-        f"{info}:14:1: error: expected a section [ 0002, ITEM ] for item CALIBRATION (named by"
-        " the SQ line of (0009,xx10) ACME Imaging Group), found none",
+        f"{info}:14:1: error: expected a [ 0002, ITEM ] section for item CALIBRATION (named by"
+        " (0009,xx10) ACME Imaging Group), found none",
         f"{info}:16:1: error: expected VR LO for (0010,0020) (the dictionary's), found SH",
         f"{info}:19:1: error: expected a tag of the dictionary, found (0018,0088)",
         f"{info}:29:1: error: expected a command of STANDARD_MR (C_STORE_RQ, C_STORE_RSP),"
