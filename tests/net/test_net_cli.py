@@ -29,7 +29,7 @@ def test_an_unreadable_database_is_exit_2(tmp_path: Path) -> None:
     db.write_bytes(b"not a database")
     result = CliRunner().invoke(cli, ["scp", "--db", str(db), "--port", "0"])
     assert result.exit_code == 2
-    assert result.output.startswith("Error: cannot load the database:")
+    assert result.stderr.startswith(f"error: {db}: ")  # the one error style
 
 
 def test_a_port_in_use_is_exit_2() -> None:
