@@ -33,8 +33,8 @@ def test_a_merge_folder_checks_clean_with_one_summary(mc3msg: Path) -> None:
     code, out, err = run("check", str(mc3msg))
     assert code == 0, err
     assert out.splitlines() == [
-        "diction.pfl: 15 entries (3 private, 0 retired)",
-        "info.pfl: 6 sections, 19 attributes, 2 condition names",
+        "diction.pfl: 17 entries (3 private, 0 retired)",
+        "info.pfl: 6 sections, 21 attributes, 3 condition names",
         "mc3icomb.cfg: 1 existing-service blocks, 0 private-service blocks, 0 private items,"
         " 0 existing items",
         "mergecom.srv: 3 services (2 BASE, 1 META), 2 items",
@@ -88,9 +88,9 @@ def test_every_cross_check_reports_its_place(mc3msg: Path) -> None:
         " (0009,xx10) ACME Imaging Group), found none",
         f"{info}:16:1: error: expected VR LO for (0010,0020) (the dictionary's), found SH",
         f"{info}:19:1: error: expected a tag of the dictionary, found (0018,0088)",
-        f"{info}:29:1: error: expected a command of STANDARD_MR (C_STORE_RQ, C_STORE_RSP),"
+        f"{info}:31:1: error: expected a command of STANDARD_MR (C_STORE_RQ, C_STORE_RSP),"
         " found [ 0002, C_FIND_RQ ]",
-        f"{info}:35:1: error: expected a service number of mergecom.srv, found"
+        f"{info}:37:1: error: expected a service number of mergecom.srv, found"
         " [ 0007, C_STORE_RQ ]",
         f"{mc3msg / 'mc3icomb.cfg'}:9:1: error: expected a tag of the dictionary, found"
         " (0010,0021)",

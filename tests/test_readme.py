@@ -58,7 +58,10 @@ def test_coming_from_merge_runs_as_written(tmp_path: Path) -> None:
         outputs.append(done.stdout)
     check, _, validate, mc3info = outputs
     assert check.splitlines()[-1].startswith("mc3msg/: 4 profiles (diction.pfl, info.pfl,")
-    assert "conditions: 1 of 2 uses evaluated (50.0%)" in validate
+    assert (
+        "conditions: 2 of 3 uses evaluated (66.7%): 1 by the naming convention, 0 from the"
+        " conditions profile, 1 borrowed from the standard database, 1 not evaluated"
+    ) in validate
     assert "  not evaluated: REFERENCED_IMAGES_PRESENT" in validate
     assert mc3info.endswith("DONE\n")
     assert (tmp_path / "acme.msg").is_file()
