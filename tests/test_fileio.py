@@ -132,9 +132,26 @@ def test_a_pair_is_written_both_or_neither(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked"]
 
 
-def test_concurrent_pairs_are_never_mixed(tmp_path: Path) -> None:
-    # Two writers, each writing its own pair many times at once: the folder
-    # lock around the renames means the last pair written is whole.
+def test_a_pair_is_renamed_under_the_folder_lock(tmp_path: Path) -> None:
+    # Two concurrent writers of the same pair never interleave their renames:
+    # while another process holds the folder's lock, nothing is renamed.
+    import fcntl
+    import threading
+
+    a, b = tmp_path / "out.srv", tmp_path / "out.pfl"
+    holder = os.open(tmp_path, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    writer = threading.Thread(target=write_files_atomic, args=([(a, b"new"), (b, b"new")],))
+    writer.start()
+    writer.join(0.5)
+    assert writer.is_alive() and not a.exists() and not b.exists()  # waiting for the lock
+    os.close(holder)
+    writer.join(10)
+    assert a.read_bytes() == b.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.pfl", "out.srv"]
+
+
+def test_concurrent_pairs_end_as_one_writers_pair(tmp_path: Path) -> None:
     import threading
 
     a, b = tmp_path / "out.srv", tmp_path / "out.pfl"
