@@ -31,6 +31,7 @@ from pynetdicom.events import EventHandlerType
 
 from mdict.db.protocol import MessageDatabase
 from mdict.errors import LookupFailed
+from mdict.net.integrity import encoded, truncation
 from mdict.net.records import Association, Message, Peer
 from mdict.validation.findings import (
     COMMAND_MISMATCH,
@@ -200,10 +201,15 @@ class MessageValidator:
         assert kind.dataset is not None
         try:
             dataset: Dataset = getattr(event, kind.dataset)
+            data = encoded(event, kind.dataset)
+            cut = [] if data is None else truncation(data, dataset)
         except Exception as exc:
             why = f"the data set cannot be decoded: {exc!r}"
             return None, Report((Finding(READ_ERROR, "error", why),), None, kind.command)
-        return dataset, self.check(dataset, class_uid, kind.command)
+        report = self.check(dataset, class_uid, kind.command)
+        if cut:
+            report = replace(report, findings=(*cut, *report.findings))
+        return dataset, report
 
     def check(self, dataset: Dataset, service: str | int | None, command: str) -> Report:
         """Validate ``dataset`` as ``command`` of ``service`` (name, UID or

@@ -350,7 +350,7 @@ class ValidatingSCP(_MessageHandlers):
             (evt.EVT_N_EVENT_REPORT, self._on_n_event_report),
             (evt.EVT_ESTABLISHED, self._on_established),
             (evt.EVT_RELEASED, lambda event: self._end(event, "released")),
-            (evt.EVT_ABORTED, lambda event: self._end(event, "aborted")),
+            (evt.EVT_ABORTED, lambda event: self._end(event, how_ended(event.assoc))),
             (evt.EVT_CONN_OPEN, no_delay),
             (evt.EVT_CONN_CLOSE, self._on_close),
             (evt.EVT_DIMSE_SENT, self.commitments.on_sent),
@@ -371,7 +371,7 @@ class ValidatingSCP(_MessageHandlers):
 
     def _on_close(self, event: Any) -> None:
         assoc = event.assoc
-        if self.checker.end_association(assoc, "closed (connection lost)") is not None:
+        if self.checker.end_association(assoc, how_ended(assoc)) is not None:
             return
         if not (assoc.is_established or assoc.is_released or assoc.is_aborted):
             address = event.address
@@ -379,6 +379,20 @@ class ValidatingSCP(_MessageHandlers):
                 f"[- {address[0]}:{address[1]}] connection closed before an association was "
                 "established (an unreadable PDU, a rejected request or no request)"
             )
+
+
+def how_ended(assoc: Any) -> str:
+    """released; aborted (the peer sent an A-ABORT); aborted (A-P-ABORT:
+    the connection was lost or a PDU came that the protocol does not allow
+    there); or closed (connection lost)."""
+    if assoc.is_released:
+        return "released"
+    with contextlib.suppress(Exception):
+        if assoc.acse.is_aborted("a-abort"):
+            return "aborted"
+        if assoc.acse.is_aborted("a-p-abort"):
+            return "aborted (A-P-ABORT: connection lost or a PDU out of place)"
+    return "aborted" if assoc.is_aborted else "closed (connection lost)"
 
 
 def no_delay(event: Any) -> None:

@@ -60,15 +60,31 @@ def client(*contexts: str, ae_title: str = "TESTSCU") -> AE:
 
 @contextlib.contextmanager
 def associated(port: int, *contexts: str, **options: object) -> Iterator[object]:
-    """An established association to 127.0.0.1:port, released at the end."""
-    handlers = [(evt.EVT_CONN_OPEN, no_delay), *options.pop("evt_handlers", [])]  # type: ignore[misc]
+    """An established association to 127.0.0.1:port, released at the end.
+    Without ``evt_handlers`` the SCU serves no requests (see sending_only)."""
+    requests = options.pop("evt_handlers", [])
+    handlers = [(evt.EVT_CONN_OPEN, no_delay), *requests]  # type: ignore[misc]
     assoc = client(*contexts).associate("127.0.0.1", port, evt_handlers=handlers, **options)
     assert assoc.is_established, "association rejected or timed out"
+    if not requests:
+        sending_only(assoc)
     try:
         yield assoc
     finally:
         if assoc.is_established:
             assoc.release()
+
+
+def sending_only(assoc: Any) -> None:
+    """Keep an SCU's reactor thread off the DIMSE queue: an SCU that serves
+    no requests; under load pynetdicom's requestor reactor can otherwise take
+    a response before send_c_store does (it then waits out its timeout)."""
+    blocking = assoc.dimse.get_msg
+
+    def get_msg(block: bool = False) -> Any:
+        return blocking(block=True) if block else (None, None)
+
+    assoc.dimse.get_msg = get_msg
 
 
 def free_port() -> int:
