@@ -175,6 +175,7 @@ GOLDEN = (
     "mergecom.srv",
     "info.pfl",
     "modules.pfl",
+    "positions.pfl",
     "README.md",
     REPORT_NAME,
     "COPYRIGHT",
@@ -183,7 +184,7 @@ GOLDEN = (
 
 def test_tiny_source_gives_the_golden_files() -> None:
     result = build(TINY)
-    for name in GOLDEN[:5]:
+    for name in GOLDEN[:6]:
         assert result.files[name] == (TINY_EXPECTED / name).read_text(), name
     assert result.report + "\n" == (TINY_EXPECTED / REPORT_NAME).read_text()
 

@@ -26,12 +26,14 @@ from mdict.fileio import write_bytes_atomic  # noqa: E402
 def build(profiles: Path) -> bytes:
     conditions = profiles / "conditions.pfl"
     modules = profiles / "modules.pfl"
+    positions = profiles / "positions.pfl"
     compiled = compile_message_files(
         profiles / "info.pfl",
         profiles / "mergecom.srv",
         profiles / "diction.pfl",
         conditions if conditions.is_file() else None,
         modules if modules.is_file() else None,
+        positions=positions if positions.is_file() else None,
     )
     return compiled.data
 

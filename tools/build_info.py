@@ -440,6 +440,9 @@ class InfoBuilder:
         self.module_tags: dict[str, tuple[tuple[ModuleUse, tuple[Tag, ...]], ...]] = {}
         """IOD name -> each module it uses (known ones, in IOD order) with the
         top-level tags that module lists (filled by ``message_lines``)."""
+        self.mixed: dict[tuple[Tag, tuple[tuple[str, ...], ...]], tuple[str, ...]] = {}
+        """(tag, per-position groups) -> the kind of each position, for lists
+        that mix enumerated values and defined terms (written D<...>)."""
 
     # -- items -------------------------------------------------------------
 
@@ -601,6 +604,14 @@ class InfoBuilder:
             kinds.add(kind)
         if not groups:
             return None
+        if len(kinds) > 1:  # info.pfl cannot say it: positions.pfl does
+            key = (attr.tag, tuple(groups))
+            order = tuple(attr.positions[i][0] for i in range(len(groups)))
+            known = self.mixed.setdefault(key, order)
+            if known != order:  # the same list with other kinds elsewhere: the weaker
+                self.mixed[key] = tuple(
+                    "E" if a == b == "E" else "D" for a, b in zip(known, order, strict=True)
+                )
         return ValueList("E" if kinds == {"E"} else "D", tuple(groups), per_position=True)
 
 

@@ -41,6 +41,7 @@ from tools.build_info import (
     template_files,
 )
 from tools.build_modules import ModuleTags, build_modules
+from tools.build_positions import PositionsReport, build_positions, read_required
 from tools.build_services import (
     ServicesReport,
     SopClass,
@@ -78,6 +79,7 @@ public data; do not edit by hand.
 | `info.pfl` | {info} |
 | `conditions.pfl` | {conditions} |
 | `modules.pfl` | {modules} |
+| `positions.pfl` | {positions} |
 | `BUILD_REPORT.md` | every source entry that could not be converted, and why |
 | `COPYRIGHT` | the dicom3tools licence, which covers these derived files |
 
@@ -148,11 +150,18 @@ def build(source: Path, merge_names: Path = MERGE_NAMES) -> Built:
     module_tags = {service_names.get(k, k): v for k, v in module_tags.items()}
     info = _info_profile(services, messages, items)
     modules_text, modules = build_modules(services, info, module_tags, provenance(source))
+    positions_report = PositionsReport()
+    required = read_required(template_files(source / "module"), positions_report)
+    module_names = {name: [use.module for use, _ in uses] for name, uses in module_tags.items()}
+    positions_text, positions, _ = build_positions(
+        info, services, builder.mixed, module_names, required, provenance(source), positions_report
+    )
     files = {
         "diction.pfl": format_dictionary(dictionary),
         "mergecom.srv": format_services(services),
         "info.pfl": format_info(info, services),
         "modules.pfl": modules_text,
+        "positions.pfl": positions_text,
         ALIASES_NAME: format_aliases(service_names, item_names),
     }
     conditions_counts: list[str] = []
@@ -180,6 +189,8 @@ def build(source: Path, merge_names: Path = MERGE_NAMES) -> Built:
         *conditions_counts,
         f"modules.pfl: {len(modules.messages)} messages, "
         f"{sum(len(m.modules) for m in modules.messages)} module uses",
+        f"positions.pfl: {len(positions.sections)} sections, {positions_report.attributes} "
+        f"attributes, {positions_report.required} required positions",
     ]
     lines = ["# Build report", "", *(f"- {c}" for c in counts), ""]
     lines += [
@@ -200,6 +211,10 @@ def build(source: Path, merge_names: Path = MERGE_NAMES) -> Built:
     lines += _section("Dictionary: entries not converted", dict_report.skipped)
     lines += _section("Dictionary: conflicting definitions dropped", dict_report.conflicts)
     lines += _info_sections(info_report, services, info)
+    lines += _section(
+        "Positions: Verify rules under other conditions (not carried)",
+        positions_report.other_verifies,
+    )
     lines += _section("Services: source corrections", srv_report.fixed)
     lines += _section("Services: SOP classes not converted", srv_report.skipped)
     lines += [
@@ -249,6 +264,8 @@ def _readme(source: Path, counts: Sequence[str]) -> str:
         + (f": {described['conditions.pfl']}" if "conditions.pfl" in described else ""),
         modules="the modules of each message in IOD order (mdict's own format): "
         + described["modules.pfl"],
+        positions="enumerated values or defined terms per value position, and required "
+        "positions (mdict's own format): " + described["positions.pfl"],
         commit=commit,
         digest=source_digest(source),
     )

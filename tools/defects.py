@@ -278,11 +278,40 @@ def private_blocks() -> Iterator[Case]:
         yield Case("private-blocks", f"orphan-{number}", ds, expected, _SYNTAXES[number % 3])
 
 
+def image_type() -> Iterator[Case]:
+    """CT Image Type: values 1 and 2 enumerated (an error outside them),
+    value 3 required and a defined term (a warning outside them)."""
+    wrong: list[tuple[list[str], str, int, str]] = [
+        (["OTHER", "PRIMARY", "AXIAL"], "NOT_ONE_OF_ENUMERATED_VALUES", 1, "error"),
+        (["ORIGINAL", "OTHER", "AXIAL"], "NOT_ONE_OF_ENUMERATED_VALUES", 2, "error"),
+        (["MIXED", "PRIMARY", "AXIAL"], "NOT_ONE_OF_ENUMERATED_VALUES", 1, "error"),
+        (["DERIVED", "TERTIARY", "LOCALIZER"], "NOT_ONE_OF_ENUMERATED_VALUES", 2, "error"),
+        (["ORIGINAL", "PRIMARY"], "VALUE_REQUIRED_AT_POSITION", 3, "error"),
+        (["DERIVED", "SECONDARY"], "VALUE_REQUIRED_AT_POSITION", 3, "error"),
+        (["ORIGINAL", "PRIMARY", ""], "VALUE_REQUIRED_AT_POSITION", 3, "error"),
+        (["ORIGINAL", "PRIMARY", "", "VMI"], "VALUE_REQUIRED_AT_POSITION", 3, "error"),
+        (["ORIGINAL", "PRIMARY", "SAGITTAL"], "NOT_ONE_OF_DEFINED_TERMS", 3, "warning"),
+        (["DERIVED", "SECONDARY", "OBLIQUE"], "NOT_ONE_OF_DEFINED_TERMS", 3, "warning"),
+    ]
+    for number, (values, code, _, severity) in enumerate(wrong, 110):
+        ds = ct_image(number)
+        ds.ImageType = values
+        expected = ((code, "(0008,0008)", severity),)
+        yield Case("image-type", f"{code.lower()}-{number}", ds, expected, _SYNTAXES[number % 3])
+    for number, values in enumerate(
+        (["DERIVED", "SECONDARY", "LOCALIZER"], ["ORIGINAL", "PRIMARY", "AXIAL", "VMI"]), 130
+    ):
+        ds = ct_image(number)
+        ds.ImageType = values
+        yield Case("image-type", f"control-{number}", ds)
+
+
 CLASSES: dict[str, Callable[[], Iterator[Case]]] = {
     "raw-enumerated": raw_enumerated,
     "sr-value-type": sr_value_type,
     "palette": palette,
     "private-blocks": private_blocks,
+    "image-type": image_type,
 }
 """Every class of defect, by name."""
 

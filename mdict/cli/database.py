@@ -90,6 +90,7 @@ def describe(compiled: Compiled, output: str) -> str:
         ("conditions", "conditions"),
         ("modules", "messages with modules"),
         ("borrowed", "lines with a borrowed condition"),
+        ("positions", "sections with value positions"),
     ):
         if key in counts:
             parts.append(f"{counts[key]} {label}")
@@ -147,6 +148,12 @@ def dict_command(dictionary: str, output: str | None, show_warnings: bool) -> No
     is_flag=True,
     help="Do not borrow the standard database's conditions for undefined condition names.",
 )
+@click.option(
+    "--positions",
+    "positions",
+    default=None,
+    help="A positions profile to embed (default: positions.pfl beside INFO, if there).",
+)
 @output_option("The message database to write (default: mrgcom3.msg).")
 @_warnings_option
 def info_command(
@@ -156,6 +163,7 @@ def info_command(
     conditions: str | None,
     modules: str | None,
     no_borrow: bool,
+    positions: str | None,
     output: str | None,
     show_warnings: bool,
 ) -> None:
@@ -175,11 +183,14 @@ def info_command(
         conditions = beside(info, None, "conditions")
     if modules is None and (Path(info).parent / DEFAULT_NAMES["modules"]).is_file():
         modules = beside(info, None, "modules")
-    inputs = [p for p in (info, services, dictionary, conditions, modules) if p is not None]
+    if positions is None and (Path(info).parent / DEFAULT_NAMES["positions"]).is_file():
+        positions = beside(info, None, "positions")
+    given = (info, services, dictionary, conditions, modules, positions)
+    inputs = [p for p in given if p is not None]
     refuse_to_overwrite([output], inputs)
     with stages([*STAGES, "writing", "done"]) as step:
         compiled = compile_message_files(
-            info, services, dictionary, conditions, modules, step, not no_borrow
+            info, services, dictionary, conditions, modules, step, not no_borrow, positions
         )
         step("writing")
         write_bytes_atomic(output, compiled.data, inputs)
@@ -215,6 +226,11 @@ def profile_texts(db: Database) -> list[tuple[str, str]]:
         from mdict.write.modules import format_modules
 
         out.append((DEFAULT_NAMES["modules"], format_modules(modules)))
+    positions = db.positions_model()
+    if positions is not None:
+        from mdict.positions import write_positions
+
+        out.append((DEFAULT_NAMES["positions"], write_positions(positions)))
     return out
 
 

@@ -34,6 +34,7 @@ from mdict.model.modules import ModulesProfile
 from mdict.parse import read_dictionary, read_info, read_services
 from mdict.parse.conditions import read_conditions
 from mdict.parse.modules import read_modules
+from mdict.positions import PositionsProfile, read_positions
 
 PROGRESS_STEP = 100
 """mc3dict prints the number of entries processed every this many."""
@@ -83,6 +84,7 @@ def compile_messages(
     sources: Iterable[Source] = (),
     modules: ModulesProfile | None = None,
     borrow_from: Database | None = None,
+    positions: PositionsProfile | None = None,
 ) -> Compiled:
     """A message database (``mrgcom3.msg``) holding the profiles (conditions
     and modules optional). With ``borrow_from`` (the standard database),
@@ -99,9 +101,9 @@ def compile_messages(
         found += check_modules(modules, services, info)
     warnings = _split(found)
     data = encode_database(
-        "messages", dictionary, services, info, conditions, sources, modules, borrowed
+        "messages", dictionary, services, info, conditions, sources, modules, borrowed, positions
     )
-    counts = counts_of(dictionary, services, info, conditions, modules)
+    counts = counts_of(dictionary, services, info, conditions, modules, positions)
     if borrowed:
         counts["borrowed"] = len(borrowed.uses)
     return Compiled(data, warnings, counts, borrowed)
@@ -130,6 +132,7 @@ def compile_message_files(
     modules: str | os.PathLike[str] | None = None,
     progress: Progress = _quiet,
     borrow: bool = False,
+    positions: str | os.PathLike[str] | None = None,
 ) -> Compiled:
     """Read, check and compile the profiles of a message database, calling
     ``progress`` with each of :data:`STAGES` as it starts. With ``borrow``,
@@ -151,6 +154,10 @@ def compile_message_files(
     if modules is not None:
         module_profile = read_modules(modules)
         sources.append(source_of(modules, "modules"))
+    position_profile = None
+    if positions is not None:
+        position_profile = read_positions(positions)
+        sources.append(source_of(positions, "positions"))
     progress(STAGES[4])
     standard = None
     if borrow:
@@ -159,7 +166,14 @@ def compile_message_files(
         standard = default_database()
     progress(STAGES[5])
     return compile_messages(
-        dictionary_model, services_model, info_model, texts, sources, module_profile, standard
+        dictionary_model,
+        services_model,
+        info_model,
+        texts,
+        sources,
+        module_profile,
+        standard,
+        position_profile,
     )
 
 
@@ -191,7 +205,14 @@ def undefined_summary(compiled: Compiled) -> str | None:
 # A folder of profiles, not compiled
 # ---------------------------------------------------------------------------
 
-PROFILE_FILES = ("diction.pfl", "mergecom.srv", "info.pfl", "conditions.pfl", "modules.pfl")
+PROFILE_FILES = (
+    "diction.pfl",
+    "mergecom.srv",
+    "info.pfl",
+    "conditions.pfl",
+    "modules.pfl",
+    "positions.pfl",
+)
 """The profiles :func:`open_profiles_folder` reads, where present."""
 
 
@@ -205,10 +226,12 @@ def open_profiles_folder(folder: str | os.PathLike[str]) -> Database:
         raise InputFileError(os.fspath(folder), "holds no diction.pfl, mergecom.srv or info.pfl")
     conditions = found.get(DEFAULT_NAMES["conditions"])
     modules = found.get(DEFAULT_NAMES["modules"])
+    positions = found.get(DEFAULT_NAMES["positions"])
     return Database.from_profiles(
         dictionary=read_dictionary(found["diction.pfl"]) if "diction.pfl" in found else None,
         services=read_services(found["mergecom.srv"]) if "mergecom.srv" in found else None,
         info=read_info(found["info.pfl"]) if "info.pfl" in found else None,
         conditions=read_condition_texts(conditions) if conditions else None,
         modules=read_modules(modules) if modules else None,
+        positions=read_positions(positions) if positions else None,
     )

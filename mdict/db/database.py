@@ -58,6 +58,7 @@ from mdict.model import (
     Tag,
 )
 from mdict.model.modules import ModulesProfile, ModuleUse
+from mdict.positions import PositionsProfile, SectionPositions
 
 if TYPE_CHECKING:
     from mdict.model.conditions import ConditionsProfile
@@ -127,6 +128,7 @@ class Parts:
     conditions: Callable[[], Mapping[str, str]] | None = None
     modules: Callable[[], ModulesProfile] | None = None
     borrowed: Callable[[], BorrowedConditions] | None = None
+    positions: Callable[[], PositionsProfile] | None = None
     decode: Decode | None = None
     verify: Callable[[], None] | None = None
 
@@ -156,6 +158,7 @@ class Database:
         self._modules_model: ModulesProfile | None = None
         self._borrowed: BorrowedConditions | None = None
         self._borrowed_uses: dict[PathKey, Borrowed] = {}
+        self._positions: dict[tuple[str, str], SectionPositions] | None = None
 
     def __repr__(self) -> str:
         return f"<mdict Database {self.name} ({self.header.kind})>"
@@ -176,9 +179,10 @@ class Database:
         conditions: Mapping[str, str] | None = None,
         modules: ModulesProfile | None = None,
         borrowed: BorrowedConditions | None = None,
+        positions: PositionsProfile | None = None,
     ) -> Database:
         """The same lookups over models in memory (no checks, no file)."""
-        return _from_profiles(dictionary, services, info, conditions, modules, borrowed)
+        return _from_profiles(dictionary, services, info, conditions, modules, borrowed, positions)
 
     def verify(self) -> None:
         """Check every section of the file against its schema now, the
@@ -192,6 +196,7 @@ class Database:
             self._fetch(self._items, number, number, ITEM)
         if self._parts.modules is not None:
             self.modules_model()
+        self.positions_model()
 
     # -- dictionary -------------------------------------------------------
     def _dictionary(self) -> dict[int, DictEntry]:
@@ -374,6 +379,29 @@ class Database:
             self._borrowed_uses = {(b.number, b.command, b.tag): b for b in self._borrowed.uses}
         return self._borrowed
 
+    # -- positions --------------------------------------------------------
+    def positions_model(self) -> PositionsProfile | None:
+        """The positions profile the database holds, or None."""
+        load = self._parts.positions
+        return load() if load is not None else None
+
+    def positions(self, key: str | int, command: str) -> SectionPositions | None:
+        """The value positions of one message (service by name, UID or
+        number) or item (``command`` ITEM; item by name or number), or None."""
+        if self._positions is None:
+            profile = self.positions_model()
+            sections = profile.sections if profile is not None else ()
+            self._positions = {(s.name, s.command): s for s in sections}
+        if not self._positions:
+            return None
+        if command == ITEM:
+            names = [r.name for r in self.item_refs() if r.number == key]
+            name = names[0] if names else str(key)
+        else:
+            known = self.service(key)
+            name = known.name if known is not None else str(key)
+        return self._positions.get((name, command.upper()))
+
     # -- modules ----------------------------------------------------------
     def modules_model(self) -> ModulesProfile | None:
         """The modules profile the database holds, or None."""
@@ -456,13 +484,14 @@ def _from_profiles(
     conditions: Mapping[str, str] | None,
     modules: ModulesProfile | None,
     borrowed: BorrowedConditions | None,
+    positions: PositionsProfile | None = None,
 ) -> Database:
     # the canonical orders live with the writers; a file opened needs none
     from mdict.write.dictionary import sorted_entries
     from mdict.write.info import sorted_lines, sorted_sections
 
     kind: Kind = "messages" if services is not None or info is not None else "dictionary"
-    counts = counts_of(dictionary, services, info, conditions, modules)
+    counts = counts_of(dictionary, services, info, conditions, modules, positions)
     header = Header(FORMAT, SCHEMA_VERSION, _version(), kind, (), counts)
     parts = Parts()
     if info is not None:
@@ -493,6 +522,9 @@ def _from_profiles(
     if borrowed is not None:
         lent = borrowed
         parts.borrowed = lambda: lent
+    if positions is not None:
+        places = positions
+        parts.positions = lambda: places
     return Database(header, parts)
 
 
@@ -657,7 +689,7 @@ def _database(
 ) -> Database:
     sections = _Sections(index, blobs, name)
     if verify:
-        for key in ("services", "conditions", "modules", "borrowed", "lines"):
+        for key in ("services", "conditions", "modules", "borrowed", "positions", "lines"):
             if key in index:
                 sections.get(key)  # checked now: a bad section fails the open
     width = index.get("line_width", 2)
@@ -692,6 +724,8 @@ def _database(
         parts.modules = sections.loader("modules", decode.decode_modules)
     if "borrowed" in index:
         parts.borrowed = sections.loader("borrowed")
+    if "positions" in index:
+        parts.positions = sections.loader("positions")
     parts.verify = sections.verify
     return Database(header, parts, name)
 

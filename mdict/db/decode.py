@@ -37,6 +37,7 @@ from mdict.model import (
     ValueType,
 )
 from mdict.model.modules import MessageModules, ModulesProfile, ModuleUse
+from mdict.positions import AttributePositions, Position, PositionsProfile, SectionPositions
 
 _STR = frozenset((str,))
 _INT = frozenset((int,))
@@ -478,6 +479,28 @@ def decode_borrowed(raw: object) -> BorrowedConditions:
     return BorrowedConditions(tuple(uses), definitions)
 
 
+def decode_positions(raw: object) -> PositionsProfile:
+    """``[header lines, [[name, command, [[tag, [[index, kind or nil,
+    required], ...]], ...]], ...]]``, checked."""
+    need(type(raw) is tuple and len(raw) == 2, "the positions: [header, sections]", raw)
+    assert isinstance(raw, tuple)
+    header, sections = raw
+    out = []
+    for name, command, attributes in rows(sections, 3, "position sections"):
+        need(type(name) is str and type(command) is str, "[name, command]", name)
+        decoded = []
+        for tag, places in rows(attributes, 2, "position attributes"):
+            need(type(tag) is int and 0 <= tag < 1 << 32, "a tag", tag)
+            found = []
+            for index, kind, required in rows(places, 3, "positions"):
+                need(type(index) is int and 0 < index < 1000, "a position 1-999", index)
+                need(kind in ("E", "D", None) and type(required) is bool, "E, D or nil", kind)
+                found.append(Position(index, kind, required))
+            decoded.append(AttributePositions(tag, tuple(found)))
+        out.append(SectionPositions(name, command, tuple(decoded)))
+    return PositionsProfile(tuple(out), texts(header, "positions header lines"))
+
+
 Decoder = Callable[[Any], Any]
 DECODERS: dict[str, Decoder] = {
     "dictionary": decode_dictionary,
@@ -486,5 +509,6 @@ DECODERS: dict[str, Decoder] = {
     "modules": check_modules,
     "lines": decode_lines,
     "borrowed": decode_borrowed,
+    "positions": decode_positions,
 }
 """Each zlib section's decoder (for ``modules``, its checker)."""

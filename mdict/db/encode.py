@@ -38,6 +38,7 @@ from mdict.db.format import (
 )
 from mdict.model import Dictionary, InfoLine, InfoProfile, Service, ServiceProfile, Tag
 from mdict.model.modules import ModulesProfile
+from mdict.positions import PositionsProfile
 from mdict.write import sorted_entries, sorted_sections
 
 LEVEL = 6
@@ -225,6 +226,7 @@ def encode_database(
     sources: Iterable[Source] = (),
     modules: ModulesProfile | None = None,
     borrowed: BorrowedConditions | None = None,
+    positions: PositionsProfile | None = None,
 ) -> bytes:
     """The database file for these models, without checking them."""
     body = _Body()
@@ -245,9 +247,11 @@ def encode_database(
         index["modules"] = body.add_packed(encode_modules(modules))
     if borrowed:
         index["borrowed"] = body.add_packed(encode_borrowed(borrowed))
+    if positions is not None:
+        index["positions"] = body.add_packed(encode_positions(positions))
     if info is not None:
         _encode_sections(body, index, info, services)
-    counts = counts_of(dictionary, services, info, conditions, modules)
+    counts = counts_of(dictionary, services, info, conditions, modules, positions)
     if borrowed:
         counts["borrowed"] = len(borrowed.uses)
     return _file(kind, index, body, sources, counts)
@@ -323,3 +327,17 @@ def encode_modules(modules: ModulesProfile) -> list[Any]:
         for m in modules.messages
     ]
     return [list(modules.header), rows]
+
+
+def encode_positions(positions: PositionsProfile) -> list[Any]:
+    """``[header lines, [[name, command, [[tag, [[index, kind or nil,
+    required], ...]], ...]], ...]]`` in the profile's order."""
+    rows = [
+        [
+            s.name,
+            s.command,
+            [[a.tag, [[p.index, p.kind, p.required] for p in a.positions]] for a in s.attributes],
+        ]
+        for s in positions.sections
+    ]
+    return [list(positions.header), rows]

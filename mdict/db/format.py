@@ -22,6 +22,7 @@ from mdict.fileio import read_bytes
 if TYPE_CHECKING:
     from mdict.model import Dictionary, InfoProfile, ServiceProfile
     from mdict.model.modules import ModulesProfile
+    from mdict.positions import PositionsProfile
 
 MAGIC = b"MDICTDB\x1a"
 FORMAT = "mdict-message-database"
@@ -42,18 +43,27 @@ MAX_RATIO = 1100
 section claiming more is corrupt."""
 
 Kind = Literal["dictionary", "messages"]
-Role = Literal["dictionary", "services", "info", "conditions", "modules"]
-ROLES: tuple[Role, ...] = ("dictionary", "services", "info", "conditions", "modules")
+Role = Literal["dictionary", "services", "info", "conditions", "modules", "positions"]
+ROLES: tuple[Role, ...] = ("dictionary", "services", "info", "conditions", "modules", "positions")
 DEFAULT_NAMES: dict[Role, str] = {
     "dictionary": "diction.pfl",
     "services": "mergecom.srv",
     "info": "info.pfl",
     "conditions": "conditions.pfl",
     "modules": "modules.pfl",
+    "positions": "positions.pfl",
 }
 DEFAULT_DATABASE = "mrgcom3.msg"
 """The standard database's file name inside the ``mdict.data`` package."""
-ZLIB_SECTIONS = ("dictionary", "services", "conditions", "modules", "lines", "borrowed")
+ZLIB_SECTIONS = (
+    "dictionary",
+    "services",
+    "conditions",
+    "modules",
+    "lines",
+    "borrowed",
+    "positions",
+)
 """Index keys whose blob is zlib-compressed msgpack: ``[offset, length, size]``."""
 
 
@@ -94,6 +104,7 @@ def counts_of(
     info: InfoProfile | None,
     conditions: Mapping[str, str] | None,
     modules: ModulesProfile | None = None,
+    positions: PositionsProfile | None = None,
 ) -> dict[str, int]:
     """What a database holds, for its header and the tools' summaries."""
     counts: dict[str, int] = {}
@@ -110,6 +121,8 @@ def counts_of(
         counts["conditions"] = len(conditions)
     if modules is not None:
         counts["modules"] = len(modules.messages)
+    if positions is not None:
+        counts["positions"] = len(positions.sections)
     return counts
 
 

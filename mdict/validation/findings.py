@@ -40,6 +40,7 @@ VALIDATOR_FAILURE: Final = "VALIDATOR_FAILURE"
 FILE_META_MISMATCH: Final = "FILE_META_MISMATCH"
 FRAME_COUNT_MISMATCH: Final = "FRAME_COUNT_MISMATCH"
 NESTING_TOO_DEEP: Final = "NESTING_TOO_DEEP"
+VALUE_REQUIRED_AT_POSITION: Final = "VALUE_REQUIRED_AT_POSITION"
 INFLATED_TOO_LARGE: Final = "INFLATED_TOO_LARGE"
 COMMAND_MISMATCH: Final = "COMMAND_MISMATCH"
 
@@ -85,6 +86,10 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     FRAME_COUNT_MISMATCH: (
         "error",
         "Per-frame Functional Groups items differ from Number of Frames",
+    ),
+    VALUE_REQUIRED_AT_POSITION: (
+        "error",
+        "a value position the standard requires is missing or empty (CT Image Type value 3)",
     ),
     NESTING_TOO_DEEP: ("error", "sequence items nested more than 100 levels deep (not walked)"),
     INFLATED_TOO_LARGE: (

@@ -15,12 +15,14 @@ from typing import Final
 from pydicom.dataset import Dataset
 
 from mdict.db.protocol import MessageDatabase
-from mdict.model import VM, InfoLine, InfoSection
+from mdict.model import VM, InfoLine, InfoSection, ValueList
+from mdict.positions import AttributePositions, SectionPositions
 from mdict.validation.findings import Finding, Severity, tag_text
 
 __all__ = [
     "ConditionCheck",
     "Plan",
+    "Positions",
     "Rule",
     "Scope",
     "Where",
@@ -63,6 +65,8 @@ class Rule:
     vm: VM | None
     items: tuple[str, ...]
     ambiguous: frozenset[str]  # VRs the standard allows for this tag
+    positions: Positions | None = None  # per-position kinds (positions.pfl)
+    required: tuple[int, ...] = ()  # 1-based positions that must hold a value
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,29 +98,56 @@ def repeating_base(tag: int) -> int | None:
     return None
 
 
-def make_plan(db: MessageDatabase, section: InfoSection) -> Plan:
-    """The plan of one info section."""
+Positions = dict[int, tuple[str, "tuple[str, ...] | None"]]
+"""Per value position (0-based): "E" or "D" and the values allowed there
+(None: any); overrides the kind of an info.pfl list position by position."""
+
+
+def _positions(
+    values: ValueList | None, found: AttributePositions | None
+) -> tuple[Positions | None, tuple[int, ...]]:
+    if found is None:
+        return None, ()
+    kinds: Positions = {}
+    for place in found.positions:
+        if place.kind is not None:
+            allowed = values.allowed(place.index - 1) if values is not None else None
+            kinds[place.index - 1] = (place.kind, allowed)
+    required = tuple(p.index for p in found.positions if p.required)
+    return kinds or None, required
+
+
+def make_plan(
+    db: MessageDatabase, section: InfoSection, positions: SectionPositions | None = None
+) -> Plan:
+    """The plan of one info section (with its value positions, if any)."""
+    by_tag = {a.tag: a for a in positions.attributes} if positions is not None else {}
     rules: list[Rule] = []
-    standard: dict[int, Rule] = {}
+    standard_rules: dict[int, Rule] = {}
     private: dict[tuple[int, str, int], Rule] = {}
     for line in section.lines:
         entry = db.entry(line.tag)
         tag = (line.tag.group << 16) | line.tag.element
+        standard = line.tag.creator is None
+        kinds, required = _positions(line.values, by_tag.get(tag) if standard else None)
         rule = Rule(
             line,
             tag,
             entry.name if entry else None,
             entry.vm if entry else None,
             line.item_names,
-            ambiguous_vrs(tag) if line.tag.creator is None else frozenset(),
+            ambiguous_vrs(tag) if standard else frozenset(),
+            kinds,
+            required,
         )
         rules.append(rule)
-        if line.tag.creator is None:
-            standard[tag] = rule
+        creator = line.tag.creator
+        if creator is None:
+            standard_rules[tag] = rule
         else:
-            private[(line.tag.group, line.tag.creator, line.tag.element)] = rule
-    required = tuple(r for r in rules if r.line.vt.type != "3")
-    return Plan(tuple(rules), standard, private, required)
+            private[(line.tag.group, creator, line.tag.element)] = rule
+    must = tuple(r for r in rules if r.line.vt.type != "3")
+    return Plan(tuple(rules), standard_rules, private, must)
 
 
 MAX_DEPTH: Final = 100

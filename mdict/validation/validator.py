@@ -40,14 +40,12 @@ from mdict.validation.findings import (
 from mdict.validation.plan import (
     ConditionCheck,
     Plan,
-    Rule,
     Scope,
     Where,
     make_plan,
     never_evaluated,
     repeating_base,
 )
-from mdict.validation.values import Positions
 from mdict.validation.walker import Run
 
 if TYPE_CHECKING:
@@ -226,12 +224,11 @@ class Validator:
         return plan
 
     def _make_plan(self, section: InfoSection) -> Plan:
-        return make_plan(self.db, section)
-
-    def positions(self, rule: Rule) -> Positions | None:
-        """Per-position enumerated values and defined terms of a rule's
-        attribute, where the standard mixes them (none known yet)."""
-        return None
+        # positions.pfl: the compiled and the profiles-folder databases hold it
+        # (not part of the MessageDatabase protocol: other databases have none)
+        lookup = getattr(self.db, "positions", None)
+        positions = lookup(section.number, section.command) if callable(lookup) else None
+        return make_plan(self.db, section, positions)
 
     def item_spec(self, name: str) -> InfoSection | None:
         if name not in self._items:

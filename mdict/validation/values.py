@@ -12,15 +12,12 @@ from mdict.validation.findings import (
     NOT_ONE_OF_ENUMERATED_VALUES,
     TOO_FEW_VALUES,
     TOO_MANY_VALUES,
+    VALUE_REQUIRED_AT_POSITION,
     Finding,
     Severity,
 )
-from mdict.validation.plan import Where
+from mdict.validation.plan import Positions, Where
 from mdict.validation.vr import VRProblem, check_binary_length, check_number, check_text
-
-Positions = dict[int, tuple[str, tuple[str, ...]]]
-"""Per value position (0-based): "E" or "D" and the values allowed there;
-overrides the kind of an info.pfl list position by position."""
 
 
 def check_values(
@@ -104,6 +101,20 @@ def _allowed(
     if values is None:
         return "D", None
     return ("E" if values.enumerated else "D"), values.allowed(index)
+
+
+def check_required(
+    findings: list[Finding], value: Value, required: Sequence[int], where: Where
+) -> None:
+    """Each of the ``required`` positions (1-based) holds a non-empty value."""
+    texts = value.texts
+    count = value.count
+    for index in required:
+        if index <= count and (texts is None or texts[index - 1].strip()):
+            continue
+        what = "is empty" if index <= count else f"is missing ({count} value{'s' * (count != 1)})"
+        message = f"value {index} is required here and {what}"
+        findings.append(where.finding(VALUE_REQUIRED_AT_POSITION, "error", message, index))
 
 
 def severity_of(problem: VRProblem) -> Severity:

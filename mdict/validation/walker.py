@@ -47,7 +47,7 @@ from mdict.validation.plan import (
     ambiguous_vrs,
     repeating_base,
 )
-from mdict.validation.values import Positions, check_enumeration, check_values
+from mdict.validation.values import check_enumeration, check_required, check_values
 
 _ALWAYS_SKIPPED: Final = frozenset((0xFFFCFFFC, 0xFFFEE000, 0xFFFEE00D, 0xFFFEE0DD))
 
@@ -66,8 +66,6 @@ class Specs(Protocol):
     def entry_info(
         self, tag: int, creator: str | None
     ) -> tuple[str | None, VM | None, str | None]: ...
-
-    def positions(self, rule: Rule) -> Positions | None: ...
 
 
 class _State:
@@ -279,9 +277,10 @@ class Run(_State):
             self._check_items(value.items, rule, where, scope, encodings)
             return
         check_values(self.findings, value, rule.vm, where, extended=self.extended, query=self.query)
-        positions = self.v.positions(rule)
-        if line.values is not None or positions:
-            check_enumeration(self.findings, value, line.values, where, positions)
+        if line.values is not None or rule.positions:
+            check_enumeration(self.findings, value, line.values, where, rule.positions)
+        if rule.required:
+            check_required(self.findings, value, rule.required, where)
 
     # -- sequences -----------------------------------------------------------
 

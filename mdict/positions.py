@@ -1,0 +1,252 @@
+"""mdict's positions profile (``positions.pfl``): per value position, whether
+an attribute's listed values are enumerated values or defined terms, and
+which positions must hold a value (docs/formats.md).
+
+An info.pfl value list is ``E<...>`` or ``D<...>`` as a whole; the standard
+mixes both in one attribute (Image Type: values 1 and 2 are enumerated
+values, value 3 defined terms) and requires values at some positions (CT
+Image Type value 3). mdict generates this profile for the standard messages
+from dicom3tools (tools/build_positions.py)::
+
+    # comment lines at the top are the profile's header
+    [ CT_IMAGE, C_STORE_RQ ]
+    0008,0008 = 1 E, 2 E, 3 D required, 4 D
+    [ MR_IMAGE, C_STORE_RQ ]
+    0008,0008 = 3 required
+
+A section names a message (service name and command) or an item (item name
+and ``ITEM``), as mergecom.srv names them. Each line gives a tag, then its
+value positions (1-based, ascending), each with ``E`` or ``D`` (else the
+kind of info.pfl's list), ``required``, or both. The values themselves stay in info.pfl's per-position list.
+Every class is a frozen dataclass; ``write_positions`` is the canonical
+writer and ``parse_positions(write_positions(p)) == p``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from mdict.errors import Diagnostic, ProfileError
+from mdict.fileio import read_text, write_text_atomic
+
+__all__ = [
+    "AttributePositions",
+    "Position",
+    "PositionsProfile",
+    "SectionPositions",
+    "parse_positions",
+    "read_positions",
+    "save_positions",
+    "write_positions",
+]
+
+Kind = Literal["E", "D"]
+MAX_ERRORS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Value ``index`` (1-based): enumerated (E) or defined terms (D), or
+    None (as info.pfl's list says); a ``required`` position must hold a
+    non-empty value. At least one of the two is given."""
+
+    index: int
+    kind: Kind | None
+    required: bool = False
+
+    def __str__(self) -> str:
+        parts = [str(self.index), self.kind or "", "required" if self.required else ""]
+        return " ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True, slots=True)
+class AttributePositions:
+    """The positions of one attribute (``group << 16 | element``)."""
+
+    tag: int
+    positions: tuple[Position, ...]
+
+    def __str__(self) -> str:
+        body = ", ".join(str(p) for p in self.positions)
+        return f"{self.tag >> 16:04X},{self.tag & 0xFFFF:04X} = {body}"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPositions:
+    """One message (service name, command) or item (item name, ``ITEM``)."""
+
+    name: str
+    command: str
+    attributes: tuple[AttributePositions, ...]
+    loc: Location | None = field(default=None, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        return "\n".join([f"[ {self.name}, {self.command} ]", *(str(a) for a in self.attributes)])
+
+
+@dataclass(frozen=True, slots=True)
+class PositionsProfile:
+    """Every section in profile order, and the header comment (without ``#``)."""
+
+    sections: tuple[SectionPositions, ...]
+    header: tuple[str, ...] = ()
+
+    def get(self, name: str, command: str) -> SectionPositions | None:
+        for section in self.sections:
+            if section.name == name and section.command == command:
+                return section
+        return None
+
+    def __len__(self) -> int:
+        return len(self.sections)
+
+
+# ---------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------
+
+_SECTION = re.compile(r"\[\s*([A-Za-z0-9_]+)\s*,\s*([A-Z_]+)\s*\]\s*")
+_LINE = re.compile(r"([0-9A-Fa-f]{4}),([0-9A-Fa-f]{4})\s*=\s*")
+_POSITION = re.compile(r"([1-9][0-9]{0,2})(?: +([ED]))?( +required)?")
+
+
+class _Bad(Exception):
+    def __init__(self, column: int, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+def _positions(text: str, start: int) -> tuple[Position, ...]:
+    """The ``1 E, 2 D required`` list of a line from column ``start`` (0-based)."""
+    out: list[Position] = []
+    at = start
+    while True:
+        match = _POSITION.match(text, at)
+        if match is None or (match.group(2) is None and match.group(3) is None):
+            found = repr(text[at : at + 12]) if at < len(text) else "the end of the line"
+            raise _Bad(at + 1, f"expected a position like '1 E' or '3 D required', found {found}")
+        index = int(match.group(1))
+        if out and index <= out[-1].index:
+            raise _Bad(
+                at + 1,
+                f"expected positions in ascending order, found {index} after {out[-1].index}",
+            )
+        kind: Kind | None = "E" if match.group(2) == "E" else "D" if match.group(2) else None
+        out.append(Position(index, kind, match.group(3) is not None))
+        at = match.end()
+        rest = text[at:]
+        if not rest.strip():
+            return tuple(out)
+        separator = re.match(r"\s*,\s*", rest)
+        if separator is None:
+            raise _Bad(at + 1, f"expected ',' or the end of the line, found {rest.strip()[:12]!r}")
+        at += separator.end()
+
+
+class _Reader:
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.sections: list[SectionPositions] = []
+        self.current: tuple[str, str, int, list[AttributePositions]] | None = None
+        self.seen_sections: dict[tuple[str, str], int] = {}
+        self.seen_tags: dict[int, int] = {}
+
+    def close(self) -> None:
+        if self.current is not None:
+            name, command, line, attributes = self.current
+            loc = Location(self.filename, line)
+            self.sections.append(SectionPositions(name, command, tuple(attributes), loc))
+        self.current = None
+
+    def line(self, number: int, text: str) -> None:
+        section = _SECTION.fullmatch(text)
+        if section is not None:
+            self.close()
+            key = (section.group(1), section.group(2))
+            if key in self.seen_sections:
+                first = self.seen_sections[key]
+                raise _Bad(
+                    1,
+                    f"expected each section once, found [ {key[0]}, {key[1]} ] again (first on line {first})",
+                )
+            self.seen_sections[key] = number
+            self.current = (key[0], key[1], number, [])
+            self.seen_tags = {}
+            return
+        if self.current is None:
+            raise _Bad(
+                1, f"expected a section header like '[ CT_IMAGE, C_STORE_RQ ]', found {text[:20]!r}"
+            )
+        head = _LINE.match(text)
+        if head is None:
+            raise _Bad(1, f"expected a tag like '0008,0008 = ...', found {text[:20]!r}")
+        tag = int(head.group(1), 16) << 16 | int(head.group(2), 16)
+        if tag in self.seen_tags:
+            raise _Bad(
+                1,
+                f"expected each tag once per section, found {head.group(1)},{head.group(2)} again (first on line {self.seen_tags[tag]})",
+            )
+        self.seen_tags[tag] = number
+        self.current[3].append(AttributePositions(tag, _positions(text, head.end())))
+
+
+def parse_positions(text: str, filename: str = "<string>") -> PositionsProfile:
+    """A positions profile from its text; ProfileError names file:line:column
+    (up to MAX_ERRORS errors)."""
+    lines = text.split("\n")
+    header: list[str] = []
+    for text_line in lines:
+        if not text_line.startswith("#"):
+            break
+        header.append(text_line[1:].removeprefix(" ").rstrip("\r"))
+    reader = _Reader(filename)
+    errors: list[Diagnostic] = []
+    for number, raw in enumerate(lines, 1):
+        body = raw.rstrip("\r")
+        if not body.strip() or body.startswith("#"):
+            continue
+        try:
+            reader.line(number, body.rstrip())
+        except _Bad as bad:
+            errors.append(Diagnostic(filename, number, bad.column, bad.message, source_line=body))
+            if len(errors) >= MAX_ERRORS:
+                break
+    if errors:
+        raise ProfileError(errors)
+    reader.close()
+    return PositionsProfile(tuple(reader.sections), tuple(header))
+
+
+def read_positions(path: str | os.PathLike[str]) -> PositionsProfile:
+    """Read a positions profile file (UTF-8 with latin-1 fallback)."""
+    return parse_positions(read_text(path), os.fspath(path))
+
+
+# ---------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------
+
+
+def write_positions(profile: PositionsProfile) -> str:
+    """The canonical text: the header comment, then each section after a blank line."""
+    out = [f"# {line}" if line else "#" for line in profile.header]
+    for section in profile.sections:
+        if out:
+            out.append("")
+        out.append(str(section))
+    return "\n".join(out) + "\n" if out else ""
+
+
+def save_positions(profile: PositionsProfile, path: str | os.PathLike[str]) -> None:
+    """Write a positions profile atomically."""
+    write_text_atomic(path, write_positions(profile))
