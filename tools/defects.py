@@ -180,6 +180,41 @@ def color_palette(number: int = 1, segmented: bool = True) -> Dataset:
 
 _SEGMENTED = {"Red": 0x00281221, "Green": 0x00281222, "Blue": 0x00281223}
 
+SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7"
+
+
+def sc_image(
+    number: int, photometric: str = "RGB", syntax: str = ExplicitVRLittleEndian
+) -> Dataset:
+    """A Secondary Capture image of 4 x 4 pixels, 3 samples of 8 bits (1
+    for MONOCHROME2); native pixel data of the right length, or one
+    encapsulated frame (not real compressed data: nothing decodes it)."""
+    ds = Dataset()
+    _common(ds, SECONDARY_CAPTURE, "OT", number)
+    ds.ConversionType = "WSD"
+    ds.PatientOrientation = ""
+    ds.Laterality = ""
+    color = photometric != "MONOCHROME2"
+    ds.SamplesPerPixel = 3 if color else 1
+    ds.PhotometricInterpretation = photometric
+    if color:
+        ds.PlanarConfiguration = 0
+    ds.Rows = ds.Columns = 4
+    ds.BitsAllocated = ds.BitsStored = 8
+    ds.HighBit = 7
+    ds.PixelRepresentation = 0
+    if syntax in _SYNTAXES:
+        samples = 2 if photometric == "YBR_FULL_422" else ds.SamplesPerPixel
+        ds.PixelData = bytes(16 * samples)
+    else:
+        from pydicom.encaps import encapsulate
+
+        ds.PixelData = encapsulate([b"\xff\xd8" + bytes(30)])
+        ds["PixelData"].VR = "OB"
+        ds["PixelData"].is_undefined_length = True
+    return ds
+
+
 # ---------------------------------------------------------------------------
 # Classes of defect
 # ---------------------------------------------------------------------------
@@ -306,12 +341,161 @@ def image_type() -> Iterator[Case]:
         yield Case("image-type", f"control-{number}", ds)
 
 
+JPEG_BASELINE = "1.2.840.10008.1.2.4.50"
+JPEG_LOSSLESS = "1.2.840.10008.1.2.4.70"
+JPEG_LS = "1.2.840.10008.1.2.4.80"
+J2K_LOSSLESS = "1.2.840.10008.1.2.4.90"
+J2K = "1.2.840.10008.1.2.4.91"
+RLE = "1.2.840.10008.1.2.5"
+
+
+def photometric() -> Iterator[Case]:
+    """A Photometric Interpretation the transfer syntax does not allow."""
+    wrong: list[tuple[str, str]] = [
+        ("YBR_ICT", ExplicitVRLittleEndian),
+        ("YBR_RCT", ImplicitVRLittleEndian),
+        ("YBR_PARTIAL_420", ExplicitVRBigEndian),
+        ("YBR_ICT", JPEG_BASELINE),
+        ("YBR_ICT", J2K_LOSSLESS),
+        ("YBR_RCT", RLE),
+        ("YBR_FULL_422", JPEG_LS),
+        ("YBR_FULL_422", J2K_LOSSLESS),
+        ("YBR_PARTIAL_420", JPEG_BASELINE),
+        ("YBR_FULL_422", JPEG_LOSSLESS),
+    ]
+    for number, (value, syntax) in enumerate(wrong, 140):
+        expected = (("PHOTOMETRIC_NOT_FOR_SYNTAX", "(0028,0004)", "error"),)
+        name = f"{value.lower()}-{syntax.rsplit('.', 2)[-2]}.{syntax.rsplit('.', 1)[-1]}"
+        yield Case(
+            "photometric", f"{name}-{number}", sc_image(number, value, syntax), expected, syntax
+        )
+    right: list[tuple[str, str]] = [
+        ("YBR_FULL_422", ExplicitVRLittleEndian),
+        ("RGB", ImplicitVRLittleEndian),
+        ("YBR_FULL", ExplicitVRBigEndian),
+        ("YBR_FULL_422", JPEG_BASELINE),
+        ("YBR_ICT", J2K),
+        ("YBR_RCT", J2K_LOSSLESS),
+        ("RGB", RLE),
+        ("MONOCHROME2", JPEG_LS),
+    ]
+    for number, (value, syntax) in enumerate(right, 160):
+        yield Case("photometric", f"control-{number}", sc_image(number, value, syntax), (), syntax)
+
+
+def pixel_length() -> Iterator[Case]:
+    """Native Pixel Data shorter (error) or longer (warning) than the image
+    needs; YBR_FULL_422 needs two samples a pixel, not three."""
+    for number, (size, severity) in enumerate(
+        [
+            (30, "error"),
+            (16, "error"),
+            (2, "error"),
+            (28, "error"),
+            (64, "warning"),
+            (36, "warning"),
+        ],
+        170,
+    ):
+        ds = ct_image(number)
+        ds.PixelData = bytes(size)
+        expected = (("PIXEL_DATA_LENGTH", "(7FE0,0010)", severity),)
+        yield Case("pixel-length", f"ct-{size}-{number}", ds, expected, _SYNTAXES[number % 3])
+    for number, (value, size, severity) in enumerate(
+        [
+            ("YBR_FULL_422", 48, "warning"),
+            ("YBR_FULL_422", 30, "error"),
+            ("RGB", 32, "error"),
+            ("RGB", 50, "warning"),
+        ],
+        180,
+    ):
+        ds = sc_image(number, value)
+        ds.PixelData = bytes(size)
+        expected = (("PIXEL_DATA_LENGTH", "(7FE0,0010)", severity),)
+        yield Case("pixel-length", f"sc-{value.lower()}-{size}-{number}", ds, expected)
+    for number in range(190, 193):
+        ds = sc_image(number, "MONOCHROME2")
+        ds.Rows = ds.Columns = 3  # 3 x 3 pixels of 8 bits: 9 bytes, padded to 10
+        ds.PixelData = bytes(9)
+        yield Case("pixel-length", f"control-{number}", ds, syntax=_SYNTAXES[number % 3])
+
+
+def pixel_encoding() -> Iterator[Case]:
+    """Native Pixel Data of 16 bits as OB; encapsulated Pixel Data as OW."""
+    for number in range(200, 206):
+        ds = ct_image(number)
+        ds["PixelData"].VR = "OB"
+        expected = (("PIXEL_DATA_ENCODING", "(7FE0,0010)", "error"),)
+        explicit = (ExplicitVRLittleEndian, ExplicitVRBigEndian)[number % 2]
+        yield Case("pixel-encoding", f"native-ob-{number}", ds, expected, explicit)
+    for number, syntax in enumerate((JPEG_BASELINE, J2K, RLE, JPEG_LS), 206):
+        ds = sc_image(number, "RGB" if syntax != JPEG_LS else "MONOCHROME2", syntax)
+        ds["PixelData"].VR = "OW"
+        expected = (("PIXEL_DATA_ENCODING", "(7FE0,0010)", "error"),)
+        yield Case("pixel-encoding", f"encapsulated-ow-{number}", ds, expected, syntax)
+    for number, syntax in enumerate((ImplicitVRLittleEndian, JPEG_BASELINE), 215):
+        ds = ct_image(number) if syntax in _SYNTAXES else sc_image(number, "RGB", syntax)
+        if syntax in _SYNTAXES:
+            ds["PixelData"].VR = "OB"  # implicit VR: OW whatever was set
+        yield Case("pixel-encoding", f"control-{number}", ds, syntax=syntax)
+
+
+def geometry() -> Iterator[Case]:
+    """Study Instance UID reused as Frame of Reference UID, a zero Pixel
+    Spacing, Image Orientation (Patient) not unit or not orthogonal."""
+    for number in range(220, 230):
+        ds = ct_image(number)
+        ds.StudyInstanceUID = ds.FrameOfReferenceUID = f"1.2.826.0.1.3680043.10.543.9.{number}"
+        expected = (("STUDY_UID_IS_FRAME_OF_REFERENCE_UID", "(0020,0052)", "error"),)
+        yield Case("study-frame-uid", f"same-{number}", ds, expected, _SYNTAXES[number % 3])
+    spacings = [
+        ["0", "0.5"], ["0.5", "0"], ["0", "0"], ["0.0", "1"], ["1", "0.000"],
+        ["-0", "1"], ["0e0", "1"], ["0", "2"], ["3", "0"], ["00", "1"],
+    ]  # fmt: skip
+    for number, spacing in enumerate(spacings, 230):
+        ds = ct_image(number)
+        ds.PixelSpacing = spacing
+        expected = (("ZERO_PIXEL_SPACING", "(0028,0030)", "error"),)
+        yield Case("zero-spacing", f"spacing-{number}", ds, expected, _SYNTAXES[number % 3])
+    orientations: list[tuple[list[float], str]] = [
+        ([2, 0, 0, 0, 1, 0], "ORIENTATION_NOT_UNIT"),
+        ([1, 0, 0, 0, 0.5, 0], "ORIENTATION_NOT_UNIT"),
+        ([1, 1, 0, 0, 0, 1], "ORIENTATION_NOT_UNIT"),
+        ([0, 0, 0, 0, 1, 0], "ORIENTATION_NOT_UNIT"),
+        ([0.9, 0, 0, 0, 1, 0], "ORIENTATION_NOT_UNIT"),
+        ([1, 0, 0, 1, 0, 0], "ORIENTATION_NOT_ORTHOGONAL"),
+        ([1, 0, 0, 0.1, 0.994987, 0], "ORIENTATION_NOT_ORTHOGONAL"),
+        ([0, 1, 0, 0, 1, 0], "ORIENTATION_NOT_ORTHOGONAL"),
+        ([0.7071068, 0.7071068, 0, 0.7071068, 0.7071068, 0], "ORIENTATION_NOT_ORTHOGONAL"),
+        ([0, 0, 1, 0, 0, -1], "ORIENTATION_NOT_ORTHOGONAL"),
+    ]
+    for number, (cosines, code) in enumerate(orientations, 240):
+        ds = ct_image(number)
+        ds.ImageOrientationPatient = cosines
+        expected = ((code, "(0020,0037)", "error"),)
+        yield Case("orientation", f"{code.lower()}-{number}", ds, expected, _SYNTAXES[number % 3])
+    for number, good in enumerate(
+        ([0.7071068, 0.7071068, 0, -0.7071068, 0.7071068, 0], [0, 1, 0, 0, 0, -1]), 250
+    ):
+        ds = ct_image(number)
+        ds.ImageOrientationPatient = good
+        ds.PixelSpacing = ["0.001", "100"]
+        yield Case("orientation", f"control-{number}", ds)
+    for defect in ("study-frame-uid", "zero-spacing"):
+        yield Case(defect, f"control-{defect}", ct_image(260))
+
+
 CLASSES: dict[str, Callable[[], Iterator[Case]]] = {
     "raw-enumerated": raw_enumerated,
     "sr-value-type": sr_value_type,
     "palette": palette,
     "private-blocks": private_blocks,
     "image-type": image_type,
+    "photometric": photometric,
+    "pixel-length": pixel_length,
+    "pixel-encoding": pixel_encoding,
+    "geometry": geometry,
 }
 """Every class of defect, by name."""
 

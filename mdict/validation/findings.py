@@ -41,6 +41,13 @@ FILE_META_MISMATCH: Final = "FILE_META_MISMATCH"
 FRAME_COUNT_MISMATCH: Final = "FRAME_COUNT_MISMATCH"
 NESTING_TOO_DEEP: Final = "NESTING_TOO_DEEP"
 VALUE_REQUIRED_AT_POSITION: Final = "VALUE_REQUIRED_AT_POSITION"
+PHOTOMETRIC_NOT_FOR_SYNTAX: Final = "PHOTOMETRIC_NOT_FOR_SYNTAX"
+PIXEL_DATA_LENGTH: Final = "PIXEL_DATA_LENGTH"
+PIXEL_DATA_ENCODING: Final = "PIXEL_DATA_ENCODING"
+STUDY_UID_IS_FRAME_OF_REFERENCE_UID: Final = "STUDY_UID_IS_FRAME_OF_REFERENCE_UID"
+ZERO_PIXEL_SPACING: Final = "ZERO_PIXEL_SPACING"
+ORIENTATION_NOT_UNIT: Final = "ORIENTATION_NOT_UNIT"
+ORIENTATION_NOT_ORTHOGONAL: Final = "ORIENTATION_NOT_ORTHOGONAL"
 INFLATED_TOO_LARGE: Final = "INFLATED_TOO_LARGE"
 COMMAND_MISMATCH: Final = "COMMAND_MISMATCH"
 
@@ -90,6 +97,31 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     VALUE_REQUIRED_AT_POSITION: (
         "error",
         "a value position the standard requires is missing or empty (CT Image Type value 3)",
+    ),
+    PHOTOMETRIC_NOT_FOR_SYNTAX: (
+        "error",
+        "the Photometric Interpretation is not allowed with the transfer syntax",
+    ),
+    PIXEL_DATA_LENGTH: (
+        "error",
+        "native Pixel Data shorter (error) or longer (warning) than the image needs",
+    ),
+    PIXEL_DATA_ENCODING: (
+        "error",
+        "Pixel Data OB/OW or length form wrong for native or encapsulated data",
+    ),
+    STUDY_UID_IS_FRAME_OF_REFERENCE_UID: (
+        "error",
+        "the Frame of Reference UID is the Study Instance UID",
+    ),
+    ZERO_PIXEL_SPACING: ("error", "a Pixel Spacing or Imager Pixel Spacing value is 0"),
+    ORIENTATION_NOT_UNIT: (
+        "error",
+        "Image Orientation (Patient) direction cosines are not unit vectors",
+    ),
+    ORIENTATION_NOT_ORTHOGONAL: (
+        "error",
+        "Image Orientation (Patient) row and column cosines are not orthogonal",
     ),
     NESTING_TOO_DEEP: ("error", "sequence items nested more than 100 levels deep (not walked)"),
     INFLATED_TOO_LARGE: (

@@ -46,6 +46,7 @@ from mdict.validation.plan import (
     never_evaluated,
     repeating_base,
 )
+from mdict.validation.rules import check_rules
 from mdict.validation.walker import Run
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ class Validator:
             return self._without_spec(dataset, first, found.name, command, query, rank)
         run = Run(self, dataset, query, coverage, rank)
         run.check_level(dataset, self.plan(section), "", (), encodings_of(dataset, None))
-        run.findings[:0] = consistency(dataset)
+        run.findings[:0] = consistency(dataset) + check_rules(dataset)
         shown = run.coverage() if coverage else Coverage()
         missed = run.uses - run.evaluated
         return Report(run.kept(), found.name, command, shown, unevaluated=missed)
