@@ -198,14 +198,43 @@ def test_lookup_by_tag_name_keyword_and_private() -> None:
         "lookup",
         "0010,0010",
         "(0010,0010)",
-        "PatientName",
         "patient's name",
         "0029,SIEMENS CSA HEADER,10",
     )
     assert code == 0
     lines = stdout.splitlines()
-    assert lines[:4] == ["(0010,0010)  PN  VM 1  Patient's Name"] * 4
-    assert lines[4] == "(0029,xx10) SIEMENS CSA HEADER  OB  VM 1  CSA Image Header Info"
+    assert lines[:2] == ["(0010,0010)  PN  VM 1  Patient's Name"] * 2
+    assert lines[2:] == [
+        "(0010,0010)  PN  VM 1  Patient's Name",
+        "(0013,xx20) SIEMENS CM VA0  CMS  PN  VM 1  Patient Name",
+        "(0029,xx10) SIEMENS CSA HEADER  OB  VM 1  CSA Image Header Info",
+    ]
+
+
+def test_lookup_docs_example() -> None:
+    text = (Path(__file__).parent.parent / "docs" / "lookup-api.md").read_text()
+    start = '    $ mdict lookup 0010,0010 "patient name" "Patient\'s Sex" "0029,SIEMENS CSA HEADER,10"\n'
+    block = text.split(start, 1)[1].split("\n\n", 1)[0]
+    expected = [line[4:] for line in block.splitlines()]
+    code, stdout, _ = run(
+        "lookup", "0010,0010", "patient name", "Patient's Sex", "0029,SIEMENS CSA HEADER,10"
+    )
+    assert code == 0 and stdout.splitlines() == expected
+    code, stdout, stderr = run("lookup", "patietn name")
+    assert code == 1 and stdout == ""
+    said = text.split('    $ mdict lookup "patietn name"\n', 1)[1].split("\n", 1)[0]
+    assert stderr.strip() == said.strip()
+
+
+@pytest.mark.parametrize("query", ["patient name", "PATIENTNAME", "PatientName", "Patient Name"])
+def test_a_standard_attribute_comes_before_private_ones(query: str) -> None:
+    code, stdout, _ = run("lookup", query)
+    assert code == 0
+    lines = stdout.splitlines()
+    assert lines[0] == "(0010,0010)  PN  VM 1  Patient's Name"
+    assert all("(0010,0010)" not in line for line in lines[1:])
+    creators = [line.split(")", 1)[1].split("  ")[0].strip() for line in lines[1:]]
+    assert creators == sorted(creators) and creators
 
 
 def test_lookup_not_found() -> None:
@@ -348,7 +377,15 @@ def test_lookup_json() -> None:
         "lookup", "--json", "PatientName", "0029,SIEMENS CSA HEADER,10", "NoSuchThing", "0029,1010"
     )
     assert code == 1 and stderr == ""
-    assert json.loads(stdout) == {
+    results = json.loads(stdout)["results"]
+    matches = [r.pop("matches", None) for r in results]
+    closest = [r.pop("closest", None) for r in results]
+    assert [[m["tag"] for m in found] for found in matches[:2]] == [
+        ["0010,0010", "0013,SIEMENS CM VA0  CMS,20"],
+        ["0029,SIEMENS CSA HEADER,10"],
+    ]
+    assert matches[2:] == [None, None] and closest == [None, None, [], []]
+    assert {"results": results} == {
         "results": [
             {
                 "query": "PatientName",

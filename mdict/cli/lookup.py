@@ -139,27 +139,37 @@ def lookup_command(
     """Look attributes up by tag, private tag, name or keyword.
 
     KEYS: a tag (0010,0010), a private tag (0029,CREATOR,10), a name
-    (Patient's Name) or a keyword (PatientName). Exit status 1 when a key
-    is not in the dictionary.
+    (Patient's Name) or a keyword (PatientName); every match is listed,
+    standard attributes before private ones. Exit status 1 when a key is not
+    in the dictionary (a name gets the closest names).
     """
     db = open_database(db_path, profiles, messages=False)
     missing = 0
     results: list[dict[str, Any]] = []
     for text in keys:
         key = parse_key(text)
-        found = db.entry(key) if isinstance(key, Tag) else db.entry_by_name(key)
-        if found is not None:
+        if isinstance(key, Tag):
+            found = [e for e in (db.entry(key),) if e is not None]
+        else:
+            found = db.entries_by_name(key)
+        if found:
             if as_json:
-                results.append({"query": text, "found": True, **entry_json(found)})
+                matches = [entry_json(e) for e in found]
+                results.append({"query": text, "found": True, **matches[0], "matches": matches})
             else:
-                click.echo(entry_line(found))
+                for entry in found:
+                    click.echo(entry_line(entry))
             continue
         missing += 1
         hint = ""
         if isinstance(key, Tag) and key.is_private and key.creator is None:
             hint = " (a private attribute is looked up as GGGG,CREATOR,EB)"
+        closest = [] if isinstance(key, Tag) else db.closest_names(key)
+        if closest:
+            hint = "; closest: " + ", ".join(closest)
         if as_json:
-            results.append({"query": text, "found": False, "error": f"not in the dictionary{hint}"})
+            said = f"not in the dictionary{hint}"
+            results.append({"query": text, "found": False, "error": said, "closest": closest})
         else:
             click.echo(f"error: {text}: not in the dictionary{hint}", err=True)
     if as_json:

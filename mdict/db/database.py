@@ -147,8 +147,6 @@ class Database:
         self._entries: Sequence[DictEntry] | None = None
         self._standard: dict[int, DictEntry] | None = None
         self._private: dict[tuple[int, str, int], DictEntry] = {}
-        self._names: dict[str, DictEntry] = {}
-        self._keywords: dict[str, DictEntry] = {}
         self._services: Sequence[Service] | None = None
         self._by_number: dict[int, Service] = {}
         self._by_text: dict[str, Service] = {}
@@ -225,30 +223,24 @@ class Database:
         return self._private.get((tag.group, tag.creator, tag.element))
 
     def entry_by_name(self, name: str) -> DictEntry | None:
-        """By name (case- and space-insensitive), by the name with everything
-        but letters and digits removed, or by a pydicom keyword."""
-        if not self._names:
-            self._dictionary()
-            for entry in self._entries or ():
-                tier = "p" if entry.tag.creator is not None else "s"
-                self._names.setdefault(tier + name_key(entry.name), entry)
-                self._keywords.setdefault(tier + keyword_key(entry.name), entry)
-        for tier in ("s", "p"):
-            found = self._names.get(tier + name_key(name))
-            found = found or self._keywords.get(tier + keyword_key(name))
-            if found is None and tier == "s":
-                found = self._by_pydicom_keyword(name.strip())
-            if found is not None:
-                return found
-        return None
+        """By name or keyword, ignoring case, spaces, punctuation and the
+        possessive 's (mdict.db.search); a standard attribute before private
+        ones of the same name."""
+        found = self.entries_by_name(name)
+        return found[0] if found else None
 
-    def _by_pydicom_keyword(self, keyword: str) -> DictEntry | None:
-        if not keyword.isidentifier():
-            return None
-        from pydicom.datadict import tag_for_keyword
+    def entries_by_name(self, name: str) -> list[DictEntry]:
+        """Every entry a name or keyword matches: standard ones first (tag
+        order), then private ones by creator."""
+        from mdict.db.search import name_index
 
-        number = tag_for_keyword(keyword)
-        return self.entry(number) if number is not None else None
+        return name_index(self, self.entries()).find(name)
+
+    def closest_names(self, name: str, count: int = 5) -> list[str]:
+        """Names and keywords close to one that matches nothing."""
+        from mdict.db.search import name_index
+
+        return name_index(self, self.entries()).closest(name, count)
 
     def entries(self) -> Iterator[DictEntry]:
         """Every entry in canonical order."""
