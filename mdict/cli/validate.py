@@ -6,14 +6,14 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
@@ -21,6 +21,7 @@ import click
 
 from mdict.cli._common import (
     FOUND_PROBLEMS,
+    INTERRUPTED,
     database_inputs,
     db_options,
     note,
@@ -40,7 +41,7 @@ from mdict.validation.baseline import (
     read_baseline,
     save_baseline,
 )
-from mdict.validation.findings import coverage_sources
+from mdict.validation.findings import PRIVATE, coverage_sources
 from mdict.validation.validator import CODES, LEVELS, Coverage, Finding, Report, Validator
 
 # The validator of this process; set before worker processes fork.
@@ -62,7 +63,7 @@ def run_all(
     coverage: bool,
     jobs: int,
     level: str = "info",
-) -> Iterator[Report]:
+) -> Generator[Report, None, None]:
     """Reports (findings at ``level`` and above) in file order; several
     processes when ``jobs`` > 1."""
     global _VALIDATOR
@@ -74,13 +75,24 @@ def run_all(
     context = multiprocessing.get_context("fork")
     chunk = max(1, min(16, len(files) // (jobs * 8)))
     done = 0
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts)
     try:
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            for report in pool.map(_validate_one, work, chunksize=chunk):
-                done += 1
-                yield report
+        for report in pool.map(_validate_one, work, chunksize=chunk):
+            done += 1
+            yield report
     except BrokenProcessPool:  # a worker died (killed, out of memory): finish here
+        pool.shutdown(wait=True)
         yield from map(_validate_one, work[done:])
+    except BaseException:  # Ctrl-C (or the caller stopped): do not wait for the workers
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which reports what was found."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # ---------------------------------------------------------------------------
@@ -147,6 +159,58 @@ def _plain(reports: Iterator[Report]) -> Iterator[Iterator[Report]]:
     yield reports
 
 
+class _Results:
+    """What the reports of a run add up to; each file's text is printed as
+    soon as its report arrives (above the progress bar on a terminal)."""
+
+    def __init__(
+        self, rank: int, ignored: Sequence[str], known: set[str], show_private: bool, text: bool
+    ) -> None:
+        self.rank = rank
+        self.ignored = set(ignored)
+        self.known = known
+        self.show_private = show_private or rank >= LEVELS["info"]
+        self.text = text
+        self.results: list[tuple[Report, list[Finding]]] = []
+        self.total = Counter[str]()
+        self.new_errors = 0
+        self.known_count = 0
+        self.private = 0
+        self.coverage = Coverage()
+        self.written: list[str] = []
+
+    def shown(self, report: Report) -> list[Finding]:
+        out = []
+        for f in report:
+            if LEVELS[f.severity] > self.rank or f.code in self.ignored:
+                continue
+            if f.category == PRIVATE and not self.show_private:
+                self.private += 1
+                continue
+            out.append(f)
+        return out
+
+    def add(self, report: Report, bar: Any = None) -> None:
+        file = report.source or "?"
+        shown = self.shown(report)
+        keys = [baseline_key(file, f) for f in shown]
+        self.written.extend(keys)
+        fresh = [f for f, k in zip(shown, keys, strict=True) if k not in self.known]
+        self.known_count += len(shown) - len(fresh)
+        self.new_errors += sum(f.severity == "error" for f in fresh)
+        self.total.update(f.severity for f in fresh)
+        self.coverage = self.coverage + report.coverage
+        self.results.append((report, fresh))
+        if not self.text:
+            return
+        if bar is not None:  # erase the bar's line (stderr), print, draw it again
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
+        _print_text(file, report, fresh, len(shown) - len(fresh), self.rank)
+        if bar is not None:
+            bar.render_progress()
+
+
 def _print_text(file: str, report: Report, fresh: list[Finding], known: int, rank: int = 2) -> None:
     for finding in fresh:
         click.echo(f"{file}: {finding}")
@@ -203,6 +267,7 @@ def _json(
     coverage: Coverage | None,
     run: dict[str, Any] | None = None,
     db: MessageDatabase | None = None,
+    private: int = 0,
 ) -> str:
     files = []
     for report, fresh in results:
@@ -219,6 +284,7 @@ def _json(
         "counts": {s: total[s] for s in ("error", "warning", "info")},
         "known": known,
         "unevaluated_condition_uses": sum(report.unevaluated for report, _ in results),
+        "private_not_shown": private,
     }
     if coverage is not None:
         summary["coverage"] = {
@@ -319,6 +385,14 @@ def _emit(output_format: str, document: str, output: str | None) -> None:
     help="A finding code never shown nor counted (repeatable), e.g. NON_SERVICE_ATTRIBUTE.",
 )
 @click.option(
+    "--show",
+    "show",
+    multiple=True,
+    type=click.Choice(["private"]),
+    help="Also show a category hidden by default: private (vendor dictionary "
+    "disagreements, VR or number of values of private attributes).",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(1, 256),
@@ -337,6 +411,7 @@ def validate_command(
     write_baseline: str | None,
     coverage: bool,
     ignored: tuple[str, ...],
+    show: tuple[str, ...],
     jobs: int | None,
     output: str | None = None,
 ) -> None:
@@ -360,76 +435,70 @@ def validate_command(
         )
     known = read_baseline(baseline) if baseline else set()
     workers = jobs or os.cpu_count() or 1
-    reports = run_all(Validator(db), files, service, command, coverage, workers, level)
-    text = output_format == "text"
     rank = LEVELS[level.rstrip("s")]
-    tally = _gather(reports, len(files), known, set(ignored), rank, text)
-    shown_coverage = tally.coverage if coverage else None
+    text = output_format == "text"
+    out = _Results(rank, ignored, known, "private" in show, text)
+    interrupted = _collect(Validator(db), files, service, command, coverage, workers, level, out)
+    summary_coverage = out.coverage if coverage else None
     if text:
-        _print_summary(tally.results, tally.total, tally.known, shown_coverage, rank)
+        _print_summary(out.results, out.total, out.known_count, summary_coverage, rank)
+        if out.private:
+            click.echo(
+                f"{out.private} private dictionary disagreement{'s' * (out.private != 1)} "
+                "(VR or number of values of vendor private attributes) not shown: --show private"
+            )
     else:
         run = run_info(db, started, level, command)
         document = (
-            _junit(tally.results)
+            _junit(out.results)
             if output_format == "junit"
-            else _json(tally.results, tally.total, tally.known, shown_coverage, run, db)
+            else _json(
+                out.results, out.total, out.known_count, summary_coverage, run, db, out.private
+            )
         )
         _emit(output_format, document, output)
+    if interrupted:
+        click.echo(f"error: interrupted after {len(out.results)} of {len(files)} files", err=True)
+        sys.exit(INTERRUPTED)
     if write_baseline:
-        save_baseline(write_baseline, tally.written, inputs)
-        note(f"baseline written: {write_baseline} ({len(set(tally.written))} findings)")
+        save_baseline(write_baseline, out.written, inputs)
+        note(f"baseline written: {write_baseline} ({len(set(out.written))} findings)")
         return
-    if tally.new_errors:
+    if out.new_errors:
         sys.exit(FOUND_PROBLEMS)
 
 
-@dataclass
-class Tally:
-    """What the reports of a run add up to (findings after the baseline)."""
-
-    results: list[tuple[Report, list[Finding]]] = field(default_factory=list)
-    total: Counter[str] = field(default_factory=Counter)
-    known: int = 0
-    new_errors: int = 0
-    coverage: Coverage = field(default_factory=Coverage)
-    written: list[str] = field(default_factory=list)
-
-
-def _gather(
-    reports: Iterator[Report],
-    count: int,
-    known: set[str],
-    ignored: set[str],
-    rank: int,
-    text: bool,
-) -> Tally:
-    """Add the reports up; in text, print each file's findings as it comes
-    (after the progress bar, on a terminal)."""
-    tally = Tally()
-    show_progress = count > 1 and sys.stderr.isatty()
-    with (
-        click.progressbar(reports, length=count, label="validating", file=sys.stderr)
+def _collect(
+    validator: Validator,
+    files: Sequence[str],
+    service: str | None,
+    command: str,
+    coverage: bool,
+    workers: int,
+    level: str,
+    out: _Results,
+) -> bool:
+    """Validate every file into ``out``, printing as it goes; True when
+    Ctrl-C stopped the run (what was found so far is kept)."""
+    reports = run_all(validator, files, service, command, coverage, workers, level)
+    show_progress = len(files) > 1 and sys.stderr.isatty()
+    bar = (
+        click.progressbar(length=len(files), label="validating", file=sys.stderr)
         if show_progress
-        else _plain(reports) as stream
-    ):
-        for report in stream:
-            file = report.source or "?"
-            shown = [f for f in report if LEVELS[f.severity] <= rank and f.code not in ignored]
-            keys = [baseline_key(file, f) for f in shown]
-            tally.written.extend(keys)
-            fresh = [f for f, k in zip(shown, keys, strict=True) if k not in known]
-            tally.known += len(shown) - len(fresh)
-            tally.new_errors += sum(f.severity == "error" for f in fresh)
-            tally.total.update(f.severity for f in fresh)
-            tally.coverage = tally.coverage + report.coverage
-            tally.results.append((report, fresh))
-            if text and not show_progress:
-                _print_text(file, report, fresh, len(shown) - len(fresh), rank)
-    if text and show_progress:
-        for report, fresh in tally.results:
-            shown_count = sum(LEVELS[f.severity] <= rank and f.code not in ignored for f in report)
-            _print_text(report.source or "?", report, fresh, shown_count - len(fresh), rank)
-    return tally
+        else None
+    )
+    try:
+        with bar if bar is not None else _plain(reports):
+            for report in reports:
+                out.add(report, bar)
+                if bar is not None:
+                    bar.update(1)
+    except KeyboardInterrupt:
+        reports.close()
+        if bar is not None:
+            sys.stderr.write("\n")
+        return True
+    return False
 
 
 def _inputs(

@@ -135,6 +135,9 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
 }
 """Every stable code: its usual severity and what it means (docs/codes.md)."""
 
+PRIVATE: Final = "private"
+"""The category of private-dictionary disagreements (Finding.category)."""
+
 # ---------------------------------------------------------------------------
 # Findings and reports
 # ---------------------------------------------------------------------------
@@ -172,6 +175,10 @@ class Finding:
     creator: str | None = None
     value_index: int | None = None
     name: str | None = None
+    category: str | None = None
+    """``"private"``: a private attribute disagrees with the vendor's
+    dictionary (VR or number of values), knowledge rather than a rule of the
+    message; ``mdict validate`` counts these apart (``--show private``)."""
 
     @property
     def tag_display(self) -> str:

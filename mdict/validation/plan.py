@@ -169,6 +169,13 @@ class Where:
         return self.prefix + (self.display or tag_text(self.tag))
 
     def finding(
-        self, code: str, severity: Severity, message: str, index: int | None = None
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        index: int | None = None,
+        category: str | None = None,
     ) -> Finding:
-        return Finding(code, severity, message, self.tag, self.path, self.creator, index, self.name)
+        return Finding(
+            code, severity, message, self.tag, self.path, self.creator, index, self.name, category
+        )

@@ -10,6 +10,7 @@ from mdict.validation.elements import Value
 from mdict.validation.findings import (
     NOT_ONE_OF_DEFINED_TERMS,
     NOT_ONE_OF_ENUMERATED_VALUES,
+    PRIVATE,
     TOO_FEW_VALUES,
     TOO_MANY_VALUES,
     VALUE_REQUIRED_AT_POSITION,
@@ -37,7 +38,8 @@ def check_values(
         code = TOO_MANY_VALUES if vm.maximum is not None and count > vm.maximum else TOO_FEW_VALUES
         plural = "s" if count != 1 else ""
         message = f"{count} value{plural}, the dictionary says VM {vm}"
-        add(where.finding(code, vm_severity, message))
+        category = PRIVATE if where.creator is not None and vm_severity == "warning" else None
+        add(where.finding(code, vm_severity, message, None, category))
     vr = value.vr
     if value.texts is not None:
         for index, text in enumerate(value.texts, 1):

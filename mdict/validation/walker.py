@@ -28,6 +28,7 @@ from mdict.validation.findings import (
     NESTING_TOO_DEEP,
     NON_SERVICE_ATTRIBUTE,
     NON_SERVICE_PRIVATE_ATTRIBUTE,
+    PRIVATE,
     REQUIRED_ATTRIBUTE_MISSING,
     UN_VR,
     UNABLE_TO_CHECK_CONDITION,
@@ -377,7 +378,8 @@ class Run(_State):
             allowed = ambiguous_vrs(tag)
             if dict_vr != "UNKNOWN_VR" and not (value.vr in allowed and dict_vr in allowed):
                 message = f"VR {value.vr}, the dictionary says {dict_vr}"
-                add(where.finding(INVALID_VR, private_severity, message))
+                category = PRIVATE if creator is not None else None
+                add(where.finding(INVALID_VR, private_severity, message, None, category))
                 return
         if value.vr == "UN" or value.empty:
             return
