@@ -67,7 +67,7 @@ CODE_DOCS: Final[dict[str, CodeDoc]] = {
     "NOT_ONE_OF_ENUMERATED_VALUES": (
         "Presence and values (Merge status names)",
         (
-            "error. A value is not in the spec's `E<...>` list (for multi-valued lists, the group of its value position).",
+            "error. A value is not in the spec's `E<...>` list (for multi-valued lists, the group of its value position), or, where the database's positions profile makes that position enumerated, not in a `D<...>` list's group of that position (Image Type values 1 and 2 of a CT image). Raw binary values (US, SS, UL, ...) are decoded to be checked.",
         ),
         (
             "ct.dcm: error NOT_ONE_OF_ENUMERATED_VALUES (0008,0008) Image Type value 2 'OTHER' is not one of the enumerated values: PRIMARY, SECONDARY",
@@ -293,6 +293,78 @@ CODE_DOCS: Final[dict[str, CodeDoc]] = {
         (
             "[1 STORESCU@127.0.0.1:40112] #1 C_STORE_RQ STANDARD_CT 1.2.3.4: 1 error, 0 warnings, 0 infos -> 0x0000",
             "    error COMMAND_MISMATCH (0008,0018) SOP Instance UID the command's Affected SOP Instance UID 1.2.3.4 differs from the data set's 1.2.3.5",
+        ),
+    ),
+    "VALUE_REQUIRED_AT_POSITION": (
+        "mdict's own codes",
+        (
+            "error. The standard requires a value at this position of a multi-valued attribute and there is none (or it is empty): CT, MR, NM, RT, XA and XRF Image Type value 3 (NM value 4 too). The positions come from the database's positions profile (docs/formats.md, positions.pfl).",
+        ),
+        (
+            "ct.dcm: error VALUE_REQUIRED_AT_POSITION (0008,0008) Image Type value 3 is required here and is missing (2 values)",
+        ),
+    ),
+    "PHOTOMETRIC_NOT_FOR_SYNTAX": (
+        "mdict's own codes",
+        (
+            "error. The Photometric Interpretation is not allowed with the file's transfer syntax (PS3.5 8.2, PS3.3 C.7.6.3.1.2): YBR_ICT, YBR_RCT and YBR_PARTIAL_420 in native (uncompressed) pixel data; YBR_ICT and YBR_RCT outside JPEG 2000 (YBR_ICT with a lossless-only JPEG 2000 syntax); YBR_PARTIAL_420 outside MPEG-2/MPEG-4/HEVC; YBR_FULL_422 with JPEG lossless, JPEG-LS or JPEG 2000 (they do not subsample chrominance); PALETTE COLOR with lossy JPEG or JPEG-LS. YBR_FULL_422 in native pixel data is allowed (PS3.3 C.7.6.3.1.2 describes its uncompressed layout).",
+        ),
+        (
+            "sc.dcm: error PHOTOMETRIC_NOT_FOR_SYNTAX (0028,0004) Photometric Interpretation YBR_ICT is only for compressed pixel data (Transfer Syntax UID 1.2.840.10008.1.2.1)",
+        ),
+    ),
+    "PIXEL_DATA_LENGTH": (
+        "mdict's own codes",
+        (
+            "error when native Pixel Data (or Float/Double Float Pixel Data) is shorter than Rows x Columns x Samples per Pixel x Bits Allocated x Number of Frames (in bytes, rounded up, plus one byte of padding when odd); warning when it is longer. YBR_FULL_422 stores two samples a pixel (Y Y Cb Cr for each two pixels), so a 4 x 4 8-bit image needs 32 bytes, not 48.",
+        ),
+        (
+            "ct.dcm: error PIXEL_DATA_LENGTH (7FE0,0010) Pixel Data 30 bytes, 4 x 4 x 1 x 16 bits x 1 frame need 32",
+        ),
+    ),
+    "PIXEL_DATA_ENCODING": (
+        "mdict's own codes",
+        (
+            "error. Native Pixel Data of more than 8 bits allocated written as OB in an explicit VR transfer syntax (it must be OW), or native pixel data of undefined length; encapsulated Pixel Data that is not OB of undefined length (PS3.5 8.2, A.4). Video syntaxes are not checked.",
+        ),
+        (
+            "ct.dcm: error PIXEL_DATA_ENCODING (7FE0,0010) Pixel Data native Pixel Data of 16 bits allocated must be OW, found OB",
+        ),
+    ),
+    "STUDY_UID_IS_FRAME_OF_REFERENCE_UID": (
+        "mdict's own codes",
+        (
+            "error. The Frame of Reference UID is the Study Instance UID: a UID identifies one thing (PS3.5 9).",
+        ),
+        (
+            "ct.dcm: error STUDY_UID_IS_FRAME_OF_REFERENCE_UID (0020,0052) Frame of Reference UID Frame of Reference UID is the Study Instance UID 1.2.3: one UID, two things",
+        ),
+    ),
+    "ZERO_PIXEL_SPACING": (
+        "mdict's own codes",
+        (
+            "error. A value of Pixel Spacing (0028,0030) or Imager Pixel Spacing (0018,1164) is 0, at the top level or in a Pixel Measures item of the functional groups.",
+        ),
+        (
+            "ct.dcm: error ZERO_PIXEL_SPACING (0028,0030) Pixel Spacing value 1 is 0: pixels have no size",
+        ),
+    ),
+    "ORIENTATION_NOT_UNIT": (
+        "mdict's own codes",
+        (
+            "error. A direction cosine vector of Image Orientation (Patient) (0020,0037), at the top level or in a Plane Orientation item, is not of length 1 (more than 0.001 off).",
+        ),
+        (
+            "ct.dcm: error ORIENTATION_NOT_UNIT (0020,0037) Image Orientation (Patient) the row direction cosines have length 2, not 1",
+        ),
+    ),
+    "ORIENTATION_NOT_ORTHOGONAL": (
+        "mdict's own codes",
+        (
+            "error. The row and column direction cosines of Image Orientation (Patient) are not orthogonal (dot product more than 0.001 from 0).",
+        ),
+        (
+            "ct.dcm: error ORIENTATION_NOT_ORTHOGONAL (0020,0037) Image Orientation (Patient) the row and column direction cosines are not orthogonal (dot product 1)",
         ),
     ),
 }
