@@ -41,6 +41,7 @@ from mdict.validation.validator import Report, Validator  # noqa: E402
 _TAG = re.compile(r"\(0x([0-9a-fA-F]{4}),0x([0-9a-fA-F]{4})\)")
 _KEYWORD = re.compile(r"Element=<([A-Za-z0-9]+)>")
 _NAME = re.compile(r"attribute <([^>]+)>")
+_PIXEL_DATA = re.compile(r"\bPixelData\b|- Pixel Data - ")
 _LINE = re.compile(r"(Error|Warning) - (.*)")
 _NAMES: dict[str, int] = {entry[2]: tag for tag, entry in DicomDictionary.items()}
 
@@ -172,8 +173,12 @@ REASONS: dict[str, tuple[str, str]] = {
     "untagged": ("agree", "both report it; one tool names no tag, so the match is by message"),
     "pixel": (
         "dciodvfy right",
-        "pixel data encoding mdict does not check (OB for encapsulated data, OB with Bits "
-        "Allocated 16, value length, JPEG markers, offset table)",
+        "pixel data encoding mdict does not check (JPEG markers, Basic Offset Table)",
+    ),
+    "uid-reuse": (
+        "mdict right",
+        "the Frame of Reference UID is the Study Instance UID (PS3.5 9: a UID names one thing); "
+        "dciodvfy does not compare them in this IOD",
     ),
 }
 
@@ -214,6 +219,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("dciodvfy", r"not present in standard DICOM IOD|Missing attribute Type [12] Required", "iod"),
     ("mdict", r"^(NON_SERVICE_ATTRIBUTE|REQUIRED_ATTRIBUTE_MISSING)", "iod"),
     ("mdict", r"^(FILE_META_MISMATCH|FRAME_COUNT_MISMATCH)", "untagged"),
+    ("mdict", r"^STUDY_UID_IS_FRAME_OF_REFERENCE_UID", "uid-reuse"),
     (
         "dciodvfy",
         r"Unrecognized enumerated value .*<Photometric Interpretation>",
@@ -257,6 +263,8 @@ def dciodvfy_tag(message: str) -> int | None:
     m = _NAME.search(message)
     if m and m.group(1) in _NAMES:
         return _NAMES[m.group(1)]
+    if _PIXEL_DATA.search(message):  # "encapsulated compressed PixelData", "- Pixel Data - VR"
+        return 0x7FE00010
     return None
 
 

@@ -384,16 +384,16 @@ def photometric() -> Iterator[Case]:
 
 
 def pixel_length() -> Iterator[Case]:
-    """Native Pixel Data shorter (error) or longer (warning) than the image
-    needs; YBR_FULL_422 needs two samples a pixel, not three."""
+    """Native Pixel Data shorter or longer than the image needs (errors);
+    YBR_FULL_422 needs two samples a pixel, not three."""
     for number, (size, severity) in enumerate(
         [
             (30, "error"),
             (16, "error"),
             (2, "error"),
             (28, "error"),
-            (64, "warning"),
-            (36, "warning"),
+            (64, "error"),
+            (36, "error"),
         ],
         170,
     ):
@@ -403,10 +403,10 @@ def pixel_length() -> Iterator[Case]:
         yield Case("pixel-length", f"ct-{size}-{number}", ds, expected, _SYNTAXES[number % 3])
     for number, (value, size, severity) in enumerate(
         [
-            ("YBR_FULL_422", 48, "warning"),
+            ("YBR_FULL_422", 48, "error"),
             ("YBR_FULL_422", 30, "error"),
             ("RGB", 32, "error"),
-            ("RGB", 50, "warning"),
+            ("RGB", 50, "error"),
         ],
         180,
     ):

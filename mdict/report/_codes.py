@@ -316,7 +316,7 @@ CODE_DOCS: Final[dict[str, CodeDoc]] = {
     "PIXEL_DATA_LENGTH": (
         "mdict's own codes",
         (
-            "error when native Pixel Data (or Float/Double Float Pixel Data) is shorter than Rows x Columns x Samples per Pixel x Bits Allocated x Number of Frames (in bytes, rounded up, plus one byte of padding when odd); warning when it is longer. YBR_FULL_422 stores two samples a pixel (Y Y Cb Cr for each two pixels), so a 4 x 4 8-bit image needs 32 bytes, not 48.",
+            "error. Native Pixel Data (or Float/Double Float Pixel Data) is shorter or longer than Rows x Columns x Samples per Pixel x Bits Allocated x Number of Frames (in bytes, rounded up, plus one byte of padding when odd). YBR_FULL_422 stores two samples a pixel (Y Y Cb Cr for each two pixels), so a 4 x 4 8-bit image needs 32 bytes, not 48.",
         ),
         (
             "ct.dcm: error PIXEL_DATA_LENGTH (7FE0,0010) Pixel Data 30 bytes, 4 x 4 x 1 x 16 bits x 1 frame need 32",

@@ -104,7 +104,7 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     ),
     PIXEL_DATA_LENGTH: (
         "error",
-        "native Pixel Data shorter (error) or longer (warning) than the image needs",
+        "native Pixel Data shorter or longer than the image needs",
     ),
     PIXEL_DATA_ENCODING: (
         "error",

@@ -3,8 +3,8 @@ module tables), each with a stable code (docs/codes.md):
 
 - PHOTOMETRIC_NOT_FOR_SYNTAX: a Photometric Interpretation the transfer
   syntax does not allow (PS3.5 8.2, PS3.3 C.7.6.3.1.2);
-- PIXEL_DATA_LENGTH: native Pixel Data shorter (error) or longer (warning)
-  than Rows x Columns x samples x Bits Allocated x frames (YBR_FULL_422:
+- PIXEL_DATA_LENGTH: native Pixel Data shorter or longer than Rows x
+  Columns x samples x Bits Allocated x frames (plus one byte of padding) (YBR_FULL_422:
   two samples a pixel, PS3.3 C.7.6.3.1.2);
 - PIXEL_DATA_ENCODING: native Pixel Data of more than 8 bits as OB, or of
   undefined length; encapsulated Pixel Data not OB of undefined length
@@ -240,4 +240,4 @@ def _pixel_length(
         message = f"{actual} bytes, {shape} need {needed}"
         return [where.finding(PIXEL_DATA_LENGTH, "error", message)]
     message = f"{actual} bytes, {shape} need {needed + needed % 2}: {actual - needed} extra"
-    return [where.finding(PIXEL_DATA_LENGTH, "warning", message)]
+    return [where.finding(PIXEL_DATA_LENGTH, "error", message)]
