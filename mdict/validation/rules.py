@@ -192,6 +192,8 @@ def _pixel_data(ds: Dataset, syntax: str | None, photometric: str | None) -> lis
     tag = tags[0]
     elem = ds.get_item(tag)
     vr = str(getattr(elem, "VR", "") or "")
+    if " or " in vr:  # read as implicit VR: the dictionary's choice, not the file's
+        vr = ""
     length = getattr(elem, "length", None)
     undefined = length == 0xFFFFFFFF or bool(getattr(elem, "is_undefined_length", False))
     name = {PIXEL_DATA: "Pixel Data", 0x7FE00008: "Float Pixel Data"}.get(
