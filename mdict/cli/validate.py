@@ -34,7 +34,6 @@ from mdict.db.aliases import did_you_mean
 from mdict.db.protocol import MessageDatabase
 from mdict.fileio import collect_files
 from mdict.model import COMMANDS
-from mdict.report.context import annotate_all
 from mdict.validation.baseline import (
     baseline_key,
     check_baseline_target,
@@ -295,6 +294,8 @@ def _json(
         }
     document: dict[str, Any] = {"files": files, "summary": summary}
     if db is not None:  # each finding's module, type and condition (docs/report.md)
+        from mdict.report.context import annotate_all  # JSON and HTML only: not loaded for text
+
         annotate_all(db, files)
     if run is not None:
         document["run"] = run
