@@ -38,7 +38,6 @@ from mdict.conditions import (
     Ref,
     Truth,
     ValueOf,
-    parse_expression,
 )
 
 __all__ = [
@@ -107,6 +106,8 @@ def resolver_for(
         found: Expression | None = None
         entry = table.get(name)
         if isinstance(entry, str):
+            from mdict.conditions import parse_expression  # the reader: Lark only when needed
+
             try:
                 found = parse_expression(entry)
             except Exception:  # an unreadable definition cannot be evaluated

@@ -37,10 +37,9 @@ class Conditions:
     def __init__(self, db: MessageDatabase) -> None:
         from mdict.conditions.evaluate import Compiler, Test
         from mdict.conditions.names import parse_name
-        from mdict.parse.conditions import parse_expression  # loads lark
 
         self._parse_name = parse_name
-        self._parse = parse_expression
+        self._parse = read_expression
         self._db = db
         lent = borrowed_of(db)
         self._standard_names = {k: v for k, v in lent.by_name().items() if v is not None}
@@ -114,3 +113,17 @@ def default_conditions(db: MessageDatabase) -> ConditionCheck:
     """The conditions of ``db`` as the validator evaluates them
     (:class:`Conditions`)."""
     return Conditions(db)
+
+
+def read_expression(text: str) -> Any:
+    """An expression from its text: the hand-written parser reads every
+    canonical expression (what a database stores); Lark is imported only for
+    text it cannot read."""
+    from mdict.parse._conditions_fast import fast_expression
+
+    fast = fast_expression(text)
+    if fast is not None:
+        return fast
+    from mdict.parse.conditions import parse_expression  # loads Lark
+
+    return parse_expression(text)
