@@ -18,8 +18,8 @@ A section names a message (service name and command) or an item (item name
 and ``ITEM``), as mergecom.srv names them. Each line gives a tag, then its
 value positions (1-based, ascending), each with ``E`` or ``D`` (else the
 kind of info.pfl's list), ``required``, or both. The values themselves stay in info.pfl's per-position list.
-Every class is a frozen dataclass; ``write_positions`` is the canonical
-writer and ``parse_positions(write_positions(p)) == p``.
+Every class is a frozen dataclass; ``format_positions`` is the canonical
+writer and ``parse_positions(format_positions(p)) == p``.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ __all__ = [
     "Position",
     "PositionsProfile",
     "SectionPositions",
+    "format_positions",
     "parse_positions",
     "read_positions",
-    "save_positions",
     "write_positions",
 ]
 
@@ -237,7 +237,7 @@ def read_positions(path: str | os.PathLike[str]) -> PositionsProfile:
 # ---------------------------------------------------------------------------
 
 
-def write_positions(profile: PositionsProfile) -> str:
+def format_positions(profile: PositionsProfile) -> str:
     """The canonical text: the header comment, then each section after a blank line."""
     out = [f"# {line}" if line else "#" for line in profile.header]
     for section in profile.sections:
@@ -247,6 +247,6 @@ def write_positions(profile: PositionsProfile) -> str:
     return "\n".join(out) + "\n" if out else ""
 
 
-def save_positions(profile: PositionsProfile, path: str | os.PathLike[str]) -> None:
+def write_positions(profile: PositionsProfile, path: str | os.PathLike[str]) -> None:
     """Write a positions profile atomically."""
-    write_text_atomic(path, write_positions(profile))
+    write_text_atomic(path, format_positions(profile))

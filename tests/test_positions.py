@@ -20,9 +20,9 @@ from mdict.positions import (
     Position,
     PositionsProfile,
     SectionPositions,
+    format_positions,
     parse_positions,
     read_positions,
-    write_positions,
 )
 from mdict.validation.validator import Validator
 from tools.defects import ct_image
@@ -51,7 +51,7 @@ def test_sample_reads_and_writes_back_byte_for_byte() -> None:
         ),
     )
     assert item.attributes[0].positions == (Position(1, None, True),)
-    assert write_positions(profile) == SAMPLE
+    assert format_positions(profile) == SAMPLE
 
 
 @pytest.mark.parametrize(
@@ -129,7 +129,7 @@ def test_write_then_parse_is_the_identity(
         ),
         tuple(h.strip() for h in header),
     )
-    assert parse_positions(write_positions(profile)) == profile
+    assert parse_positions(format_positions(profile)) == profile
 
 
 def _folder(tmp_path: Path) -> Path:

@@ -29,7 +29,7 @@ from mdict.positions import (
     Position,
     PositionsProfile,
     SectionPositions,
-    write_positions,
+    format_positions,
 )
 from tools.d3t import read_template
 
@@ -116,7 +116,7 @@ def build_positions(
             sections.append(SectionPositions(name, section.command, tuple(attributes)))
     header = HEADER.format(provenance=provenance, count=len(sections)).splitlines()
     profile = PositionsProfile(tuple(sections), tuple(header))
-    return write_positions(profile), profile, report
+    return format_positions(profile), profile, report
 
 
 def _required_tags(modules: Iterable[str], required: Required) -> dict[int, set[int]]:

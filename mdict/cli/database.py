@@ -228,9 +228,9 @@ def profile_texts(db: Database) -> list[tuple[str, str]]:
         out.append((DEFAULT_NAMES["modules"], format_modules(modules)))
     positions = db.positions_model()
     if positions is not None:
-        from mdict.positions import write_positions
+        from mdict.positions import format_positions
 
-        out.append((DEFAULT_NAMES["positions"], write_positions(positions)))
+        out.append((DEFAULT_NAMES["positions"], format_positions(positions)))
     return out
 
 
