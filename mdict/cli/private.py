@@ -327,7 +327,7 @@ def _known_dictionary(path: str | None) -> Dictionary | None:
 
 
 @click.command("learn")
-@click.argument("folders", nargs=-1, required=True, metavar="DIR...")
+@click.argument("folders", nargs=-1, metavar="DIR...")
 @output_option("The diction.pfl of proposals to write.", required=True)
 @click.option(
     "--dictionary",
@@ -337,6 +337,16 @@ def _known_dictionary(path: str | None) -> Dictionary | None:
 @click.option("--report", help="The companion report (default: OUTPUT with .report.md).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
 @click.option("--progress/--no-progress", default=True, show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where files are read: this machine's cores or a Dask cluster (docs/scale.md).",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="A running Dask scheduler.")
+@click.option("--partition-size", type=click.IntRange(1), default=64, show_default=True)
+@click.option("--from-list", metavar="FILE", help="Read the files listed (one a line; - stdin).")
 def learn_command(
     folders: tuple[str, ...],
     output: str,
@@ -344,6 +354,7 @@ def learn_command(
     report: str | None,
     jobs: int | None,
     progress: bool,
+    **scale: Any,
 ) -> None:
     """Propose dictionary lines for the unknown private attributes of DICOM files.
 
@@ -361,10 +372,18 @@ def learn_command(
         if not os.path.exists(folder):
             raise InputFileError(folder, "no such file or directory")
     known = _known_dictionary(dictionary_path)
-    paths = [p for folder in folders for p in find_files(folder)]
-    refuse_to_overwrite([output, report_path], paths)
-    with progress_bar(len(paths), "reading", shown=progress) as advance:
-        learned = propose(scan_files(paths, jobs), known, advance)
+    paths: list[str] = []
+    if scale["engine"] != "local" or scale["from_list"]:
+        from mdict.scale.command import learn_command as scaled  # docs/scale.md
+
+        learned = scaled(folders, known, jobs, progress, scale)
+    else:
+        if not folders:
+            raise click.UsageError("Missing argument 'DIR...'.")
+        paths = [p for folder in folders for p in find_files(folder)]
+        refuse_to_overwrite([output, report_path], paths)
+        with progress_bar(len(paths), "reading", shown=progress) as advance:
+            learned = propose(scan_files(paths, jobs), known, advance)
     write_together(  # both or neither
         [
             (output, format_dictionary(learned.dictionary())),

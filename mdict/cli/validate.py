@@ -336,8 +336,44 @@ def _emit(output_format: str, document: str, output: str | None) -> None:
         write_together([(output, document if output_format == "junit" else document + "\n")])
 
 
+def streamed(output: str | None) -> bool:
+    """Whether ``-o`` names a streamed output (JSON Lines or Parquet)."""
+    return output is not None and output.lower().endswith((".jsonl", ".parquet"))
+
+
+def _scale_options(command: Any) -> Any:
+    """--engine, --scheduler, --partition-size, --resume, --from-list
+    (docs/scale.md; with them -o streams one entry per file)."""
+    options = (
+        click.option(
+            "--engine",
+            type=click.Choice(["local", "dask"]),
+            default="local",
+            show_default=True,
+            help="Where files are validated: this machine's cores or a Dask cluster.",
+        ),
+        click.option("--scheduler", metavar="ADDRESS", help="A running Dask scheduler."),
+        click.option(
+            "--partition-size",
+            type=click.IntRange(1),
+            default=64,
+            show_default=True,
+            help="Files per task.",
+        ),
+        click.option("--resume", is_flag=True, help="Skip the files -o FILE has already."),
+        click.option(
+            "--from-list",
+            metavar="FILE",
+            help="Validate the files listed in FILE (one path a line; - for standard input).",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @click.command("validate")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @db_options
 @click.option(
     "--service",
@@ -366,7 +402,10 @@ def _emit(output_format: str, document: str, output: str | None) -> None:
     show_default=True,
     help="html: a self-contained report page (docs/report.md); give -o.",
 )
-@output_option("Write the results to this file (written whole, or not at all) instead of stdout.")
+@output_option(
+    "Write the results to this file (written whole, or not at all) instead of stdout;"
+    " FILE.jsonl or FILE.parquet: streamed, one entry per file (docs/scale.md)."
+)
 @click.option(
     "--baseline",
     metavar="FILE",
@@ -400,6 +439,7 @@ def _emit(output_format: str, document: str, output: str | None) -> None:
     default=None,
     help="Worker processes (default: all cores).",
 )
+@_scale_options
 def validate_command(
     paths: tuple[str, ...],
     db_path: str | None,
@@ -415,6 +455,7 @@ def validate_command(
     show: tuple[str, ...],
     jobs: int | None,
     output: str | None = None,
+    **scale: Any,
 ) -> None:
     """Validate DICOM files, or every file under folders, against a database.
 
@@ -427,6 +468,14 @@ def validate_command(
     unknown = sorted(set(ignored) - set(CODES))
     if unknown:
         raise click.BadParameter(f"unknown code(s): {', '.join(unknown)}", param_hint="--ignore")
+    if not paths and not scale["from_list"]:
+        raise click.UsageError("Missing argument 'PATHS...'.")
+    if scale["engine"] != "local" or scale["from_list"] or scale["resume"] or streamed(output):
+        from mdict.scale.command import validate_command as scaled  # docs/scale.md
+
+        args = (paths, db_path, profiles, service, command, level, output_format, coverage)
+        scaled(scale | {"output": output}, *args, ignored, jobs, baseline, write_baseline)
+        return
     files, inputs = _inputs(paths, db_path, profiles, [write_baseline, output])
     db = open_database(db_path, profiles)
     if service is not None and db.service(service) is None:

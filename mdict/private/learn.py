@@ -454,36 +454,68 @@ def _choose(seen: Seen, key: Key) -> tuple[str, str, str]:
     return vr, how, conflict
 
 
+@dataclass(slots=True)
+class Corpus:
+    """Scans merged in corpus order. Two corpora of consecutive parts merge
+    (``update``) into the corpus of both, the same as scanning them in order:
+    how a cluster learns partition by partition."""
+
+    merged: dict[Key, Seen] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    files: int = 0
+    dicom: int = 0
+    orphans: int = 0
+    bad: set[str] = field(default_factory=set)
+
+    def add(self, scan: FileScan) -> None:
+        self.files += 1
+        if scan.error is not None:
+            self.skipped.append((scan.path, scan.error))
+            return
+        self.dicom += 1
+        self.orphans += scan.orphans
+        self.bad.update(scan.bad_creators)
+        self._merge(scan.seen)
+
+    def update(self, later: Corpus) -> None:
+        """Append the corpus of the files that come after these."""
+        self.files += later.files
+        self.dicom += later.dicom
+        self.orphans += later.orphans
+        self.skipped.extend(later.skipped)
+        self.bad.update(later.bad)
+        self._merge(later.merged)
+
+    def _merge(self, seen_by_key: dict[Key, Seen]) -> None:
+        for key, seen in seen_by_key.items():
+            if key in self.merged:
+                self.merged[key].merge(seen)
+            else:
+                self.merged[key] = seen
+
+
 def propose(
     scans: Iterable[FileScan],
     known: Dictionary | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Learned:
     """Merge the scans of a corpus into proposals for attributes ``known`` lacks."""
+    corpus = Corpus()
+    for scan in scans:
+        corpus.add(scan)
+        if progress is not None:
+            progress(1)
+    return proposals_of(corpus, known)
+
+
+def proposals_of(corpus: Corpus, known: Dictionary | None = None) -> Learned:
+    """The proposals for the attributes of ``corpus`` that ``known`` lacks."""
     known_vr = {
         (e.tag.group, e.tag.creator, e.tag.element): e.vr
         for e in (known.entries if known is not None else ())
         if e.tag.creator is not None
     }
-    merged: dict[Key, Seen] = {}
-    skipped: list[tuple[str, str]] = []
-    files = dicom = orphans = 0
-    bad: set[str] = set()
-    for scan in scans:
-        files += 1
-        if progress is not None:
-            progress(1)
-        if scan.error is not None:
-            skipped.append((scan.path, scan.error))
-            continue
-        dicom += 1
-        orphans += scan.orphans
-        bad.update(scan.bad_creators)
-        for key, seen in scan.seen.items():
-            if key in merged:
-                merged[key].merge(seen)
-            else:
-                merged[key] = seen
+    merged = corpus.merged
     proposals: list[Proposal] = []
     known_conflicts: list[str] = []
     for key in sorted(merged, key=lambda k: (k[0], k[1] + ",", k[2])):
@@ -514,12 +546,12 @@ def propose(
         proposals.append(Proposal(entry, how, vm_seen, seen.files, seen.example, conflict))
     return Learned(
         tuple(proposals),
-        files,
-        dicom,
-        tuple(skipped),
+        corpus.files,
+        corpus.dicom,
+        tuple(corpus.skipped),
         tuple(known_conflicts),
-        orphans,
-        tuple(sorted(bad)),
+        corpus.orphans,
+        tuple(sorted(corpus.bad)),
     )
 
 
