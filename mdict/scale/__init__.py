@@ -1,5 +1,5 @@
 """Validating and learning from archives of millions of files, on this
-machine's cores or on a Dask cluster (``pip install "mdict[scale]"``).
+machine's cores or on a Dask cluster (``pip install "mdict-dicom[scale]"``).
 
     from mdict.scale import validate_files
     for report in validate_files(["archive/"], engine="dask"):

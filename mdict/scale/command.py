@@ -140,7 +140,7 @@ def _engine(plan: Plan) -> Engine:
         return open_engine(plan.engine, plan.scheduler, plan.workers)
     except ImportError as exc:
         raise click.UsageError(
-            f"--engine dask needs Dask: pip install 'mdict[scale]' ({exc.msg})"
+            f"--engine dask needs Dask: pip install 'mdict-dicom[scale]' ({exc.msg})"
         ) from None
     except OSError as exc:  # no scheduler at that address
         raise click.UsageError(f"cannot reach the Dask scheduler {plan.scheduler}: {exc}") from None
