@@ -474,7 +474,9 @@ def validate_command(
         from mdict.scale.command import validate_command as scaled  # docs/scale.md
 
         args = (paths, db_path, profiles, service, command, level, output_format, coverage)
-        scaled(scale | {"output": output}, *args, ignored, jobs, baseline, write_baseline)
+        scaled(
+            scale | {"output": output, "show": show}, *args, ignored, jobs, baseline, write_baseline
+        )
         return
     files, inputs = _inputs(paths, db_path, profiles, [write_baseline, output])
     db = open_database(db_path, profiles)

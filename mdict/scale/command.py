@@ -22,7 +22,7 @@ from mdict.scale.source import DatabaseSource
 from mdict.scale.summary import Summary
 from mdict.scale.tasks import Options
 from mdict.validation.baseline import baseline_key
-from mdict.validation.findings import LEVELS, Finding, Report
+from mdict.validation.findings import LEVELS, PRIVATE, Finding, Report
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class Filters:
     rank: int
     ignored: frozenset[str]
     known: frozenset[str]
+    show_private: bool = True
+    """Private dictionary disagreements shown (``--show private``, or ``--level info``)."""
 
 
 def entry_of(
@@ -45,6 +47,12 @@ def entry_of(
     shown = [
         f for f in report if LEVELS[f.severity] <= filters.rank and f.code not in filters.ignored
     ]
+    if not filters.show_private:
+        hidden = [f for f in shown if f.category == PRIVATE]
+        shown = [f for f in shown if f.category != PRIVATE]
+        entry_hidden = len(hidden)
+    else:
+        entry_hidden = 0
     fresh = [f for f in shown if baseline_key(file, f) not in filters.known]
     # the file entry of --format json: the report's fields (findings made once)
     entry: Entry = dataclasses.replace(report, findings=()).to_dict()
@@ -58,6 +66,7 @@ def entry_of(
     if annotator is not None:
         for finding in entry["findings"]:
             annotator.annotate(report.service, report.command, finding)
+    entry["__hidden"] = entry_hidden
     return entry, fresh, len(shown) - len(fresh)
 
 
@@ -240,7 +249,9 @@ def validate_command(
     else:
         source = DatabaseSource.default()
     known = frozenset(read_baseline(baseline)) if baseline else frozenset()
-    filters = Filters(LEVELS[level.rstrip("s")], frozenset(ignored), known)
+    rank = LEVELS[level.rstrip("s")]
+    show_private = "private" in scale.get("show", ()) or rank >= LEVELS["info"]
+    filters = Filters(rank, frozenset(ignored), known, show_private)
     keys: list[str] | None = [] if write_baseline else None
     options = Options(service, command, coverage, level)
     status = run_validate(plan, source, options, filters, keys)

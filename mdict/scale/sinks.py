@@ -3,7 +3,7 @@
 One entry per file, the schema of ``mdict validate --format json``'s file
 entries: ``file``, ``service``, ``command``, ``ok``, ``counts`` (``error``,
 ``warning``, ``info``), ``unevaluated_condition_uses`` and ``findings`` (``code``, ``severity``, ``message``,
-``tag``, ``path``, ``creator``, ``value_index``, ``name``, ``module``,
+``tag``, ``path``, ``creator``, ``value_index``, ``name``, ``category``, ``module``,
 ``type``, ``condition``).
 
 - JSON Lines (``results.jsonl``, or ``-`` for standard output): one object a
@@ -139,6 +139,7 @@ def parquet_schema() -> Any:
             ("creator", pa.string()),
             ("value_index", pa.int32()),
             ("name", pa.string()),
+            ("category", pa.string()),
             ("module", pa.string()),
             ("type", pa.string()),
             ("condition", pa.string()),

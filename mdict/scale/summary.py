@@ -31,6 +31,8 @@ class Summary:
     files: int = 0
     with_errors: int = 0
     known: int = 0
+    private: int = 0
+    """Private dictionary disagreements not shown (without ``--show private``)."""
     unevaluated: int = 0
     """Condition uses not evaluated (the entries' ``unevaluated_condition_uses``)."""
     severities: Counter[str] = field(default_factory=Counter)
@@ -42,6 +44,7 @@ class Summary:
     def add(self, entry: Entry, known: int = 0, coverage: Coverage | None = None) -> None:
         self.files += 1
         self.known += known
+        self.private += int(entry.pop("__hidden", 0) or 0)
         self.unevaluated += int(entry.get("unevaluated_condition_uses") or 0)
         service = entry["service"] or NO_SERVICE
         self.services[service] += 1
@@ -70,6 +73,11 @@ class Summary:
         """The headline, the counts by code and by SOP class (``tables``),
         the coverage when asked."""
         lines = [self.headline()]
+        if self.private:
+            lines.append(
+                f"{self.private} private dictionary disagreement{'s' * (self.private != 1)} "
+                "(VR or number of values of vendor private attributes) not shown: --show private"
+            )
         if self.codes and tables:
             lines.append("by code:")
             for (code, severity), count in _ranked(self.codes):
@@ -94,6 +102,7 @@ class Summary:
             "counts": {s: self.severities[s] for s in SEVERITIES},
             "known": self.known,
             "unevaluated_condition_uses": self.unevaluated,
+            "private_not_shown": self.private,
             "by_code": [
                 {"code": code, "severity": severity, "count": count}
                 for (code, severity), count in _ranked(self.codes)
