@@ -9,6 +9,7 @@ import re
 import shlex
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def pattern(line: str) -> str:
 
 def test_the_console_session(tmp_path: Path) -> None:
     dcmtk_tool("storescu")
-    scp_line, *device_lines = commands()
+    scp_line, *device_lines, report_line = commands()
     argv = shlex.split(scp_line)
     assert argv[:2] == ["mdict", "scp"] and argv[argv.index("--port") + 1] == "11112"
     ct().save_as(tmp_path / "good.dcm")
@@ -64,6 +65,11 @@ def test_the_console_session(tmp_path: Path) -> None:
         assert re.fullmatch(pattern(documented), line), (line, documented)
     assert (tmp_path / "report.json").is_file()
     assert len(list((tmp_path / "received").glob("*.dcm"))) == 2
+    page = subprocess.run(
+        [sys.executable, "-m", *shlex.split(report_line)], cwd=tmp_path, timeout=60, check=False
+    )
+    assert page.returncode == 0
+    assert "REQUIRED_ATTRIBUTE_MISSING" in (tmp_path / "report.html").read_text(encoding="utf-8")
 
 
 def test_the_fixture_example(pytester: pytest.Pytester) -> None:
