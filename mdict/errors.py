@@ -77,6 +77,11 @@ class InputFileError(MdictError):
         super().__init__(f"{file}: error: {reason}")
 
 
+class OutputRefused(InputFileError):
+    """An output that may not be replaced (a file that is not an mdict
+    database where a compiler would write one)."""
+
+
 class DatabaseError(MdictError):
     """A compiled database that cannot be used (wrong schema, corrupt, ...)."""
 

@@ -3,9 +3,9 @@ with their command lines and console, for scripts written for Merge::
 
     mc3dcomb <diction.pfl> <input_file> <output_file>
     mc3icomb <mergecom.srv> <info.pfl> <input_file> <output.srv> <output.pfl>
-    mc3dict <dictionary profile> [-o FILE]          writes mrgcom3.dct here
+    mc3dict <dictionary profile> [-o FILE] [--force]  writes mrgcom3.dct here
     mc3info <message info profile> [--services FILE] [--dictionary FILE]
-            [--conditions FILE] [--modules FILE] [--no-borrow] [-o FILE]
+            [--conditions FILE] [--modules FILE] [--no-borrow] [-o FILE] [--force]
                                                     writes mrgcom3.msg here
 
 Merge's console style: a banner, progress lines, ``DONE`` on stdout; on a
@@ -25,7 +25,7 @@ import click
 
 from mdict.cli._common import exit_status, refuse_to_overwrite, reported, with_source_lines
 from mdict.combine import apply_configs, merge_dictionaries, short_form
-from mdict.errors import InputFileError, MdictError, ProfileError
+from mdict.errors import InputFileError, MdictError, OutputRefused, ProfileError
 from mdict.fileio import require_regular_file, write_bytes_atomic, write_files_atomic
 
 SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -49,7 +49,7 @@ def merge_error_text(error: MdictError) -> str:
             where = f" in line number {diagnostic.line}" if diagnostic.line > 0 else ""
             lines += [f"ERROR: Invalid Input File format{where}", diagnostic.render()]
         return "\n".join(lines)
-    if isinstance(error, InputFileError):
+    if isinstance(error, InputFileError) and not isinstance(error, OutputRefused):
         return f"ERROR: Unable to open {error.file}: {error.reason}"
     return f"ERROR: {error}"
 
@@ -144,18 +144,21 @@ def mc3icomb(
     "-o", "--output", metavar="FILE", default="mrgcom3.dct", show_default=True,
     help="The dictionary database to write.",
 )  # fmt: skip
-def mc3dict(dictionary: str, output: str) -> None:
+@click.option("--force", is_flag=True, help="Replace an output that is not an mdict database.")
+def mc3dict(dictionary: str, output: str, force: bool) -> None:
     """Compile a dictionary profile into a dictionary database.
 
     Merge's mc3dict; `mdict dict` is the same with mdict's options.
     """
     from mdict.db.build import compile_dictionary
+    from mdict.db.database import refuse_to_replace
     from mdict.db.format import source_of
     from mdict.parse import read_dictionary
 
     _banner("mc3dict", "compiling a dictionary profile")
     with merge_reported():
         refuse_to_overwrite([output], [dictionary])
+        refuse_to_replace(output, force)  # a Merge binary, say
         compiled = compile_dictionary(
             read_dictionary(dictionary), [source_of(dictionary, "dictionary")]
         )
@@ -190,6 +193,7 @@ def beside(info: str, given: str | None, name: str, required: bool = True) -> st
     "-o", "--output", metavar="FILE", default="mrgcom3.msg", show_default=True,
     help="The message database to write.",
 )  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace an output that is not an mdict database.")
 def mc3info(
     info: str,
     services: str | None,
@@ -198,13 +202,14 @@ def mc3info(
     modules: str | None,
     no_borrow: bool,
     output: str,
+    force: bool,
 ) -> None:
     """Compile a message info profile, its services and dictionary into a database.
 
     Merge's mc3info; `mdict info` is the same with mdict's options.
     """
     from mdict.db.build import compile_message_files, undefined_summary
-    from mdict.db.database import Database
+    from mdict.db.database import Database, refuse_to_replace
 
     with merge_reported():
         require_regular_file(info)  # named first: it is the file the user typed
@@ -217,6 +222,7 @@ def mc3info(
     _banner("mc3info", "compiling a message info profile")
     with merge_reported():
         refuse_to_overwrite([output], inputs)
+        refuse_to_replace(output, force)  # a Merge binary, say
         compiled = compile_message_files(
             info, services, dictionary, conditions, modules, borrow=not no_borrow
         )

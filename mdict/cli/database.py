@@ -23,7 +23,7 @@ from mdict.cli._common import (
     write_together,
 )
 from mdict.db.build import STAGES, Compiled, undefined_summary
-from mdict.db.database import Database
+from mdict.db.database import Database, refuse_to_replace
 from mdict.db.format import DEFAULT_NAMES, Role, Source, source_of
 from mdict.errors import InputFileError
 from mdict.fileio import read_text, require_regular_file, write_bytes_atomic
@@ -97,6 +97,9 @@ def describe(compiled: Compiled, output: str) -> str:
     return f"{output}: {', '.join(parts)}; {len(compiled.data)} bytes"
 
 
+_force_option = click.option(
+    "--force", is_flag=True, help="Replace an output file that is not an mdict database."
+)
 _warnings_option = click.option(
     "--show-warnings", is_flag=True, help="List every warning (undefined conditions too)."
 )
@@ -105,8 +108,9 @@ _warnings_option = click.option(
 @click.command("dict")
 @click.argument("dictionary", type=click.Path(dir_okay=False))
 @output_option("The dictionary database to write (default: mrgcom3.dct).")
+@_force_option
 @_warnings_option
-def dict_command(dictionary: str, output: str | None, show_warnings: bool) -> None:
+def dict_command(dictionary: str, output: str | None, force: bool, show_warnings: bool) -> None:
     """Compile a dictionary profile into a database (mc3dict).
 
     Writes DICTIONARY's entries to a dictionary database (default: mrgcom3.dct).
@@ -116,6 +120,7 @@ def dict_command(dictionary: str, output: str | None, show_warnings: bool) -> No
 
     output = output or "mrgcom3.dct"
     refuse_to_overwrite([output], [dictionary])
+    refuse_to_replace(output, force)  # a Merge binary, say: exit 2
     with stages(["reading", "checking", "writing"]) as step:
         model = read_dictionary(dictionary)
         step("checking")
@@ -155,6 +160,7 @@ def dict_command(dictionary: str, output: str | None, show_warnings: bool) -> No
     help="A positions profile to embed (default: positions.pfl beside INFO, if there).",
 )
 @output_option("The message database to write (default: mrgcom3.msg).")
+@_force_option
 @_warnings_option
 def info_command(
     info: str,
@@ -165,6 +171,7 @@ def info_command(
     no_borrow: bool,
     positions: str | None,
     output: str | None,
+    force: bool,
     show_warnings: bool,
 ) -> None:
     """Compile an info profile, its services and dictionary into a database (mc3info).
@@ -188,6 +195,7 @@ def info_command(
     given = (info, services, dictionary, conditions, modules, positions)
     inputs = [p for p in given if p is not None]
     refuse_to_overwrite([output], inputs)
+    refuse_to_replace(output, force)  # a Merge binary, say: exit 2
     with stages([*STAGES, "writing", "done"]) as step:
         compiled = compile_message_files(
             info, services, dictionary, conditions, modules, step, not no_borrow, positions

@@ -16,35 +16,35 @@ the profile readers or Lark.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import struct
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from mdict.db import decode
+from mdict.db.files import (
+    Parts,
+    PathKey,
+    Slot,
+    fail,
+    load,
+    read_header,
+    refuse_to_replace,
+    service_keys,
+    what_file_is,
+)
 from mdict.db.format import (
     DEFAULT_DATABASE,
     FORMAT,
-    MAGIC,
-    MAX_HEADER,
-    MAX_INFLATED,
-    PREFIX,
-    ROLES,
     SCHEMA_VERSION,
-    ZLIB_SECTIONS,
     Borrowed,
     BorrowedConditions,
     Header,
     Kind,
-    Source,
     condition_texts,
     counts_of,
 )
-from mdict.errors import DatabaseError, InputFileError, MdictError
+from mdict.errors import InputFileError, MdictError
 from mdict.fileio import read_bytes
 from mdict.model import (
     ITEM,
@@ -67,11 +67,15 @@ __all__ = [
     "DEFAULT_DATABASE",
     "Database",
     "Header",
+    "Parts",
     "default_database",
     "keyword_key",
     "name_key",
     "open_database",
     "read_header",
+    "refuse_to_replace",
+    "service_keys",
+    "what_file_is",
 ]
 
 # ---------------------------------------------------------------------------
@@ -91,49 +95,139 @@ def keyword_key(name: str) -> str:
     return _NOT_ALNUM.sub("", name.casefold())
 
 
-def service_keys(
-    services: Sequence[tuple[int, str, str | None]], items: Iterable[tuple[str, int]]
-) -> tuple[dict[str, int], dict[str, int]]:
-    """Service name or UID -> number (names win) from (number, name, UID)
-    rows; item name -> number from (name, number) rows."""
-    numbers: dict[str, int] = {}
-    for number, name, _ in services:
-        numbers.setdefault(name, number)
-    for number, _, uid in services:
-        if uid is not None:
-            numbers.setdefault(uid, number)
-    return numbers, dict(items)
-
-
 # ---------------------------------------------------------------------------
 # The database
 # ---------------------------------------------------------------------------
 
-Slot = InfoSection | tuple[int, int]
-"""A section decoded, or where its bytes are (offset, length) until first use."""
-Decode = Callable[[int, str, tuple[int, int]], InfoSection]
-PathKey = tuple[int, str, int]
+
+class _ConditionsAndModules(ABC):
+    """The lookups of a :class:`Database` over its conditions, borrowed
+    conditions and modules (their sections are small and decoded whole)."""
+
+    name: str
+    _parts: Parts
+    _conditions: Mapping[str, str] | None
+    _borrowed: BorrowedConditions | None
+    _borrowed_uses: dict[PathKey, Borrowed]
+    _item_numbers: Mapping[str, int]
+    _modules: dict[tuple[str, str], tuple[ModuleUse, ...]] | None
+    _modules_model: ModulesProfile | None
+    _positions: dict[tuple[str, str], SectionPositions] | None
+
+    @abstractmethod
+    def service_number(self, service: str | int) -> int | None:
+        """A service's number from its name, UID or number."""
+
+    @abstractmethod
+    def service(self, key: str | int) -> Service | None:
+        """By name, SOP Class UID or number."""
+
+    @abstractmethod
+    def item_refs(self) -> Sequence[ItemRef]:
+        """The item table in name order."""
+
+    # -- positions --------------------------------------------------------
+    def positions_model(self) -> PositionsProfile | None:
+        """The positions profile the database holds, or None."""
+        load = self._parts.positions
+        return load() if load is not None else None
+
+    def positions(self, key: str | int, command: str) -> SectionPositions | None:
+        """The value positions of one message (service by name, UID or
+        number) or item (``command`` ITEM; item by name or number), or None."""
+        if self._positions is None:
+            profile = self.positions_model()
+            sections = profile.sections if profile is not None else ()
+            self._positions = {(s.name, s.command): s for s in sections}
+        if not self._positions:
+            return None
+        if command == ITEM:
+            names = [r.name for r in self.item_refs() if r.number == key]
+            name = names[0] if names else str(key)
+        else:
+            known = self.service(key)
+            name = known.name if known is not None else str(key)
+        return self._positions.get((name, command.upper()))
+
+    # -- conditions -------------------------------------------------------
+    def conditions(self) -> Mapping[str, str]:
+        """Every condition definition: name -> expression text."""
+        if self._conditions is None:
+            load = self._parts.conditions
+            self._conditions = load() if load is not None else {}
+        return self._conditions
+
+    def condition_source(self, name: str) -> str | None:
+        return self.conditions().get(name)
+
+    def borrowed(self, section: str | int, command: str, tag: int) -> Borrowed | None:
+        """The standard database's condition borrowed for the attribute
+        ``tag`` (packed) of a message (service by name, UID or number) or of
+        an item (by name or number, command ``ITEM``), if the compiler
+        borrowed one (docs/conditions.md)."""
+        if not self.borrowed_conditions():
+            return None
+        command = command.strip().upper()
+        if command == ITEM:
+            number = (
+                self._item_numbers.get(section.strip()) if isinstance(section, str) else section
+            )
+        else:
+            number = self.service_number(section)
+        return self._borrowed_uses.get((number if number is not None else -1, command, tag))
+
+    def borrowed_conditions(self) -> BorrowedConditions:
+        """Every borrowed condition use and the standard definitions they need."""
+        if self._borrowed is None:
+            load = self._parts.borrowed
+            self._borrowed = load() if load is not None else BorrowedConditions()
+            self._borrowed_uses = {(b.number, b.command, b.tag): b for b in self._borrowed.uses}
+        return self._borrowed
+
+    # -- modules ----------------------------------------------------------
+    def modules_model(self) -> ModulesProfile | None:
+        """The modules profile the database holds, or None."""
+        if self._modules_model is None and self._parts.modules is not None:
+            self._modules_model = self._parts.modules()
+        return self._modules_model
+
+    def modules(self, service: str | int, command: str) -> tuple[ModuleUse, ...] | None:
+        """The modules of one message in IOD order (service by name, UID or
+        number), or None when the database does not know them."""
+        if self._modules is None:
+            profile = self.modules_model()
+            found: dict[tuple[str, str], tuple[ModuleUse, ...]] = {}
+            for message in profile.messages if profile is not None else ():
+                found.setdefault((message.service, message.command), message.modules)
+            self._modules = found
+        if not self._modules:
+            return None
+        known = self.service(service)
+        name = known.name if known is not None else str(service)
+        return self._modules.get((name, command.upper()))
+
+    def conditions_model(self) -> ConditionsProfile | None:
+        """The conditions profile back (definitions in profile order, with
+        their comments), each expression parsed from its stored text; None
+        when the database holds no conditions."""
+        texts = self.conditions()
+        if not texts:
+            return None
+        from mdict.model.conditions import ConditionDef, ConditionsProfile
+        from mdict.parse.conditions import parse_expression
+
+        comments: Mapping[str, tuple[str, ...]] = getattr(texts, "comments", {})
+        definitions = []
+        for name, text in texts.items():
+            try:
+                expression = parse_expression(text, name)
+            except MdictError as error:  # stored text the conditions language does not read
+                raise fail(self.name, f"corrupt database: the conditions: {error}") from None
+            definitions.append(ConditionDef(name, expression, comment=comments.get(name, ())))
+        return ConditionsProfile(tuple(definitions), tuple(getattr(texts, "header", ())))
 
 
-@dataclass
-class Parts:
-    """What a :class:`Database` holds: loaders (each called once, on first
-    use) and the sections by key."""
-
-    messages: dict[tuple[int, str], Slot] = field(default_factory=dict)
-    items: dict[int, Slot] = field(default_factory=dict)
-    keys: tuple[Mapping[str, int], Mapping[str, int]] = ({}, {})
-    entries: Callable[[], Sequence[DictEntry]] | None = None
-    services: Callable[[], tuple[Sequence[Service], Sequence[ItemRef]]] | None = None
-    conditions: Callable[[], Mapping[str, str]] | None = None
-    modules: Callable[[], ModulesProfile] | None = None
-    borrowed: Callable[[], BorrowedConditions] | None = None
-    positions: Callable[[], PositionsProfile] | None = None
-    decode: Decode | None = None
-    verify: Callable[[], None] | None = None
-
-
-class Database:
+class Database(_ConditionsAndModules):
     """Lookups over a compiled database or over profiles in memory
     (implements :class:`mdict.db.protocol.MessageDatabase`)."""
 
@@ -336,86 +430,6 @@ class Database:
         section = slots[key] = self._parts.decode(number, command, slot)
         return section
 
-    # -- conditions -------------------------------------------------------
-    def conditions(self) -> Mapping[str, str]:
-        """Every condition definition: name -> expression text."""
-        if self._conditions is None:
-            load = self._parts.conditions
-            self._conditions = load() if load is not None else {}
-        return self._conditions
-
-    def condition_source(self, name: str) -> str | None:
-        return self.conditions().get(name)
-
-    def borrowed(self, section: str | int, command: str, tag: int) -> Borrowed | None:
-        """The standard database's condition borrowed for the attribute
-        ``tag`` (packed) of a message (service by name, UID or number) or of
-        an item (by name or number, command ``ITEM``), if the compiler
-        borrowed one (docs/conditions.md)."""
-        if not self.borrowed_conditions():
-            return None
-        command = command.strip().upper()
-        if command == ITEM:
-            number = (
-                self._item_numbers.get(section.strip()) if isinstance(section, str) else section
-            )
-        else:
-            number = self.service_number(section)
-        return self._borrowed_uses.get((number if number is not None else -1, command, tag))
-
-    def borrowed_conditions(self) -> BorrowedConditions:
-        """Every borrowed condition use and the standard definitions they need."""
-        if self._borrowed is None:
-            load = self._parts.borrowed
-            self._borrowed = load() if load is not None else BorrowedConditions()
-            self._borrowed_uses = {(b.number, b.command, b.tag): b for b in self._borrowed.uses}
-        return self._borrowed
-
-    # -- positions --------------------------------------------------------
-    def positions_model(self) -> PositionsProfile | None:
-        """The positions profile the database holds, or None."""
-        load = self._parts.positions
-        return load() if load is not None else None
-
-    def positions(self, key: str | int, command: str) -> SectionPositions | None:
-        """The value positions of one message (service by name, UID or
-        number) or item (``command`` ITEM; item by name or number), or None."""
-        if self._positions is None:
-            profile = self.positions_model()
-            sections = profile.sections if profile is not None else ()
-            self._positions = {(s.name, s.command): s for s in sections}
-        if not self._positions:
-            return None
-        if command == ITEM:
-            names = [r.name for r in self.item_refs() if r.number == key]
-            name = names[0] if names else str(key)
-        else:
-            known = self.service(key)
-            name = known.name if known is not None else str(key)
-        return self._positions.get((name, command.upper()))
-
-    # -- modules ----------------------------------------------------------
-    def modules_model(self) -> ModulesProfile | None:
-        """The modules profile the database holds, or None."""
-        if self._modules_model is None and self._parts.modules is not None:
-            self._modules_model = self._parts.modules()
-        return self._modules_model
-
-    def modules(self, service: str | int, command: str) -> tuple[ModuleUse, ...] | None:
-        """The modules of one message in IOD order (service by name, UID or
-        number), or None when the database does not know them."""
-        if self._modules is None:
-            profile = self.modules_model()
-            found: dict[tuple[str, str], tuple[ModuleUse, ...]] = {}
-            for message in profile.messages if profile is not None else ():
-                found.setdefault((message.service, message.command), message.modules)
-            self._modules = found
-        if not self._modules:
-            return None
-        known = self.service(service)
-        name = known.name if known is not None else str(service)
-        return self._modules.get((name, command.upper()))
-
     # -- back to models ---------------------------------------------------
     def dictionary_model(self) -> Dictionary | None:
         if self._parts.entries is None:
@@ -433,26 +447,6 @@ class Database:
         sections = [self._fetch(self._messages, key, *key) for key in list(self._messages)]
         sections += [self._fetch(self._items, n, n, ITEM) for n in list(self._items)]
         return InfoProfile(tuple(s for s in sections if s is not None))
-
-    def conditions_model(self) -> ConditionsProfile | None:
-        """The conditions profile back (definitions in profile order, with
-        their comments), each expression parsed from its stored text; None
-        when the database holds no conditions."""
-        texts = self.conditions()
-        if not texts:
-            return None
-        from mdict.model.conditions import ConditionDef, ConditionsProfile
-        from mdict.parse.conditions import parse_expression
-
-        comments: Mapping[str, tuple[str, ...]] = getattr(texts, "comments", {})
-        definitions = []
-        for name, text in texts.items():
-            try:
-                expression = parse_expression(text, name)
-            except MdictError as error:  # stored text the conditions language does not read
-                raise _fail(self.name, f"corrupt database: the conditions: {error}") from None
-            definitions.append(ConditionDef(name, expression, comment=comments.get(name, ())))
-        return ConditionsProfile(tuple(definitions), tuple(getattr(texts, "header", ())))
 
 
 def renamed(kind: Literal["service", "item"], name: str) -> str | None:
@@ -525,200 +519,8 @@ def _from_profiles(
 # ---------------------------------------------------------------------------
 
 
-def _fail(name: str, reason: str) -> DatabaseError:
-    return DatabaseError(f"{name}: {reason}")
-
-
-MERGE_HINT = (
-    "it looks like a Merge DICOM Toolkit binary, which mdict does not read: compile"
-    " the text profiles it was made from (mdict info info.pfl, or mc3info, for a"
-    " message database; mdict dict diction.pfl, or mc3dict, for a dictionary)"
-)
-
-
-def not_a_database(data: bytes) -> str:
-    """Why bytes without the magic are not a database, with advice."""
-    reason = f"not an mdict database: no {MAGIC[:7].decode()} magic"
-    if not data:
-        return f"{reason} (the file is empty)"
-    if data[:64].isascii() and not data.startswith(MAGIC[:4]):
-        text = b"\0" not in data[:64]
-        if text:
-            return (
-                f"{reason} (it looks like text: compile profiles with `mdict info` or `mdict dict`)"
-            )
-    return f"{reason} ({MERGE_HINT})"
-
-
-def _header(data: bytes, name: str) -> tuple[Header, dict[str, Any], int]:
-    """The header, its raw map and where the body starts; every check that
-    does not need the body."""
-    if not data.startswith(MAGIC):
-        raise _fail(name, not_a_database(data))
-    start = len(MAGIC) + PREFIX.size
-    if len(data) < start:
-        raise _fail(name, "truncated database: the header is cut off")
-    length, crc = PREFIX.unpack_from(data, len(MAGIC))
-    if length > MAX_HEADER:
-        raise _fail(name, f"corrupt database: a header of {length} bytes (at most {MAX_HEADER})")
-    header_blob = data[start : start + length]
-    if len(header_blob) != length:
-        raise _fail(name, "truncated database: the header is cut off")
-    if zlib.crc32(header_blob) != crc:
-        raise _fail(name, "corrupt database: the header checksum does not match")
-    try:
-        raw = decode.unpack(header_blob)
-        decode.need(type(raw) is dict, "the header: a map", raw)
-        if raw.get("format") != FORMAT:
-            raise _fail(name, f"not an mdict message database (format {raw.get('format')!r})")
-        schema = raw.get("schema")
-        if schema != SCHEMA_VERSION:
-            raise _fail(
-                name,
-                f"database schema version {schema}, this mdict reads schema version"
-                f" {SCHEMA_VERSION}: compile the profiles again with this mdict",
-            )
-        header = _header_fields(raw)
-    except DatabaseError:
-        raise
-    except Exception as exc:  # any malformed header, whatever msgpack made of it
-        raise _fail(name, f"corrupt database header ({exc})") from None
-    return header, raw, start + length
-
-
-def _header_fields(raw: dict[str, Any]) -> Header:
-    need = decode.need
-    kind: Kind = raw.get("kind")  # type: ignore[assignment]  # checked next
-    need(kind in ("dictionary", "messages"), "a kind: dictionary or messages", kind)
-    need(type(raw.get("mdict_version")) is str, "an mdict version text", raw.get("mdict_version"))
-    sources = []
-    for role, file, digest in decode.rows(raw.get("sources"), 3, "sources"):
-        need(type(file) is str and type(digest) is str, "[role, file, digest] texts", file)
-        if role in ROLES:
-            sources.append(Source(role, file, digest))
-    counts: dict[str, int] = raw.get("counts")  # type: ignore[assignment]  # checked next
-    need(type(counts) is dict, "counts: a map", counts)
-    for key, value in counts.items():
-        need(type(key) is str and type(value) is int, "counts: text -> number", value)
-    for key in ("index_length", "body_length"):
-        need(type(raw.get(key)) is int and raw[key] >= 0, f"{key}: a number", raw.get(key))
-    need(type(raw.get("body_sha256")) is str, "a body SHA-256 text", raw.get("body_sha256"))
-    return Header(FORMAT, SCHEMA_VERSION, raw["mdict_version"], kind, tuple(sources), counts)
-
-
 def _open(data: bytes, name: str, verify: bool = True) -> Database:
-    header, raw, body_start = _header(data, name)
-    body = memoryview(data)[body_start:]
-    body_length, index_length = raw["body_length"], raw["index_length"]
-    if len(body) != body_length:
-        what = "truncated" if len(body) < body_length else "corrupt (bytes after the end)"
-        raise _fail(name, f"{what} database: body of {len(body)} bytes, expected {body_length}")
-    if hashlib.sha256(body).hexdigest() != raw["body_sha256"]:
-        raise _fail(name, "corrupt database: the body checksum (SHA-256) does not match")
-    try:
-        decode.need(index_length <= body_length, "an index inside the body", index_length)
-        blobs = body[index_length:]
-        index = decode.check_index(decode.unpack(body[:index_length]), len(blobs))
-        total = sum(index[k][2] for k in ZLIB_SECTIONS if k in index)
-        decode.need(total <= MAX_INFLATED, f"at most {MAX_INFLATED} bytes inflated", total)
-    except Exception as exc:  # a checksummed body that still does not decode
-        raise _fail(name, f"corrupt database index ({exc})") from None
-    return _database(header, index, blobs, name, verify)
-
-
-class _Sections:
-    """The zlib sections of an opened file: each inflated, checked and
-    decoded once; a failure is kept and raised again, never retried."""
-
-    def __init__(self, index: Mapping[str, Any], blobs: memoryview, name: str) -> None:
-        self.index = index
-        self.blobs = blobs
-        self.name = name
-        self.done: dict[str, Any] = {}
-
-    def get(self, key: str) -> Any:
-        if key not in self.done:
-            offset, length, size = self.index[key]
-            try:
-                raw = decode.inflate_section(self.blobs[offset : offset + length], size)
-                self.done[key] = decode.DECODERS[key](raw)
-            except Exception as exc:  # the file passed its checksum but not its schema
-                what = "the line table" if key == "lines" else f"the {key}"
-                self.done[key] = _fail(self.name, f"corrupt database: {what}: {exc}")
-        found = self.done[key]
-        if isinstance(found, DatabaseError):
-            raise found
-        return found
-
-    def verify(self) -> None:
-        """Every section decoded (and so checked) now."""
-        for key in ZLIB_SECTIONS:
-            if key in self.index:
-                self.get(key)
-
-    def loader(self, key: str, then: Callable[[Any], Any] | None = None) -> Callable[[], Any]:
-        """A section's value, made into something else by ``then`` (once)."""
-        made: list[Any] = []
-
-        def load() -> Any:
-            found = self.get(key)
-            if then is None:
-                return found
-            if not made:
-                try:
-                    made.append(then(found))
-                except Exception as exc:  # checked data that still does not build
-                    made.append(_fail(self.name, f"corrupt database: the {key}: {exc}"))
-            if isinstance(made[0], DatabaseError):
-                raise made[0]
-            return made[0]
-
-        return load
-
-
-def _database(
-    header: Header, index: Mapping[str, Any], blobs: memoryview, name: str, verify: bool
-) -> Database:
-    sections = _Sections(index, blobs, name)
-    if verify:
-        for key in ("services", "conditions", "modules", "borrowed", "positions", "lines"):
-            if key in index:
-                sections.get(key)  # checked now: a bad section fails the open
-    width = index.get("line_width", 2)
-    code = "H" if width == 2 else "I"
-
-    def section(number: int, command: str, where: tuple[int, int]) -> InfoSection:
-        offset, length = where
-        table: Sequence[Any] = sections.get("lines") if "lines" in index else ()
-        try:
-            count, rest = divmod(length, width)
-            decode.need(not rest, f"whole {width}-byte line numbers", length)
-            numbers = struct.unpack(f"<{count}{code}", blobs[offset : offset + length])
-            decode.need(
-                not numbers or max(numbers) < len(table), "known lines", max(numbers or (0,))
-            )
-        except Exception as exc:  # the file passed its checksum but not its schema
-            raise _fail(name, f"corrupt database: [ {number:04d}, {command} ]: {exc}") from None
-        return InfoSection(number, command, tuple([table[n] for n in numbers]))
-
-    parts = Parts(
-        messages={(n, c): (o, ln) for n, c, o, ln in index.get("messages", ())},
-        items={n: (o, ln) for n, o, ln in index.get("items", ())},
-        keys=service_keys(index.get("service_keys", ()), index.get("item_table", ())),
-        decode=section,
-    )
-    for key, attribute in (("dictionary", "entries"), ("services", "services")):
-        if key in index:
-            setattr(parts, attribute, sections.loader(key))
-    if "conditions" in index:
-        parts.conditions = sections.loader("conditions")
-    if "modules" in index:
-        parts.modules = sections.loader("modules", decode.decode_modules)
-    if "borrowed" in index:
-        parts.borrowed = sections.loader("borrowed")
-    if "positions" in index:
-        parts.positions = sections.loader("positions")
-    parts.verify = sections.verify
+    header, parts = load(data, name, verify)
     return Database(header, parts, name)
 
 
@@ -737,22 +539,8 @@ def open_database(path: str | os.PathLike[str] | None = None, verify: bool = Tru
     try:
         data = read_bytes(path)
     except InputFileError as exc:
-        raise _fail(name, exc.reason) from None
+        raise fail(name, exc.reason) from None
     return _open(data, name, verify)
-
-
-def read_header(path: str | os.PathLike[str]) -> Header:
-    """Only the header of a database file (checked, body not read)."""
-    name = os.fspath(path)
-    try:
-        with open(name, "rb") as handle:
-            start = handle.read(len(MAGIC) + PREFIX.size)
-            if start.startswith(MAGIC) and len(start) == len(MAGIC) + PREFIX.size:
-                length = PREFIX.unpack_from(start, len(MAGIC))[0]
-                start += handle.read(min(length, MAX_HEADER + 1))
-    except OSError as exc:
-        raise _fail(name, f"cannot read: {exc.strerror or exc}") from None
-    return _header(start, name)[0]
 
 
 _DEFAULT: Database | None = None
@@ -772,7 +560,7 @@ def default_database() -> Database:
 
                 data = (resources.files("mdict") / "data" / DEFAULT_DATABASE).read_bytes()
         except OSError:
-            raise _fail(
+            raise fail(
                 f"mdict/data/{DEFAULT_DATABASE}",
                 "the standard database is missing (run tools/build_default_db.py)",
             ) from None
