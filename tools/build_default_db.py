@@ -22,6 +22,10 @@ from mdict.db.format import DEFAULT_DATABASE  # noqa: E402
 from mdict.errors import MdictError  # noqa: E402
 from mdict.fileio import write_bytes_atomic  # noqa: E402
 
+SIDE_FILES = (ALIASES_FILE, "query-keys.tsv")
+"""Files of profiles/ the package reads beside the database: old names
+(mdict.db.aliases) and the keys of each query level (mdict.validation.identifiers)."""
+
 
 def build(profiles: Path) -> bytes:
     conditions = profiles / "conditions.pfl"
@@ -51,11 +55,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.check:
         current = args.out.read_bytes() if args.out.is_file() else b""
-        aliases = args.profiles / ALIASES_FILE
-        copy = args.out.parent / ALIASES_FILE
-        if aliases.is_file() and (not copy.is_file() or copy.read_bytes() != aliases.read_bytes()):
-            print(f"{copy}: stale; run python tools/build_default_db.py", file=sys.stderr)
-            return 1
+        for name in SIDE_FILES:
+            source, copy = args.profiles / name, args.out.parent / name
+            if source.is_file() and (
+                not copy.is_file() or copy.read_bytes() != source.read_bytes()
+            ):
+                print(f"{copy}: stale; run python tools/build_default_db.py", file=sys.stderr)
+                return 1
         if current != data:
             print(f"{args.out}: stale; run python tools/build_default_db.py", file=sys.stderr)
             return 1
@@ -63,9 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(args.out, data)
-    aliases = args.profiles / ALIASES_FILE
-    if aliases.is_file():
-        write_bytes_atomic(args.out.parent / ALIASES_FILE, aliases.read_bytes())
+    for name in SIDE_FILES:
+        if (args.profiles / name).is_file():
+            write_bytes_atomic(args.out.parent / name, (args.profiles / name).read_bytes())
     print(f"{args.out}: {len(data)} bytes")
     return 0
 

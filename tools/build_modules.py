@@ -101,7 +101,7 @@ def build_modules(
     by_number = {s.number: s.name for s in services.services}
     messages: list[MessageModules] = []
     for section in info.sections:
-        if section.is_item:
+        if section.is_item or section.command != "C_STORE_RQ":
             continue
         name = by_number.get(section.number)
         if name is None or name not in module_tags:

@@ -24,12 +24,22 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``tools`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mdict.model import ITEM, Dictionary, InfoLine, InfoProfile, InfoSection, ServiceProfile
+from mdict.model import ITEM, Dictionary, InfoLine, InfoProfile, InfoSection, ServiceProfile, Tag
 from mdict.write import format_dictionary, format_info, format_services
 from tools.build_conditions import build as build_conditions
 from tools.build_conditions import format_report as format_conditions_report
 from tools.build_conditions import provenance
 from tools.build_dictionary import DictionaryReport, build_dictionary, standard_keywords
+from tools.build_highdicom import (
+    NOT_KNOWN_DEFINITION,
+    HighdicomMessages,
+    HighdicomReport,
+    Tables,
+    copyright_notice,
+    cross_check,
+    read_tables,
+)
+from tools.build_highdicom import format_report as format_highdicom_report
 from tools.build_info import (
     InfoBuilder,
     InfoReport,
@@ -42,10 +52,15 @@ from tools.build_info import (
 )
 from tools.build_modules import ModuleTags, build_modules
 from tools.build_positions import PositionsReport, build_positions, read_required
+from tools.build_ps34 import DATA_FILE as PS34_FILE
+from tools.build_ps34 import Ps34, build_ps34, format_conditions, format_query_keys
 from tools.build_services import (
+    STORAGE,
     ServicesReport,
     SopClass,
     build_services,
+    commands_for,
+    extra_sop_classes,
     read_sop_classes,
     service_name,
 )
@@ -62,6 +77,7 @@ from tools.merge_names import (
 
 REPORT_NAME = "BUILD_REPORT.md"
 ALIASES_NAME = "aliases.tsv"
+QUERY_KEYS_NAME = "query-keys.tsv"
 CONDITIONS_REPORT_NAME = "CONDITIONS_REPORT.md"
 README_NAME = "README.md"
 _COMMIT = re.compile(r"commit\s+([0-9a-f]{40})(?:\s+\(([0-9-]+)\))?")
@@ -80,19 +96,29 @@ public data; do not edit by hand.
 | `conditions.pfl` | {conditions} |
 | `modules.pfl` | {modules} |
 | `positions.pfl` | {positions} |
+| `aliases.tsv` | the earlier mdict names of services and items that now carry Merge's names |
+| `query-keys.tsv` | the keys of each Query/Retrieve level (identifier checks) |
 | `BUILD_REPORT.md` | every source entry that could not be converted, and why |
-| `COPYRIGHT` | the dicom3tools licence, which covers these derived files |
+| `COPYRIGHT` | the dicom3tools licence, and highdicom's for what comes from its tables |
 
-## Source
+## Sources
 
 The `libsrc/standard/` templates of dicom3tools by David A. Clunie (PixelMed
 Publishing), {commit}, BSD-style licence (see `COPYRIGHT`). Source digest
 (sha256 over the paths and bytes of every template):
 `{digest}`.
 
+The storage IODs dicom3tools lacks come from the standard's tables in
+{highdicom} (MIT licence, see `COPYRIGHT`), read at build time only; the
+messages of the non-storage services from PS3.4, transcribed by hand in
+`tools/data/ps34.txt`; the SOP classes sopcl.tpl lacks from pydicom's UID
+dictionary; service and item names from Merge's public 2020 release
+(`tools/data/merge-*.tsv`).
+
 ## Regenerate
 
-From the repository root, with the templates in `../shared/data/dicom3tools`:
+From the repository root, with the templates in `../shared/data/dicom3tools`
+and the `build` extra installed (`pip install -e ".[build]"`, highdicom):
 
     python tools/build_profiles.py --source ../shared/data/dicom3tools --out profiles/
 
@@ -121,13 +147,20 @@ def _section(title: str, lines: Sequence[str]) -> list[str]:
     return [*out, ""]
 
 
-def build(source: Path, merge_names: Path = MERGE_NAMES) -> Built:
+def build(
+    source: Path,
+    merge_names: Path = MERGE_NAMES,
+    ps34_file: Path | None = PS34_FILE,
+    use_highdicom: bool = True,
+) -> Built:
     """Convert the templates under ``source``, naming services and items as
-    Merge does (the tables in ``merge_names``); nothing is written."""
+    Merge does (the tables in ``merge_names``), with the messages of the PS3.4
+    transcription ``ps34_file`` (None: none); nothing is written."""
     dict_report = DictionaryReport()
     dictionary = build_dictionary(source / "elmdict", dict_report)
     srv_report = ServicesReport()
     sop_classes = read_sop_classes(source / "sopcl.tpl", srv_report)
+    sop_classes += extra_sop_classes(sop_classes, srv_report)
     info_report = InfoReport()
     builder = InfoBuilder(
         read_modules(template_files(source / "module"), info_report),
@@ -140,15 +173,26 @@ def build(source: Path, merge_names: Path = MERGE_NAMES) -> Built:
     )
     module_tags: dict[str, ModuleTags] = {}
     made = _messages(source, builder, sop_classes, info_report, module_tags)
+    tables = read_tables() if use_highdicom else None
+    hd_report = HighdicomReport()
+    if tables is not None:
+        _from_highdicom(source, builder, sop_classes, made, tables, hd_report)
     messages, items = builder.finish(made)
     merge = read_merge_names(merge_names)
-    item_names = merge_item_names(sequence_uses([*messages.values(), *items.values()]), merge)
-    messages = {k: renamed_items(v, item_names) for k, v in messages.items()}
-    items = {item_names.get(k, k): renamed_items(v, item_names) for k, v in items.items()}
-    services, service_names = build_services(sop_classes, items, srv_report, merge.services)
+    first, service_names = build_services(sop_classes, items, ServicesReport(), merge.services)
     messages = {service_names.get(k, k): v for k, v in messages.items()}
     module_tags = {service_names.get(k, k): v for k, v in module_tags.items()}
-    info = _info_profile(services, messages, items)
+    ps34 = _transcription(first, dictionary, set(items), ps34_file)
+    other = dict(ps34.messages)
+    items.update(ps34.items)
+    uses = sequence_uses([*messages.values(), *other.values(), *items.values()])
+    item_names = merge_item_names(uses, merge)
+    messages = {k: renamed_items(v, item_names) for k, v in messages.items()}
+    other = {k: renamed_items(v, item_names) for k, v in other.items()}
+    items = {item_names.get(k, k): renamed_items(v, item_names) for k, v in items.items()}
+    items = _reachable(items, [*messages.values(), *other.values()])
+    services, _ = build_services(sop_classes, items, srv_report, merge.services)
+    info = _info_profile(services, messages, items, other)
     modules_text, modules = build_modules(services, info, module_tags, provenance(source))
     positions_report = PositionsReport()
     required = read_required(template_files(source / "module"), positions_report)
@@ -163,11 +207,17 @@ def build(source: Path, merge_names: Path = MERGE_NAMES) -> Built:
         "modules.pfl": modules_text,
         "positions.pfl": positions_text,
         ALIASES_NAME: format_aliases(service_names, item_names),
+        QUERY_KEYS_NAME: format_query_keys(ps34, {s.name: s.uid or "" for s in services.services}),
     }
     conditions_counts: list[str] = []
     if (source / "condn.tpl").is_file():
         used = used_combinations(builder.combos.expressions(), condition_names(info))
         files["conditions.pfl"], cond_report = build_conditions(source, used)
+        files["conditions.pfl"] += format_conditions(ps34)
+        if tables is not None:
+            files["conditions.pfl"] += NOT_KNOWN_DEFINITION
+    if tables is not None and (source / "COPYRIGHT").is_file():
+        files["COPYRIGHT"] = (source / "COPYRIGHT").read_text() + copyright_notice(tables)
         files[CONDITIONS_REPORT_NAME] = format_conditions_report(cond_report)
         conditions_counts.append(
             f"conditions.pfl: {cond_report.translated} of {cond_report.total} condn.tpl "
@@ -217,6 +267,12 @@ def build(source: Path, merge_names: Path = MERGE_NAMES) -> Built:
     )
     lines += _section("Services: source corrections", srv_report.fixed)
     lines += _section("Services: SOP classes not converted", srv_report.skipped)
+    lines += format_highdicom_report(hd_report, tables)
+    lines += _section("PS3.4 transcription: rows and blocks not used", ps34.skipped)
+    lines += _section(
+        "PS3.4 transcription: messages and the PS3.4 table each comes from",
+        [f"{s} {c}: Table {t}" for (s, c), t in sorted(ps34.tables.items())],
+    )
     lines += [
         f"## Condition names used by info.pfl ({len(condition_names(info))})",
         "",
@@ -225,7 +281,7 @@ def build(source: Path, merge_names: Path = MERGE_NAMES) -> Built:
         ", ".join(f"`{c}`" for c in sorted(condition_names(info))),
         "",
     ]
-    files[README_NAME] = _readme(source, counts)
+    files[README_NAME] = _readme(source, counts, tables)
     summary = (*counts, *(ln[3:] for ln in lines if ln.startswith("## ")))
     return Built(source, files, "\n".join(lines), summary, dictionary, services, info)
 
@@ -249,7 +305,7 @@ def used_combinations(combined: dict[str, str], used: set[str]) -> dict[str, str
     return wanted
 
 
-def _readme(source: Path, counts: Sequence[str]) -> str:
+def _readme(source: Path, counts: Sequence[str], tables: Tables | None = None) -> str:
     readme = source / "README.md"
     found = _COMMIT.search(readme.read_text()) if readme.is_file() else None
     commit = "an unrecorded commit"
@@ -268,6 +324,7 @@ def _readme(source: Path, counts: Sequence[str]) -> str:
         "positions (mdict's own format): " + described["positions.pfl"],
         commit=commit,
         digest=source_digest(source),
+        highdicom=f"highdicom {tables.version}" if tables is not None else "highdicom (not used)",
     )
 
 
@@ -299,16 +356,94 @@ def _messages(
     return messages
 
 
+def _from_highdicom(
+    source: Path,
+    builder: InfoBuilder,
+    sop_classes: list[SopClass],
+    messages: dict[str, tuple[InfoLine, ...]],
+    tables: Tables,
+    report: HighdicomReport,
+) -> None:
+    """Add the C_STORE_RQ of every storage SOP class dicom3tools has no IOD
+    for, from highdicom's tables (dicom3tools' modules where it has them)."""
+    from tools.d3t import camel_to_upper_snake
+
+    cross_check(tables, builder.blocks, report)
+    defined = [camel_to_upper_snake(n) for n in read_sop_class_conditions(source / "condn.tpl")]
+    maker = HighdicomMessages(
+        tables, builder.blocks, builder.keywords, defined, builder.message_lines,
+        builder.item_name, report,
+    )  # fmt: skip
+    for sop in sop_classes:
+        name = service_name(sop.name)
+        if name in messages or commands_for(sop) != STORAGE:
+            continue
+        lines = maker.message(sop.uid, name)
+        if lines is not None:
+            messages[name] = lines
+
+
+EMPTY_DATA_SET = frozenset(
+    ("C_STORE_RSP", "C_ECHO_RQ", "C_ECHO_RSP", "C_CANCEL_RQ", "N_DELETE_RQ", "N_DELETE_RSP")
+)
+"""Commands whose message carries no data set (PS3.7): an empty section."""
+
+EMPTY_WITH_PS34 = frozenset(("N_GET_RQ", "N_ACTION_RSP", "N_EVENT_REPORT_RSP"))
+"""Commands whose data set PS3.4 leaves empty unless the transcription gives
+one (N-GET's attribute list is in the command set; most actions and events
+have no reply)."""
+
+
+def _reachable(
+    items: dict[str, tuple[InfoLine, ...]], sections: Sequence[tuple[InfoLine, ...]]
+) -> dict[str, tuple[InfoLine, ...]]:
+    """The items some message uses, directly or through other items (an item
+    of an attribute one source listed and the other replaced is dropped)."""
+    pending = [n for lines in sections for ln in lines for n in ln.item_names]
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in items:
+            continue
+        seen.add(name)
+        pending += [n for ln in items[name] for n in ln.item_names]
+    return {k: v for k, v in items.items() if k in seen}
+
+
+def _transcription(
+    services: ServiceProfile, dictionary: Dictionary, taken: set[str], path: Path | None
+) -> Ps34:
+    """The PS3.4 messages for the services of the profile (blocks for other
+    services are left out: a source without them, like a test tree)."""
+    if path is None:
+        return Ps34()
+    from pydicom._dicom_dict import DicomDictionary
+
+    vrs = {e.tag: e.vr for e in dictionary.entries if e.tag.creator is None}
+    keywords = {Tag(t >> 16, t & 0xFFFF): entry[4] for t, entry in DicomDictionary.items()}
+    present = {s.name: s.commands for s in services.services if s.type == "BASE"}
+    return build_ps34(vrs, keywords, present, taken, path)
+
+
 def _info_profile(
     services: ServiceProfile,
     messages: dict[str, tuple[InfoLine, ...]],
     items: dict[str, tuple[InfoLine, ...]],
+    other: dict[tuple[str, str], tuple[InfoLine, ...]] | None = None,
 ) -> InfoProfile:
-    sections = [
-        InfoSection(s.number, "C_STORE_RQ", messages[s.name])
-        for s in services.services
-        if s.name in messages and "C_STORE_RQ" in s.commands
-    ]
+    """Every command of every BASE service gets a section where its content
+    is known: the IOD for C_STORE_RQ, nothing for commands without a data
+    set; the rest is listed in the report as missing."""
+    sections = []
+    for service in services.services:
+        for command in service.commands:
+            if command == "C_STORE_RQ" and service.name in messages:
+                sections.append(InfoSection(service.number, command, messages[service.name]))
+            elif other and (service.name, command) in other:
+                lines = other[(service.name, command)]
+                sections.append(InfoSection(service.number, command, lines))
+            elif command in EMPTY_DATA_SET or (other and command in EMPTY_WITH_PS34):
+                sections.append(InfoSection(service.number, command, ()))
     sections += [InfoSection(i.number, ITEM, items[i.name]) for i in services.items]
     return InfoProfile(tuple(sections))
 
@@ -318,30 +453,31 @@ def _counted(counter: Counter[str]) -> list[str]:
 
 
 def _info_sections(report: InfoReport, services: ServiceProfile, info: InfoProfile) -> list[str]:
-    with_message = {s.number for s in info.sections if not s.is_item}
+    with_section = {(s.number, s.command) for s in info.sections if not s.is_item}
     no_iod = [
         f"{s.name} ({s.description})"
         for s in services.services
-        if "C_STORE_RQ" in s.commands and s.number not in with_message
+        if "C_STORE_RQ" in s.commands and (s.number, "C_STORE_RQ") not in with_section
     ]
     missing = sorted(
         f"{s.name}: {c}"
         for s in services.services
         for c in s.commands
-        if c != "C_STORE_RQ" or s.number not in with_message
+        if (s.number, c) not in with_section
     )
     out = _section("Info: IODs not converted", report.iods_without_service)
-    out += _section("Info: storage services without an IOD in iodcomp/", no_iod)
+    out += _section("Info: storage services without an IOD", no_iod)
     out += [
-        "## Info: messages without a source",
+        f"## Info: messages without a section ({len(missing)})",
         "",
-        "The templates describe composite IODs only (what a C-STORE request carries). "
-        f"These {len(missing)} messages of mergecom.srv have no attributes in the source "
-        "and no section in info.pfl: the command set is not described by the info "
-        "profile, and the data sets of responses, query identifiers and normalized "
-        "services are not in dicom3tools. By command:",
+        "Commands a service lists whose data set no source describes (a storage "
+        "service without an IOD in any source, a normalized or query service not "
+        "yet transcribed from PS3.4). Commands without a data set (C_STORE_RSP, "
+        "C_ECHO, C_CANCEL_RQ, N_DELETE) have an empty section. By command:",
         "",
         *(f"- {c}: {n}" for c, n in sorted(Counter(m.split(": ")[1] for m in missing).items())),
+        "",
+        *(f"- {m}" for m in missing),
         "",
     ]
     out += _section("Info: keywords not in the dictionary", _counted(report.unknown_keywords))
@@ -394,7 +530,7 @@ def write_outputs(built: Built, out: Path) -> None:
     for name, text in built.files.items():
         write_text_atomic(out / name, text)
     write_text_atomic(out / REPORT_NAME, built.report + "\n")
-    if (built.source / "COPYRIGHT").is_file():
+    if "COPYRIGHT" not in built.files and (built.source / "COPYRIGHT").is_file():
         write_text_atomic(out / "COPYRIGHT", (built.source / "COPYRIGHT").read_text())
 
 

@@ -107,8 +107,44 @@ META_MEMBERS: dict[str, tuple[str, ...]] = {
 
 UID_FIXES: dict[str, str] = {
     "GeneralPurposeWorklistManagementMetaRetired": "1.2.840.10008.5.1.4.32",
+    "GeneralPurposeScheduledProcedureStepRetired": "1.2.840.10008.5.1.4.32.2",
+    "GeneralPurposePerformedProcedureStepRetired": "1.2.840.10008.5.1.4.32.3",
+    "RTBeamsDeliveryInstructionStorage": "1.2.840.10008.5.1.4.34.7",
 }
-"""sopcl.tpl errors corrected (the source repeats 1.2.840.10008.5.1.1.32)."""
+"""sopcl.tpl errors corrected (the source repeats 1.2.840.10008.5.1.1.32 and
+has 3.1.4 for 5.1.4 in the General Purpose procedure step UIDs, and the
+UID of the UPS Trial service class for RT Beams Delivery Instruction)."""
+
+EXTRA_COMMANDS: dict[str, tuple[str, ...]] = {
+    "ProceduralEventLogging": _pair("N_ACTION"),
+    "SubstanceAdministrationLogging": _pair("N_ACTION"),
+    "MediaCreationManagement": _pair("N_CREATE", "N_ACTION", "N_GET"),
+    "DisplaySystem": _pair("N_GET"),
+    "InstanceAvailabilityNotification": _pair("N_CREATE"),
+    "InventoryCreation": _pair("N_ACTION", "N_GET"),
+    "RepositoryQuery": FIND,
+    "UnifiedProcedureStepPush": _pair("N_CREATE", "N_ACTION", "N_GET"),
+    "UnifiedProcedureStepPull": (*_pair("C_FIND", "N_GET", "N_SET", "N_ACTION"), "C_CANCEL_RQ"),
+    "UnifiedProcedureStepWatch": (*_pair("N_ACTION", "N_GET", "C_FIND"), "C_CANCEL_RQ"),
+    "UnifiedProcedureStepEvent": _pair("N_EVENT_REPORT"),
+    "UnifiedProcedureStepQuery": FIND,
+    "RTConventionalMachineVerification": _pair(
+        "N_CREATE", "N_SET", "N_GET", "N_ACTION", "N_DELETE", "N_EVENT_REPORT"
+    ),
+    "RTIonMachineVerification": _pair(
+        "N_CREATE", "N_SET", "N_GET", "N_ACTION", "N_DELETE", "N_EVENT_REPORT"
+    ),
+    "GeneralRelevantPatientInformationQuery": FIND,
+    "BreastImagingRelevantPatientInformationQuery": FIND,
+    "CardiacRelevantPatientInformationQuery": FIND,
+    "ProductCharacteristicsQuery": FIND,
+    "SubstanceApprovalQuery": FIND,
+}
+"""PS3.4 service classes of SOP classes sopcl.tpl does not list (by pydicom
+keyword; a ``Trial`` variant takes the same commands)."""
+
+NOT_DIMSE = ("RealTimeCommunication",)
+"""Keyword endings of SOP classes that are not exchanged by DIMSE (DICOM-RTV)."""
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z]+|[0-9]+[A-Z]?(?![a-z])|[0-9]+|[a-z]+")
 _STORAGE_SUFFIX = re.compile(r"Storage(?=(?:For[A-Z][a-z]+|Trial|Retired)?$)")
@@ -190,6 +226,11 @@ def commands_for(sop: SopClass) -> tuple[str, ...] | None:
     """The DIMSE commands of a BASE SOP class; None when its class is unknown."""
     if sop.name in NORMALIZED_COMMANDS:
         return NORMALIZED_COMMANDS[sop.name]
+    if sop.name.removesuffix("Retired") in NORMALIZED_COMMANDS:
+        return NORMALIZED_COMMANDS[sop.name.removesuffix("Retired")]
+    extra = EXTRA_COMMANDS.get(sop.name.removesuffix("Retired").removesuffix("Trial"))
+    if extra is not None:
+        return extra
     if re.search(r"Find(Retired)?$", sop.name):
         return FIND
     if re.search(r"Move(Retired)?$", sop.name):
@@ -199,6 +240,28 @@ def commands_for(sop: SopClass) -> tuple[str, ...] | None:
     if "Storage" in sop.name or sop.name.endswith("InfoObject"):
         return STORAGE
     return None
+
+
+def extra_sop_classes(known: Iterable[SopClass], report: ServicesReport) -> list[SopClass]:
+    """SOP classes of pydicom's UID dictionary (PS3.6) that sopcl.tpl lacks;
+    those not exchanged by DIMSE are reported, not returned."""
+    from pydicom._uid_dict import UID_dictionary
+
+    uids = {sop.uid for sop in known}
+    found: list[SopClass] = []
+    for uid, (description, kind, _, retired, keyword) in sorted(UID_dictionary.items()):
+        if kind not in ("SOP Class", "Meta SOP Class") or uid in uids:
+            continue
+        where = "pydicom UID dictionary"
+        if not keyword:
+            report.skipped.append(f"{where}: {uid} {description}: no keyword (retired)")
+            continue
+        if keyword.endswith(NOT_DIMSE):
+            report.skipped.append(f"{where}: {keyword}: DICOM-RTV, not a DIMSE service")
+            continue
+        name = keyword + ("Retired" if retired and not keyword.endswith("Trial") else "")
+        found.append(SopClass(name, description, uid, where))
+    return found
 
 
 def build_services(

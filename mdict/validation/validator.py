@@ -37,6 +37,7 @@ from mdict.validation.findings import (
     Severity,
     tag_text,
 )
+from mdict.validation.identifiers import level_findings
 from mdict.validation.plan import (
     ConditionCheck,
     Plan,
@@ -164,6 +165,8 @@ class Validator:
             return self._without_spec(dataset, first, found.name, command, query, rank)
         run = Run(self, dataset, query, coverage, rank)
         run.check_level(dataset, self.plan(section), "", (), encodings_of(dataset, None))
+        if query:
+            run.findings += level_findings(dataset, found.uid)
         run.findings[:0] = consistency(dataset) + check_rules(dataset)
         shown = run.coverage() if coverage else Coverage()
         missed = run.uses - run.evaluated

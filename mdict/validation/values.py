@@ -34,7 +34,8 @@ def check_values(
     """The number of values against ``vm`` and each value's format."""
     count = value.count
     add = findings.append
-    if vm is not None and value.vr != "UN" and not vm.allows(count):
+    list_matching = query and value.vr == "UI"  # a list of UIDs (PS3.4 C.2.2.2.2)
+    if vm is not None and value.vr != "UN" and not vm.allows(count) and not list_matching:
         code = TOO_MANY_VALUES if vm.maximum is not None and count > vm.maximum else TOO_FEW_VALUES
         plural = "s" if count != 1 else ""
         message = f"{count} value{plural}, the dictionary says VM {vm}"
