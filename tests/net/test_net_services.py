@@ -81,18 +81,40 @@ def test_strict_refuses_a_defective_query(mdict_scp: ScpUnderTest) -> None:
 
 
 def mpps_create() -> Dataset:
-    """An MPPS N-CREATE attribute list as a modality sends it (PS3.4 F.7.2)."""
+    """An MPPS N-CREATE attribute list as a modality sends it (PS3.4 F.7.2-1:
+    type 2 attributes present, empty where unknown)."""
     ds = Dataset()
     ds.PatientName = "DOE^JANE"
     ds.PatientID = "PID-DOE"
+    ds.PatientBirthDate = ""
+    ds.PatientSex = ""
+    ds.ReferencedPatientSequence = []
     ds.PerformedProcedureStepID = "PPS1"
     ds.PerformedStationAETitle = "CT01"
+    ds.PerformedStationName = ""
+    ds.PerformedLocation = ""
     ds.PerformedProcedureStepStartDate = "20250101"
     ds.PerformedProcedureStepStartTime = "101500"
     ds.PerformedProcedureStepStatus = "IN PROGRESS"
+    ds.PerformedProcedureStepDescription = ""
+    ds.PerformedProcedureTypeDescription = ""
+    ds.ProcedureCodeSequence = []
+    ds.PerformedProcedureStepEndDate = ""
+    ds.PerformedProcedureStepEndTime = ""
     ds.Modality = "CT"
-    ds.ScheduledStepAttributesSequence = [Dataset()]
-    ds.ScheduledStepAttributesSequence[0].StudyInstanceUID = generate_uid()
+    ds.StudyID = ""
+    ds.PerformedProtocolCodeSequence = []
+    ds.PerformedSeriesSequence = []
+    step = Dataset()
+    step.StudyInstanceUID = generate_uid()
+    step.ReferencedStudySequence = []
+    step.AccessionNumber = ""
+    step.RequestedProcedureID = ""
+    step.RequestedProcedureDescription = ""
+    step.ScheduledProcedureStepID = ""
+    step.ScheduledProcedureStepDescription = ""
+    step.ScheduledProtocolCodeSequence = []
+    ds.ScheduledStepAttributesSequence = [step]
     return ds
 
 
