@@ -84,3 +84,40 @@ def test_validate_names_the_closest_service(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "did you mean STANDARD_MR" in done.stderr
+
+
+def test_services_specs_say_where_each_spec_came_from() -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["services", "--specs", "--match", "1.2.840.10008.5.1.4.31"])
+    assert result.exit_code == 0, result.output
+    assert result.output.split("  ")[-1].strip() == (
+        "C_FIND_RQ[PS3.4] C_FIND_RSP[PS3.4] C_CANCEL_RQ[empty]"
+    )
+    ct = runner.invoke(main, ["services", "--specs", "--json", "--match", "CT"]).output
+    import json
+
+    specs = {s["name"]: s["specs"] for s in json.loads(ct)["services"]}
+    assert specs["STANDARD_CT"] == {"C_STORE_RQ": "dicom3tools", "C_STORE_RSP": "empty"}
+    assert specs["CT_PERFORMED_PROCEDURE_PROTOCOL"]["C_STORE_RQ"] == "highdicom"
+    gp = runner.invoke(main, ["services", "--specs", "--match", "1.2.840.10008.5.1.4.32.3"])
+    assert "N_CREATE_RQ[none]" in gp.output  # not transcribed: no section
+
+
+def test_services_specs_on_a_user_database_say_profile(tmp_path: Path) -> None:
+    profiles = REPO / "tests" / "data" / "compile"
+    db = tmp_path / "user.msg"
+    done = subprocess.run(
+        [sys.executable, "-m", "mdict", "info", str(profiles / "info.pfl"), "-o", str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "mdict", "services", "--specs", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "[profile]" in done.stdout and "[dicom3tools]" not in done.stdout

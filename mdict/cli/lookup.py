@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from mdict.cli._common import FOUND_PROBLEMS, db_options, fail, open_database
+from mdict.cli.specs import is_standard, specs_json, specs_of, specs_text
 from mdict.db.aliases import did_you_mean
 from mdict.db.database import Database
 from mdict.model import DictEntry, InfoLine, InfoSection, Service, Tag, ValueList
@@ -194,16 +195,28 @@ def service_matches(service: Service, pattern: str) -> bool:
 @click.command("services")
 @click.option("--match", "pattern", default=None, help="Words of the name or description.")
 @click.option("--items", is_flag=True, help="List the item table instead.")
+@click.option(
+    "--specs",
+    is_flag=True,
+    help="Mark each command with the source of its spec (dicom3tools, highdicom, PS3.4, "
+    "empty, profile) or none.",
+)
 @db_options
 @_json_option
 def services_command(
-    pattern: str | None, items: bool, db_path: str | None, profiles: str | None, as_json: bool
+    pattern: str | None,
+    items: bool,
+    specs: bool,
+    db_path: str | None,
+    profiles: str | None,
+    as_json: bool,
 ) -> None:
     """List the services of a database, or its item table.
 
     Each service: number, type, name, UID, commands. --match keeps those
     with every word of the text in their name or description (CT matches
-    CT_IMAGE, not AUTOREFRACTION), or a UID prefix.
+    CT_IMAGE, not AUTOREFRACTION), or a UID prefix. --specs says which
+    commands have a spec and where it came from.
     """
     db = open_database(db_path, profiles)
     wanted = words(pattern) if pattern else set()
@@ -216,11 +229,18 @@ def services_command(
             click.echo(f"{ref.number:04d}  {ref.name}")
         return
     services = [s for s in db.services() if pattern is None or service_matches(s, pattern)]
+    standard = specs and is_standard(db)
     if as_json:
-        echo_json({"services": [service_json(s) for s in services]})
+        listed = [service_json(s) for s in services]
+        if specs:
+            for entry, service in zip(listed, services, strict=True):
+                entry["specs"] = specs_json(specs_of(db, service, standard))
+        echo_json({"services": listed})
         return
     for service in services:
         what = " ".join(service.commands) or " ".join(f"{n:04d}" for n in service.sop_classes)
+        if specs and service.commands:
+            what = specs_text(specs_of(db, service, standard))
         click.echo(
             f"{service.number:04d}  {service.type:<4}  {service.name}  {service.uid or '-'}  {what}"
         )
