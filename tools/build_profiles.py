@@ -216,6 +216,7 @@ def build(
         files["conditions.pfl"] += format_conditions(ps34)
         if tables is not None:
             files["conditions.pfl"] += NOT_KNOWN_DEFINITION
+        files["conditions.pfl"] = canonical_conditions(files["conditions.pfl"])
     if tables is not None and (source / "COPYRIGHT").is_file():
         files["COPYRIGHT"] = (source / "COPYRIGHT").read_text() + copyright_notice(tables)
         files[CONDITIONS_REPORT_NAME] = format_conditions_report(cond_report)
@@ -284,6 +285,13 @@ def build(
     files[README_NAME] = _readme(source, counts, tables)
     summary = (*counts, *(ln[3:] for ln in lines if ln.startswith("## ")))
     return Built(source, files, "\n".join(lines), summary, dictionary, services, info)
+
+
+def canonical_conditions(text: str) -> str:
+    """``text`` as mdict's writer lays it out (what decompiling gives back)."""
+    from mdict import format_conditions, parse_conditions
+
+    return str(format_conditions(parse_conditions(text)))
 
 
 def condition_names(info: InfoProfile) -> set[str]:
