@@ -148,7 +148,8 @@ def test_show_a_service_without_its_command_says_what_it_has() -> None:
     code, _, stderr = run("show", "CT_IMAGE")
     assert code == 2
     assert stderr.strip() == (
-        "error: no item CT_IMAGE (STANDARD_CT is a service; give a command: C_STORE_RQ)"
+        "error: no item CT_IMAGE (STANDARD_CT is a service; give a command: C_STORE_RQ,"
+        " C_STORE_RSP)"
     )
     code, _, stderr = run("show", "CT_IMAGE", "C_FIND_RQ")
     assert code == 2
@@ -160,12 +161,16 @@ def test_show_a_service_without_its_command_says_what_it_has() -> None:
 def test_show_a_command_without_a_spec_says_so() -> None:
     # "no message CT_IMAGE C_STORE_RSP (CT_IMAGE has: C_STORE_RQ, C_STORE_RSP)"
     # contradicted itself: the service has the command, the info profile no spec.
-    code, stdout, stderr = run("show", "CT_IMAGE", "C_STORE_RSP")
+    # (C_STORE_RSP now has its empty section; UPS N-SET is not transcribed.)
+    code, stdout, stderr = run("show", "UPS_PULL_SOP", "N_SET_RQ")
     assert (code, stdout) == (2, "")
     assert stderr == (
-        "error: STANDARD_CT C_STORE_RSP: the service has this command, but the info profile"
-        " specifies no attributes for it (messages with a spec: C_STORE_RQ)\n"
+        "error: UPS_PULL_SOP N_SET_RQ: the service has this command, but the info profile"
+        " specifies no attributes for it (messages with a spec: C_FIND_RQ, C_FIND_RSP,"
+        " N_GET_RQ, N_GET_RSP, N_ACTION_RQ, N_ACTION_RSP, C_CANCEL_RQ)\n"
     )
+    code, stdout, _ = run("show", "CT_IMAGE", "C_STORE_RSP")  # empty: no attributes
+    assert code == 0 and stdout.startswith("STANDARD_CT (")
 
 
 def test_services_and_show_on_a_dictionary_database_say_so(profiles: Path, tmp_path: Path) -> None:
