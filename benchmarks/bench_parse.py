@@ -181,7 +181,7 @@ def main() -> None:
         f" (medians of {args.repeat})"
     )
     measure("conditions.pfl", read_conditions, CONDITIONS, args.repeat, 0.15)
-    _, chunks = split_definitions(CONDITIONS.read_text(encoding="utf-8"))
+    _, chunks, _ = split_definitions(CONDITIONS.read_text(encoding="utf-8"))
     grammar = sum(1 for chunk in chunks if fast_definition(chunk.text) is None)
     print(
         f"{'conditions.pfl':13s} {len(chunks)} definitions: {len(chunks) - grammar} by the fast"

@@ -177,7 +177,7 @@ condition_names = _free_text(
 ) | st.sampled_from(
     ["A0070,1302_IS_ INCLUDE_SEG_OR_EXCLUDE_SEG", "IMAGE_NEEDS_ORIENTATION", "seg.lower case"]
 )
-values_text = _free_text(string.ascii_letters + string.digits + " _.-+/:*", max_size=16)
+values_text = _free_text(string.ascii_letters + string.digits + " _.-+/:*\\'&%é", max_size=16)
 
 
 @st.composite
@@ -188,20 +188,36 @@ def value_types(draw: st.DrawFn) -> ValueType:
     return ValueType(kind)
 
 
+VALUE_SEPARATORS = (",", ", ", ",  ", " , ", ",\t", "\t,\t")
+"""Between values: every style Merge's files (and hand edits) have."""
+GROUP_SEPARATORS = ("", " ", "  ", ",", ", ", " , ", "\t")
+"""Between parenthesised groups: nothing, blanks, a comma, or both."""
+
+
 @st.composite
 def value_lists(draw: st.DrawFn) -> ValueList:
-    """Flat or per-position (multi-valued) E<>/D<> lists, any separator style."""
+    """Flat or per-position (multi-valued) E<>/D<> lists, or an empty one,
+    spelled with separator styles mixed as Merge's own files mix them (the
+    spelling is what the reader keeps and the writer writes back)."""
     kind = draw(st.sampled_from(["E", "D"]))
-    separator = draw(st.sampled_from([", ", ",", ",  "]))
+    if draw(st.integers(0, 9)) == 0:
+        return ValueList(kind, (), False, spelling="")  # type: ignore[arg-type]
+    separators = st.sampled_from(VALUE_SEPARATORS)
+
+    def spelled(values: tuple[str, ...]) -> str:
+        return values[0] + "".join(draw(separators) + v for v in values[1:])
+
     if draw(st.booleans()):
         groups = draw(
             st.lists(
                 st.lists(values_text, min_size=1, max_size=4).map(tuple), min_size=1, max_size=3
             )
         )
-        return ValueList(kind, tuple(groups), True, separator, draw(st.sampled_from([" ", ""])))  # type: ignore[arg-type]
+        parts = [f"({spelled(g)})" for g in groups]
+        body = parts[0] + "".join(draw(st.sampled_from(GROUP_SEPARATORS)) + p for p in parts[1:])
+        return ValueList(kind, tuple(groups), True, spelling=body)  # type: ignore[arg-type]
     group = tuple(draw(st.lists(values_text, min_size=1, max_size=6)))
-    return ValueList(kind, (group,), False, separator)  # type: ignore[arg-type]
+    return ValueList(kind, (group,), False, spelling=spelled(group))  # type: ignore[arg-type]
 
 
 @st.composite

@@ -24,7 +24,7 @@ SAMPLE = """\
 
 [ CT_IMAGE, C_STORE_RQ ]
 Patient (M): 0010,0010 0010,0020
-# comments inside are allowed (and not kept)
+# comments inside are allowed (and kept)
 Clinical Trial Subject (U, NEED_MODULE_CLINICAL_TRIAL_SUBJECT): 0012,0010
 Frame Of Reference (C, NEED_FOR):
 
@@ -53,9 +53,7 @@ def test_parse_sample() -> None:
         ModuleUse("Frame Of Reference", "C", "NEED_FOR", ()),
     )
     assert ct.module_of()[0x00100020].name == "Patient"
-    assert format_modules(profile) == SAMPLE.replace(
-        "# comments inside are allowed (and not kept)\n", ""
-    )
+    assert format_modules(profile) == SAMPLE  # comment lines are kept where they were
 
 
 def test_no_trailing_newline_and_empty() -> None:
@@ -270,11 +268,11 @@ def test_check_fmt_and_check_db_recognise_a_modules_profile(tmp_path: Path) -> N
     assert detect_kind(SAMPLE) == "modules"
     assert detect_kind("[ 0001, C_STORE_RQ ]\n0008,0016@UI@1@@;\n") == "info"
     path = tmp_path / "mods.pfl"
-    path.write_text(SAMPLE)
+    path.write_text(SAMPLE.replace("[ MR_IMAGE", "\n\n[ MR_IMAGE"))
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 0 and "mods.pfl: 2 messages, 4 module uses" in result.output
     result = CliRunner().invoke(main, ["fmt", "--check", str(path)])
-    assert result.exit_code == 1 and "would reformat" in result.output  # the inner comment
+    assert result.exit_code == 1 and "would reformat" in result.output  # three blank lines
     assert CliRunner().invoke(main, ["fmt", str(path)]).exit_code == 0
     assert path.read_text() == format_modules(parse_modules(SAMPLE))
     result = CliRunner().invoke(

@@ -14,6 +14,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from mdict.combine.trivia import (
+    comments_only,
+    joined_trivia,
+    trivia_of,
+    with_block_comments,
+    with_trivia,
+)
 from mdict.errors import Diagnostic, ProfileError, Severity
 from mdict.model import (
     COMMANDS,
@@ -168,6 +175,9 @@ def merge_dictionaries(
             added += 1
         elif old == entry:
             identical += 1
+            if entry.loc is not None and entry.loc.trivia:
+                trivia = joined_trivia(trivia_of(old.loc), entry.loc.trivia)
+                merged[tag] = replace(old, loc=with_trivia(old.loc, trivia))
             continue
         else:
             replaced += 1
@@ -176,11 +186,17 @@ def merge_dictionaries(
                 errors.append(_diagnostic(entry.loc, add_file, message + " (--strict)"))
             else:
                 warnings.append(_diagnostic(entry.loc, add_file, message, "warning"))
+            trivia = joined_trivia(trivia_of(old.loc), trivia_of(entry.loc))
+            entry = replace(entry, loc=with_trivia(entry.loc, trivia))
         merged[tag] = entry
     if errors:
         raise ProfileError(errors)
     return DictionaryMerge(
-        Dictionary(tuple(sorted_entries(merged.values()))),
+        Dictionary(
+            tuple(sorted_entries(merged.values())),
+            header=joined_trivia(base.header, additions.header),
+            trailer=joined_trivia(base.trailer, additions.trailer),
+        ),
         base_entries=len(base_index) - replaced,
         added=added,
         identical=identical,
@@ -279,6 +295,7 @@ class _Combiner:
         dictionary_name: str,
         strict: bool,
     ) -> None:
+        self.original_services = services
         self.services: dict[int, Service] = {s.number: s for s in services.services}
         self.service_numbers = {s.name: s.number for s in services.services}
         self.items: dict[str, ItemRef] = {i.name: i for i in services.items}
@@ -386,6 +403,9 @@ class _Combiner:
                 continue
             old = section.lines[position]
             if old == line:
+                if trivia_of(line.loc):
+                    trivia = joined_trivia(trivia_of(old.loc), trivia_of(line.loc))
+                    section.lines[position] = replace(old, loc=with_trivia(old.loc, trivia))
                 continue
             where = f" ({_where(old.loc, self.info.source or 'info')})" if old.loc else ""
             message = f"replaces {format_info_line(old)} in {target}{where}"
@@ -393,7 +413,8 @@ class _Combiner:
                 self.error(line.loc, message + " (--strict)")
             else:
                 self.warn(line.loc, message)
-            section.lines[position] = line
+            trivia = joined_trivia(trivia_of(old.loc), trivia_of(line.loc))
+            section.lines[position] = replace(line, loc=with_trivia(line.loc, trivia))
             self.summary += ChangeSummary(lines_replaced=1)
 
     # -- section 1: existing services ----------------------------------------
@@ -435,6 +456,7 @@ class _Combiner:
                 f" (its commands: {', '.join(service.commands) or 'none'})",
             )
             return
+        lines = with_block_comments(block, lines)
         self.merge_lines((number, block.command), lines, f"{block.name} {block.command}")
 
     # -- section 2: private services -----------------------------------------
@@ -572,7 +594,7 @@ class _Combiner:
             description=values.get("DESCRIPTION"),
             commands=tuple(b.command for b in commands),
             sop_classes=tuple(numbers),
-            loc=block.loc,
+            loc=comments_only(block.loc),
         )
 
     def resolve_sop_class(self, block: ConfigBlock, value: str) -> int | None:
@@ -586,6 +608,7 @@ class _Combiner:
 
     def private_service(self, block: ConfigBlock, commands: Sequence[ConfigBlock]) -> None:
         messages = {b.command: sorted_lines(self.checked_lines(b)) for b in commands}
+        command_locs = {b.command: comments_only(b.loc) for b in commands}
         wanted = self.service_properties(block, commands)
         if wanted is None:
             return
@@ -612,7 +635,7 @@ class _Combiner:
         self.services[number] = replace(wanted, number=number)
         self.service_numbers[block.name] = number
         for command, lines in messages.items():
-            self.edited[(number, command)] = _Section(lines, None)
+            self.edited[(number, command)] = _Section(lines, command_locs[command])
         self.summary += ChangeSummary(services_added=((block.name, number),))
 
     def service_difference(
@@ -674,8 +697,8 @@ class _Combiner:
             if number > MAX_NUMBER:
                 self.error(block.loc, f"no item number left for {block.name}")
                 continue
-            self.items[block.name] = ItemRef(block.name, number, block.loc)
-            self.edited[(number, ITEM)] = _Section(lines, None)
+            self.items[block.name] = ItemRef(block.name, number, with_trivia(block.loc, ()))
+            self.edited[(number, ITEM)] = _Section(lines, comments_only(block.loc))
             self.summary += ChangeSummary(items_added=((block.name, number),))
 
     # -- section 4: existing items -------------------------------------------
@@ -706,6 +729,7 @@ class _Combiner:
                 )
                 self.error(block.loc, f"unknown item {block.name}{hint}")
                 continue
+            lines = with_block_comments(block, lines)
             self.merge_lines((item.number, ITEM), lines, f"item {block.name}")
 
     # -- whole configuration -------------------------------------------------
@@ -730,9 +754,10 @@ class _Combiner:
         self.new_lines = []
 
     def result(self) -> tuple[ServiceProfile, InfoProfile]:
-        services = ServiceProfile(
-            tuple(self.services[n] for n in sorted(self.services)),
-            tuple(sorted(self.items.values(), key=lambda i: i.number)),
+        services = replace(
+            self.original_services,
+            services=tuple(self.services[n] for n in sorted(self.services)),
+            items=tuple(sorted(self.items.values(), key=lambda i: i.number)),
         )
         sections: list[InfoSection] = []
         for section in self.info.sections:
@@ -743,8 +768,9 @@ class _Combiner:
             else:
                 sections.append(replace(section, lines=tuple(sorted_lines(edited.lines))))
         for (number, command), edited in self.edited.items():
-            sections.append(InfoSection(number, command, tuple(sorted_lines(edited.lines))))
-        info = InfoProfile(tuple(sorted_sections(sections, services)))
+            lines = tuple(sorted_lines(edited.lines))
+            sections.append(InfoSection(number, command, lines, edited.loc))
+        info = replace(self.info, sections=tuple(sorted_sections(sections, services)))
         return services, info
 
 

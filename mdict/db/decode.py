@@ -190,7 +190,9 @@ def _builder(cls: type, slots: tuple[str, ...]) -> type | None:
 _NEW = object.__new__
 _TAG = _builder(Tag, ("group", "element", "creator"))
 _TYPE = _builder(ValueType, ("type", "condition"))
-_VALUES = _builder(ValueList, ("kind", "groups", "per_position", "separator", "group_separator"))
+_VALUES = _builder(
+    ValueList, ("kind", "groups", "per_position", "separator", "group_separator", "spelling")
+)
 _LINE = _builder(InfoLine, ("tag", "vr", "vt", "values", "field4", "loc"))
 _ENTRY = _builder(DictEntry, ("name", "tag", "vr", "vm", "loc"))
 
@@ -261,21 +263,25 @@ def decode_types(raws: Iterable[Any]) -> list[ValueType]:
 
 def _value_fields(
     raw: object,
-) -> tuple[Literal["E", "D"], tuple[tuple[str, ...], ...], bool, str, str]:
-    need(type(raw) is tuple and len(raw) in (2, 5), "a value list of 2 or 5 fields", raw)
+) -> tuple[Literal["E", "D"], tuple[tuple[str, ...], ...], bool, str, str, str | None]:
+    need(type(raw) is tuple and len(raw) in (2, 5, 6), "a value list of 2, 5 or 6 fields", raw)
     assert isinstance(raw, tuple)
+    spelling = None
     if len(raw) == 2:
         kind, groups = raw
         per_position, separator, group_separator = False, ", ", " "
-    else:
+    elif len(raw) == 5:
         kind, groups, per_position, separator, group_separator = raw
+    else:
+        kind, groups, per_position, separator, group_separator, spelling = raw
+        need(type(spelling) is str, "a value list spelling", spelling)
     need(kind in ("E", "D"), "a value list kind E or D", kind)
     need(type(groups) is tuple, "value groups", groups)
     for group in groups:
         texts(group, "a value group")
     need(type(per_position) is bool, "a per-position flag", per_position)
     need(type(separator) is str and type(group_separator) is str, "separators", separator)
-    return kind, groups, per_position, separator, group_separator
+    return kind, groups, per_position, separator, group_separator, spelling
 
 
 def decode_values(raws: Iterable[Any]) -> list[ValueList]:
@@ -284,9 +290,9 @@ def decode_values(raws: Iterable[Any]) -> list[ValueList]:
     out: list[ValueList] = []
     append = out.append
     for raw in raws:
-        kind, groups, per_position, separator, group_separator = _value_fields(raw)
+        kind, groups, per_position, separator, group_separator, spelling = _value_fields(raw)
         if _VALUES is None:
-            append(ValueList(kind, groups, per_position, separator, group_separator))
+            append(ValueList(kind, groups, per_position, separator, group_separator, spelling))
             continue
         values: Any = _NEW(_VALUES)
         values.kind = kind
@@ -294,6 +300,7 @@ def decode_values(raws: Iterable[Any]) -> list[ValueList]:
         values.per_position = per_position
         values.separator = separator
         values.group_separator = group_separator
+        values.spelling = spelling
         values.__class__ = ValueList
         append(values)
     return out

@@ -36,7 +36,7 @@ from mdict.db.format import (
     Source,
     counts_of,
 )
-from mdict.model import Dictionary, InfoLine, InfoProfile, Service, ServiceProfile, Tag
+from mdict.model import Dictionary, InfoLine, InfoProfile, Service, ServiceProfile, Tag, ValueList
 from mdict.model.modules import ModulesProfile
 from mdict.positions import PositionsProfile
 from mdict.write import sorted_entries, sorted_sections
@@ -58,10 +58,18 @@ def _encode_values(
     per_position: bool,
     separator: str,
     group_separator: str,
+    spelling: str | None = None,
 ) -> list[Any]:
+    """``[kind, groups]``, plus ``[per_position, separator, group separator]``
+    when the layout is not the default one, plus the list's spelling as read
+    when its separators are not all the same (docs/formats.md)."""
     out: list[Any] = [kind, [list(g) for g in groups]]
-    if per_position or separator != ", " or group_separator != " ":
+    styled = ValueList(kind, tuple(map(tuple, groups)), per_position, separator, group_separator)  # type: ignore[arg-type]
+    mixed = spelling is not None and f"{kind}<{spelling}>" != str(styled)
+    if per_position or separator != ", " or group_separator != " " or mixed:
         out += [per_position, separator, group_separator]
+    if mixed:
+        out.append(spelling)
     return out
 
 
@@ -149,6 +157,7 @@ class LineTable:
                     values.per_position,
                     values.separator,
                     values.group_separator,
+                    values.spelling,
                 ),
                 line.field4,
             )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from mdict.model.conditions import ConditionDef, ConditionsProfile
 from mdict.model.config import CONFIG_SECTIONS, MESSAGE, CombineConfig, ConfigBlock
-from mdict.model.core import COMMANDS, ITEM, VALUE_TYPES, VM, VRS, Location, Tag
+from mdict.model.core import COMMANDS, ITEM, VALUE_TYPES, VM, VRS, Location, Tag, comment_text
 from mdict.model.dictionary import DictEntry, Dictionary
 from mdict.model.info import InfoLine, InfoProfile, InfoSection, ValueList, ValueType
 from mdict.model.modules import MessageModules, ModulesProfile, ModuleUse
@@ -47,4 +47,5 @@ __all__ = [
     "Tag",
     "ValueList",
     "ValueType",
+    "comment_text",
 ]

@@ -296,10 +296,15 @@ class ConditionDef:
 @dataclass(frozen=True, slots=True)
 class ConditionsProfile:
     """A conditions profile: definitions in file order, names unique;
-    ``header`` is the opening comment block (without the ``#``)."""
+    ``header`` is the opening comment block (without the ``#``); each
+    definition's comments as written are in its ``loc.trivia``."""
 
     definitions: tuple[ConditionDef, ...]
     header: tuple[str, ...] = field(default=(), compare=False)
+    leading: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    """The header as written (comment and blank lines), when it was read."""
+    trailer: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    """Comment lines after the last definition, as written."""
 
     def as_dict(self) -> dict[str, Expression]:
         """Name -> expression."""

@@ -55,11 +55,18 @@ VALUE_TYPES: tuple[str, ...] = ("1", "1C", "2", "2C", "3")
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where something was read: 1-based line and column."""
+    """Where something was read: 1-based line and column, and its trivia.
+
+    ``trivia`` holds the comment lines (as written) and group-separating
+    blank lines ("" for a run of blank lines) right above the thing in its
+    file, so that writers put them back where they were (like tomlkit). It
+    travels with the thing through sorting and merging, and like the location
+    itself it is outside the model's equality."""
 
     file: str
     line: int
     column: int = 1
+    trivia: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
@@ -160,3 +167,9 @@ class VM:
         if self.maximum == self.minimum:
             return str(self.minimum)
         return f"{self.minimum}-{self.maximum}"
+
+
+def comment_text(trivia: tuple[str, ...]) -> tuple[str, ...]:
+    """The text of the comment lines of ``trivia`` (``# a`` -> ``a``): how
+    mdict's own formats (conditions, modules) keep comments in their models."""
+    return tuple(line[1:].removeprefix(" ") for line in trivia if line.startswith("#"))

@@ -32,3 +32,7 @@ class Dictionary:
 
     entries: tuple[DictEntry, ...]
     source: str | None = field(default=None, compare=False, hash=False, repr=False)
+    header: tuple[str, ...] = field(default=(), compare=False, hash=False, repr=False)
+    """The comment block at the top of the file (lines as written)."""
+    trailer: tuple[str, ...] = field(default=(), compare=False, hash=False, repr=False)
+    """Comment lines after the last entry (lines as written)."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from mdict.model.core import ITEM, Location, Tag
@@ -35,8 +37,13 @@ class ValueList:
 
     ``groups`` holds one tuple of values per constrained value position when
     ``per_position`` (the parenthesised multi-valued form), else exactly one
-    tuple that constrains every value. ``separator`` and ``group_separator``
-    are formatting only and excluded from equality.
+    tuple that constrains every value; no tuple at all for an empty list
+    ``E<>`` (which constrains nothing). ``spelling`` is the text between
+    ``<`` and ``>`` as it was read (every separator as written, styles mixed
+    as they were): the list is written back exactly so while it still says
+    the same values. ``separator`` and ``group_separator`` (the first of each
+    in the list) are the style of a list without a spelling. All three are
+    formatting only and excluded from equality.
     """
 
     kind: Literal["E", "D"]
@@ -44,25 +51,54 @@ class ValueList:
     per_position: bool = False
     separator: str = field(default=", ", compare=False, hash=False)
     group_separator: str = field(default=" ", compare=False, hash=False)
+    spelling: str | None = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def enumerated(self) -> bool:
         return self.kind == "E"
 
+    @property
+    def empty(self) -> bool:
+        """``E<>`` or ``D<>``: no list."""
+        return not self.groups
+
     def allowed(self, index: int) -> tuple[str, ...] | None:
         """Values allowed at 0-based value ``index``; None when unconstrained."""
+        if not self.groups:
+            return None
         if not self.per_position:
             return self.groups[0]
         return self.groups[index] if index < len(self.groups) else None
 
     def __str__(self) -> str:
-        if self.per_position:
+        spelling = self.spelling
+        if spelling is not None and read_spelling(spelling) == (self.groups, self.per_position):
+            return f"{self.kind}<{spelling}>"
+        if not self.groups:
+            body = ""
+        elif self.per_position:
             body = self.group_separator.join(
                 "(" + self.separator.join(g) + ")" for g in self.groups
             )
         else:
             body = self.separator.join(self.groups[0])
         return f"{self.kind}<{body}>"
+
+
+_GROUP = re.compile(r"\(([^()]*)\)")
+
+
+@lru_cache(maxsize=4096)
+def read_spelling(body: str) -> tuple[tuple[tuple[str, ...], ...], bool]:
+    """(groups, per_position) of a value list's text between ``<`` and ``>``
+    (the reader's grammar decides what is valid; this only reads a valid
+    body back, to tell whether a spelling still says the values)."""
+    if not body.strip(" \t"):
+        return (), False
+    if body.lstrip(" \t").startswith("("):
+        groups = _GROUP.findall(body)
+        return tuple(tuple(v.strip(" \t") for v in g.split(",")) for g in groups), True
+    return (tuple(v.strip(" \t") for v in body.split(",")),), False
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,3 +144,7 @@ class InfoProfile:
 
     sections: tuple[InfoSection, ...]
     source: str | None = field(default=None, compare=False, hash=False, repr=False)
+    header: tuple[str, ...] = field(default=(), compare=False, hash=False, repr=False)
+    """The comment block at the top of the file (lines as written)."""
+    trailer: tuple[str, ...] = field(default=(), compare=False, hash=False, repr=False)
+    """Comment lines after the last entry (lines as written)."""

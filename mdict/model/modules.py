@@ -43,6 +43,7 @@ class ModuleUse:
     usage: Usage
     condition: str | None
     tags: tuple[int, ...]
+    loc: Location | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         usage = self.usage if self.condition is None else f"{self.usage}, {self.condition}"
@@ -79,6 +80,10 @@ class ModulesProfile:
 
     messages: tuple[MessageModules, ...]
     header: tuple[str, ...] = ()
+    leading: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    """The header as written (comment and blank lines), when it was read."""
+    trailer: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    """Comment lines after the last message, as written."""
 
     def get(self, service: str, command: str) -> MessageModules | None:
         for message in self.messages:

@@ -16,7 +16,9 @@ class Service:
 
     BASE services list ``commands`` (COMMAND_1..k in order); META services list
     ``sop_classes`` (SOP_CLASS_1..m: numbers of BASE services). ``extra`` keeps
-    keys mdict does not know, in file order.
+    keys mdict does not know, in file order. Comments: ``loc.trivia`` above
+    the ``[NNNN]`` line, ``table_trivia`` above its line in
+    ``[SERVICE_TABLE]``, ``key_trivia`` (key -> lines) above its key lines.
     """
 
     number: int
@@ -28,6 +30,10 @@ class Service:
     sop_classes: tuple[int, ...] = ()
     extra: tuple[tuple[str, str], ...] = ()
     loc: Location | None = field(default=None, compare=False, hash=False, repr=False)
+    table_trivia: tuple[str, ...] = field(default=(), compare=False, hash=False, repr=False)
+    key_trivia: tuple[tuple[str, tuple[str, ...]], ...] = field(
+        default=(), compare=False, hash=False, repr=False
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +47,18 @@ class ItemRef:
 
 @dataclass(frozen=True, slots=True)
 class ServiceProfile:
-    """A mergecom.srv: services in number order and the item table."""
+    """A mergecom.srv: services in number order and the item table.
+
+    Comments: ``header`` (the banner on top), ``trailer`` (after the last
+    line), ``table_trivia`` (anchor -> lines) above the lines that belong to
+    no service or item: ``[SERVICE_TABLE]``, ``[ITEM_TABLE]`` and the two
+    ``NUMBER_OF_*`` lines (anchored by those names)."""
 
     services: tuple[Service, ...]
     items: tuple[ItemRef, ...]
     source: str | None = field(default=None, compare=False, hash=False, repr=False)
+    header: tuple[str, ...] = field(default=(), compare=False, hash=False, repr=False)
+    trailer: tuple[str, ...] = field(default=(), compare=False, hash=False, repr=False)
+    table_trivia: tuple[tuple[str, tuple[str, ...]], ...] = field(
+        default=(), compare=False, hash=False, repr=False
+    )

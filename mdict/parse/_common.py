@@ -40,34 +40,40 @@ class CommonTransformer(Transformer[Token, Any]):
     def conditional_vt(self, token: Token) -> ValueType:
         return _fast.conditional_vt(token)
 
-    def values(self, opening: Token, body: tuple[Any, ...]) -> ValueList:
-        groups, per_position, separator, group_separator = body
-        return ValueList(opening[0], groups, per_position, separator, group_separator)  # type: ignore[arg-type]
+    def values(self, opening: Token, body: tuple[Any, ...] | None) -> ValueList:
+        if body is None:  # E<>: no list, written back as read
+            return ValueList(opening[0], (), False, spelling="")  # type: ignore[arg-type]
+        groups, per_position, separator, group_separator, spelling = body
+        return ValueList(opening[0], groups, per_position, separator, group_separator, spelling)  # type: ignore[arg-type]
 
     def flat_values(self, *children: Token) -> tuple[Any, ...]:
         values = tuple(str(v) for v in children[0::2])
         separator = str(children[1]) if len(children) > 1 else ", "
-        return ((values,), False, separator, " ")
+        return ((values,), False, separator, " ", "".join(children))
 
-    def group(self, *children: Token) -> tuple[tuple[str, ...], str | None]:
+    def group(self, *children: Token) -> tuple[tuple[str, ...], str | None, str]:
         values = tuple(str(v) for v in children[0::2])
-        return values, (str(children[1]) if len(children) > 1 else None)
+        separator = str(children[1]) if len(children) > 1 else None
+        return values, separator, "(" + "".join(children) + ")"
 
     def grouped_values(self, *children: Any) -> tuple[Any, ...]:
         groups: list[tuple[str, ...]] = []
         separator: str | None = None
         group_separator: str | None = None
         previous_was_group = False
+        spelling: list[str] = []
         for child in children:
             if isinstance(child, Token):
                 if group_separator is None:
                     group_separator = str(child)
                 previous_was_group = False
+                spelling.append(str(child))
                 continue
-            values, sep = child
+            values, sep, text = child
             if previous_was_group and group_separator is None:
                 group_separator = ""
             groups.append(values)
+            spelling.append(text)
             if separator is None:
                 separator = sep
             previous_was_group = True
@@ -76,6 +82,7 @@ class CommonTransformer(Transformer[Token, Any]):
             True,
             ", " if separator is None else separator,
             " " if group_separator is None else group_separator,
+            "".join(spelling),
         )
 
 

@@ -42,8 +42,8 @@ TERMINALS: dict[str, str] = {
     "CONDITIONAL_VT": "[12]C(\\([^()@;\r\n]*\\))?@",
     "FIELD4": "[^@;\r\n]*@",
     "LIST_OPEN": r"[ED]<",
-    "VALUE": "[^ ,<>()\\\\@;\r\n]([^,<>()\\\\@;\r\n]*[^ ,<>()\\\\@;\r\n])?",
-    "SEPARATOR": r",[ ]*",
+    "VALUE": "[^ \t,<>()@;\r\n]([^,<>()@;\r\n]*[^ \t,<>()@;\r\n])?",
+    "SEPARATOR": "[ \t]*,[ \t]*",
     "_WS": "[ \t]+",
     # diction.lark
     "NAME": "[^#,\\s][^,\r\n]*,",
@@ -76,7 +76,7 @@ _INFO_LINE = re.compile(
     f"(?:(?P<pvt>{_T['PLAIN_VT']})|(?P<cvt>{_T['CONDITIONAL_VT']}))"
     f"(?P<f4>{_T['FIELD4']})"
     f"(?:(?P<open>{_T['LIST_OPEN']})"
-    f"(?P<body>{_T['VALUE']}(?:{_T['SEPARATOR']}{_T['VALUE']})*)>)?"
+    f"(?P<body>{_T['VALUE']}(?:{_T['SEPARATOR']}{_T['VALUE']})*)?>)?"
     f";{_OPT_WS}"
 )
 
@@ -179,17 +179,24 @@ def info_attribute(text: str) -> InfoLine | None:
     tag = standard_tag(std) if std is not None else private_tag(m["group"], m["creator"], m["eb"])
     pvt = m["pvt"]
     vt = plain_vt(pvt) if pvt is not None else conditional_vt(m["cvt"])
-    body = m["body"]
-    values = None
-    if body is not None:
-        parts = body.split(",")
-        if len(parts) == 1:
-            values = ValueList(m["open"][0], ((body,),), False, ", ", " ")  # type: ignore[arg-type]
-        else:
-            rest = [p.lstrip(" ") for p in parts[1:]]
-            separator = "," + " " * (len(parts[1]) - len(rest[0]))
-            values = ValueList(m["open"][0], ((parts[0], *rest),), False, separator, " ")  # type: ignore[arg-type]
+    opening = m["open"]
+    values = None if opening is None else flat_values(opening[0], m["body"] or "")
     return InfoLine(tag, vr_of(m["vr"]), vt, values, m["f4"][:-1])
+
+
+_SEPARATOR = re.compile(TERMINALS["SEPARATOR"])
+
+
+def flat_values(kind: str, body: str) -> ValueList:
+    """A flat value list from its text between ``<`` and ``>`` (as matched by
+    the grammar's terminals; empty for ``E<>``)."""
+    if not body:
+        return ValueList(kind, (), False, spelling="")  # type: ignore[arg-type]
+    found = _SEPARATOR.search(body)
+    if found is None:
+        return ValueList(kind, ((body,),), False, ", ", " ", body)  # type: ignore[arg-type]
+    values = tuple(v.strip(" \t") for v in body.split(","))
+    return ValueList(kind, (values,), False, found.group(), " ", body)  # type: ignore[arg-type]
 
 
 def info_header(text: str) -> Header | None:

@@ -51,7 +51,7 @@ from mdict.model.conditions import (
     Truth,
     ValueOf,
 )
-from mdict.model.core import Location
+from mdict.model.core import Location, comment_text
 from mdict.model.keywords import keyword_of, tag_of_keyword
 from mdict.parse._conditions_fast import MAX_DEPTH, fast_definition, fast_expression
 from mdict.parse._driver import (
@@ -62,6 +62,7 @@ from mdict.parse._driver import (
     read_as,
     require_content,
 )
+from mdict.parse._layout import Layout, layout
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -281,47 +282,36 @@ class Chunk:
 
     line: int  # 1-based line of the definition's first line
     text: str
-    comment: tuple[str, ...]
+    comment: tuple[str, ...]  # the comment lines above it, without "#"
+    trivia: tuple[str, ...] = ()  # the comment and blank lines above it, as written
 
 
-def split_definitions(text: str) -> tuple[tuple[str, ...], list[Chunk]]:
-    """Split a profile into its header comment and its definitions."""
+def split_definitions(text: str) -> tuple[tuple[str, ...], list[Chunk], Layout]:
+    """Split a profile into its definitions (a line starting in column 1
+    opens one, indented lines continue it), with the comment lines and
+    blank lines around them (the header: the comment block on top)."""
     lines = [line.rstrip("\r") for line in text.split("\n")]
-    header: list[str] = []
-    index = 0
-    if lines and lines[0].startswith("#"):
-        while index < len(lines) and lines[index].startswith("#"):
-            header.append(lines[index][1:].removeprefix(" "))
-            index += 1
-        if index < len(lines) and lines[index].strip():
-            # the comment block touches the first definition: it is that one's comment
-            index, header = 0, []
-    chunks: list[Chunk] = []
-    comment: list[str] = []
-    current: list[str] = []
-    start = 0
-    for number in range(index, len(lines)):
-        line = lines[number]
-        if line[:1] in (" ", "\t") and current:
-            current.append(line)
-        elif line.startswith("#"):
-            if current:
-                chunks.append(Chunk(start, "\n".join(current), tuple(comment)))
-                current, comment = [], []
-            comment.append(line[1:].removeprefix(" "))
-        elif not line.strip():
-            if current:
-                chunks.append(Chunk(start, "\n".join(current), tuple(comment)))
-                current = []
-            comment = []
+    spans: list[list[int]] = []  # the line numbers of each definition
+    current: list[int] | None = None
+    for number, line in enumerate(lines, 1):
+        if line[:1] in (" ", "\t") and current is not None:
+            current.append(number)
+        elif line.startswith("#") or not line.strip():
+            current = None
         else:
-            if current:
-                chunks.append(Chunk(start, "\n".join(current), tuple(comment)))
-                comment = []
-            current, start = [line], number + 1
-    if current:
-        chunks.append(Chunk(start, "\n".join(current), tuple(comment)))
-    return tuple(header), chunks
+            current = [number]
+            spans.append(current)
+    trivia = layout(text, [(n, "") for span in spans for n in span])
+    chunks = [
+        Chunk(
+            span[0],
+            "\n".join(lines[n - 1] for n in span),
+            comment_text(trivia.at(span[0])),
+            trivia.at(span[0]),
+        )
+        for span in spans
+    ]
+    return comment_text(trivia.header), chunks, trivia
 
 
 def _definition(
@@ -344,7 +334,7 @@ def parse_conditions(text: str, filename: str = "<string>") -> ConditionsProfile
     (up to the driver's MAX_ERRORS) in one ProfileError; duplicate names are
     errors."""
     collector = Collector(filename, text)
-    header, chunks = split_definitions(text)
+    header, chunks, trivia = split_definitions(text)
     lines = [(chunk.line, chunk.text) for chunk in chunks]
     require_content(lines, collector, "a definition (NAME = expression)")
     definitions: list[ConditionDef] = []
@@ -365,11 +355,10 @@ def parse_conditions(text: str, filename: str = "<string>") -> ConditionsProfile
             )
             continue
         first_line[name] = chunk.line
-        definitions.append(
-            ConditionDef(name, expression, Location(filename, chunk.line), chunk.comment)
-        )
+        loc = Location(filename, chunk.line, 1, chunk.trivia)
+        definitions.append(ConditionDef(name, expression, loc, chunk.comment))
     collector.raise_if_errors()
-    return ConditionsProfile(tuple(definitions), header)
+    return ConditionsProfile(tuple(definitions), header, trivia.header, trivia.trailer)
 
 
 def read_conditions(path: str | os.PathLike[str]) -> ConditionsProfile:

@@ -27,6 +27,7 @@ from mdict.parse._driver import (
     require_content,
     results_or_errors,
 )
+from mdict.parse._layout import Layout, layout
 
 _COMMANDS = frozenset(COMMANDS)
 # Which block commands each section accepts, and how to say so.
@@ -93,89 +94,132 @@ class _Block:
     line: int
     lines: list[InfoLine]
     properties: list[tuple[str, str]]
+    property_lines: list[int]
 
-    def freeze(self, filename: str) -> ConfigBlock:
+    def freeze(self, filename: str, trivia: Layout) -> ConfigBlock:
+        comments = (
+            (k, trivia.at(n))
+            for (k, _), n in zip(self.properties, self.property_lines, strict=True)
+        )
         return ConfigBlock(
             self.name,
             self.command,
             tuple(self.lines),
             tuple(self.properties),
-            Location(filename, self.line),
+            Location(filename, self.line, 1, trivia.at(self.line)),
+            tuple((k, lines) for k, lines in comments if lines),
+        )
+
+
+class _Reader:
+    """Gives meaning to the lines of one configuration."""
+
+    def __init__(self, collector: Collector, trivia: Layout) -> None:
+        self.c = collector
+        self.trivia = trivia
+        self.sections: dict[str, list[_Block]] = {name: [] for name in CONFIG_SECTIONS}
+        self.keyword_lines: dict[str, int] = {}
+        self.section: str | None = None
+        self.block: _Block | None = None
+
+    def keyword(self, number: int, result: Keyword) -> None:
+        section = self.section
+        expected = (
+            CONFIG_SECTIONS[CONFIG_SECTIONS.index(section) + 1 if section else 0]
+            if section != CONFIG_SECTIONS[-1]
+            else None
+        )
+        if result.name != expected:
+            wanted = f"[ {expected} ]" if expected else "no more section keywords"
+            self.c.error(number, result.column, f"expected {wanted}, found [ {result.name} ]")
+        self.keyword_lines.setdefault(result.name, number)
+        self.section, self.block = result.name, None
+
+    def block_header(self, number: int, result: BlockHeader) -> None:
+        if self.section is None:
+            self.c.error(number, 1, "expected [ EXISTING_SERVICE_SECTION ], found a block header")
+            return
+        allowed, wording = _SECTION_COMMANDS[self.section]
+        if result.command not in allowed:
+            self.c.error(
+                number,
+                result.command_column,
+                f"expected {wording} in {self.section}, found {result.command!r}",
+            )
+        self.block = _Block(result.name, result.command, number, [], [], [])
+        self.sections[self.section].append(self.block)
+
+    def property(self, number: int, result: Property) -> None:
+        block = self.block
+        if block is None or block.command != MESSAGE:
+            self.c.error(
+                number, 1, f"expected an attribute line or a block header, found {result.key} = ..."
+            )
+        else:
+            block.properties.append((result.key, result.value))
+            block.property_lines.append(number)
+
+    def attribute(self, number: int, line: InfoLine) -> None:
+        block = self.block
+        if block is None:
+            self.c.error(
+                number,
+                1,
+                "expected a block header ([ NAME, COMMAND ]), found an attribute line outside any block",
+            )
+        elif block.command == MESSAGE:
+            self.c.error(
+                number,
+                1,
+                "expected KEY = value or a block header, found an attribute line in a MESSAGE block",
+            )
+        else:
+            loc = Location(self.c.filename, number, 1, self.trivia.at(number))
+            block.lines.append(InfoLine(line.tag, line.vr, line.vt, line.values, line.field4, loc))
+
+    def read(self, lines: list[tuple[int, object]]) -> None:
+        for number, result in lines:
+            if isinstance(result, Keyword):
+                self.keyword(number, result)
+            elif isinstance(result, BlockHeader):
+                self.block_header(number, result)
+            elif isinstance(result, Property):
+                self.property(number, result)
+            else:
+                assert isinstance(result, InfoLine)
+                self.attribute(number, result)
+        if self.section != CONFIG_SECTIONS[-1] and not self.c.errors:
+            index = CONFIG_SECTIONS.index(self.section) + 1 if self.section else 0
+            last = lines[-1][0] if lines else 1
+            self.c.error(last, 1, f"expected [ {CONFIG_SECTIONS[index]} ], found end of file")
+
+    def config(self) -> CombineConfig:
+        name = self.c.filename
+        frozen = [
+            tuple(b.freeze(name, self.trivia) for b in self.sections[s]) for s in CONFIG_SECTIONS
+        ]
+        keywords = tuple(self.trivia.at(self.keyword_lines.get(s, 0)) for s in CONFIG_SECTIONS)
+        return CombineConfig(
+            frozen[0],
+            frozen[1],
+            frozen[2],
+            frozen[3],
+            source=name,
+            header=self.trivia.header,
+            trailer=self.trivia.trailer,
+            keyword_trivia=keywords if any(keywords) else (),
         )
 
 
 def parse_combine_config(text: str, filename: str = "<string>") -> CombineConfig:
     """Read an mc3icomb configuration into a CombineConfig."""
-    c = Collector(filename, text)
+    collector = Collector(filename, text)
     lines = numbered_lines(text)
-    require_content(lines, c, "[ EXISTING_SERVICE_SECTION ]")
-    sections: dict[str, list[_Block]] = {name: [] for name in CONFIG_SECTIONS}
-    section: str | None = None
-    block: _Block | None = None
-    last_line = 1
-    for number, result in results_or_errors(config_parser, lines, c):
-        last_line = number
-        if isinstance(result, Keyword):
-            expected = (
-                CONFIG_SECTIONS[CONFIG_SECTIONS.index(section) + 1 if section else 0]
-                if section != CONFIG_SECTIONS[-1]
-                else None
-            )
-            if result.name != expected:
-                wanted = f"[ {expected} ]" if expected else "no more section keywords"
-                c.error(number, result.column, f"expected {wanted}, found [ {result.name} ]")
-            section, block = result.name, None
-        elif isinstance(result, BlockHeader):
-            if section is None:
-                c.error(number, 1, "expected [ EXISTING_SERVICE_SECTION ], found a block header")
-                continue
-            allowed, wording = _SECTION_COMMANDS[section]
-            if result.command not in allowed:
-                c.error(
-                    number,
-                    result.command_column,
-                    f"expected {wording} in {section}, found {result.command!r}",
-                )
-            block = _Block(result.name, result.command, number, [], [])
-            sections[section].append(block)
-        elif isinstance(result, Property):
-            if block is None or block.command != MESSAGE:
-                c.error(
-                    number,
-                    1,
-                    f"expected an attribute line or a block header, found {result.key} = ...",
-                )
-            else:
-                block.properties.append((result.key, result.value))
-        else:
-            assert isinstance(result, InfoLine)
-            if block is None or block.command == MESSAGE:
-                where = "a MESSAGE block" if block is not None else "outside any block"
-                c.error(
-                    number,
-                    1,
-                    f"expected KEY = value or a block header, found an attribute line in {where}"
-                    if block
-                    else f"expected a block header ([ NAME, COMMAND ]), found an attribute line {where}",
-                )
-            else:
-                line = result
-                block.lines.append(
-                    InfoLine(
-                        line.tag,
-                        line.vr,
-                        line.vt,
-                        line.values,
-                        line.field4,
-                        Location(filename, number),
-                    )
-                )
-    if section != CONFIG_SECTIONS[-1] and not c.errors:
-        index = CONFIG_SECTIONS.index(section) + 1 if section else 0
-        c.error(last_line, 1, f"expected [ {CONFIG_SECTIONS[index]} ], found end of file")
-    c.raise_if_errors()
-    frozen = [tuple(b.freeze(filename) for b in sections[name]) for name in CONFIG_SECTIONS]
-    return CombineConfig(frozen[0], frozen[1], frozen[2], frozen[3], filename)
+    require_content(lines, collector, "[ EXISTING_SERVICE_SECTION ]")
+    reader = _Reader(collector, layout(text, lines))
+    reader.read(results_or_errors(config_parser, lines, collector))
+    collector.raise_if_errors()
+    return reader.config()
 
 
 def read_combine_config(path: str | os.PathLike[str]) -> CombineConfig:

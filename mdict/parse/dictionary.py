@@ -15,6 +15,7 @@ from mdict.parse._driver import (
     results_or_errors,
 )
 from mdict.parse._fast import dictionary_line
+from mdict.parse._layout import layout
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -35,10 +36,13 @@ def parse_dictionary(text: str, filename: str = "<string>") -> Dictionary:
     require_content(lines, collector, "a dictionary entry (Name,GGGG,EEEE,VR,VM)")
     entries: list[DictEntry] = []
     good = results_or_errors(dictionary_parser, lines, collector, dictionary_line)
+    trivia = layout(text, lines)
+    at = trivia.before.get
     for number, e in good:
-        entries.append(DictEntry(e.name, e.tag, e.vr, e.vm, Location(filename, number)))
+        loc = Location(filename, number, 1, at(number, ()))
+        entries.append(DictEntry(e.name, e.tag, e.vr, e.vm, loc))
     collector.raise_if_errors()
-    return Dictionary(tuple(entries), filename)
+    return Dictionary(tuple(entries), filename, trivia.header, trivia.trailer)
 
 
 def read_dictionary(path: str | os.PathLike[str]) -> Dictionary:

@@ -16,6 +16,7 @@ from mdict.parse._driver import (
     require_content,
 )
 from mdict.parse._fast import SECTION_COMMANDS, Header, info_line
+from mdict.parse._layout import layout
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -42,6 +43,8 @@ def parse_info(text: str, filename: str = "<string>") -> InfoProfile:
     body: list[InfoLine] = []
     add = body.append
     parsed = parse_lines(info_parser, lines, info_line)
+    trivia = layout(text, lines)
+    at = trivia.before.get
     for number, text in lines:  # the hot loop: 55,000 lines in a full-size profile
         result = parsed[text]
         kind = type(result)
@@ -53,13 +56,13 @@ def parse_info(text: str, filename: str = "<string>") -> InfoProfile:
                     result.vt,
                     result.values,
                     result.field4,
-                    Location(filename, number),
+                    Location(filename, number, 1, at(number, ())),
                 )
             )
         elif kind is Header:
             if header is not None:
                 sections.append(InfoSection(header.number, header.command, tuple(body), header_loc))
-            header, header_loc, body = result, Location(filename, number), []
+            header, header_loc, body = result, Location(filename, number, 1, at(number, ())), []
             add = body.append
         elif kind is InfoLine:
             if not collector.full:
@@ -73,7 +76,7 @@ def parse_info(text: str, filename: str = "<string>") -> InfoProfile:
     if header is not None:
         sections.append(InfoSection(header.number, header.command, tuple(body), header_loc))
     collector.raise_if_errors()
-    return InfoProfile(tuple(sections), filename)
+    return InfoProfile(tuple(sections), filename, trivia.header, trivia.trailer)
 
 
 def read_info(path: str | os.PathLike[str]) -> InfoProfile:

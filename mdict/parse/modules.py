@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
 from lark import Token, Transformer, v_args
 
-from mdict.model.core import Location
+from mdict.model.core import Location, comment_text
 from mdict.model.modules import MessageModules, ModulesProfile, ModuleUse, Usage
 from mdict.parse._driver import (
     Collector,
@@ -27,6 +27,7 @@ from mdict.parse._driver import (
     report_line_error,
     require_content,
 )
+from mdict.parse._layout import Layout, layout
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -116,17 +117,18 @@ def modules_line(text: str) -> SectionLine | ModuleLine | None:
 class _Message:
     """A section while it is read."""
 
-    def __init__(self, line: SectionLine, number: int) -> None:
+    def __init__(self, line: SectionLine, number: int, trivia: Layout) -> None:
         self.line = line
         self.number = number
         self.modules: list[ModuleUse] = []
         self.owner: dict[int, str] = {}
+        self.trivia = trivia.at
 
 
 def _add_module(
     message: _Message, result: ModuleLine, number: int, text: str, collector: Collector
 ) -> None:
-    use = result.use
+    use = replace(result.use, loc=Location(collector.filename, number, 1, message.trivia(number)))
     for index, tag in enumerate(use.tags):
         if tag in message.owner:
             match = list(_TAG_TEXT.finditer(text, result.tags_column - 1))[index]
@@ -144,14 +146,10 @@ def _add_module(
 def parse_modules(text: str, filename: str = "<string>") -> ModulesProfile:
     """A modules profile from its text; ProfileError names file:line:column."""
     collector = Collector(filename, text)
-    header: list[str] = []
-    for text_line in text.split("\n"):
-        if not text_line.startswith("#"):
-            break
-        header.append(text_line[1:].removeprefix(" ").rstrip("\r"))
     lines = numbered_lines(text)
     require_content(lines, collector, "a section header ([ SERVICE, COMMAND ])")
     parsed = parse_lines(modules_parser, lines, modules_line)
+    trivia = layout(text, lines)
     messages: list[_Message] = []
     first: dict[tuple[str, str], int] = {}
     for number, line_text in lines:
@@ -166,7 +164,7 @@ def parse_modules(text: str, filename: str = "<string>") -> ModulesProfile:
                     f" (first on line {first[key]})",
                 )
             first.setdefault(key, number)
-            messages.append(_Message(result, number))
+            messages.append(_Message(result, number, trivia))
         elif type(result) is ModuleLine:
             if not messages:
                 collector.error(
@@ -185,11 +183,13 @@ def parse_modules(text: str, filename: str = "<string>") -> ModulesProfile:
                 m.line.service,
                 m.line.command,
                 tuple(m.modules),
-                Location(filename, m.number),
+                Location(filename, m.number, 1, trivia.at(m.number)),
             )
             for m in messages
         ),
-        tuple(header),
+        comment_text(trivia.header),
+        trivia.header,
+        trivia.trailer,
     )
 
 

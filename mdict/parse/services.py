@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lark import Lark, Token, v_args
 from lark import Transformer as _Transformer
@@ -24,6 +24,7 @@ from mdict.parse._driver import (
     require_content,
     results_or_errors,
 )
+from mdict.parse._layout import Layout, layout
 
 _COMMAND_KEY = re.compile(r"COMMAND_([1-9][0-9]*)")
 _SOP_CLASS_KEY = re.compile(r"SOP_CLASS_([1-9][0-9]*)")
@@ -92,8 +93,9 @@ def _number(value: str) -> int | None:
 class _Reader:
     """Gives meaning to the lines of one mergecom.srv."""
 
-    def __init__(self, collector: Collector) -> None:
+    def __init__(self, collector: Collector, trivia: Layout) -> None:
         self.c = collector
+        self.at = trivia.at
         self.services_table: _Table | None = None
         self.items_table: _Table | None = None
         self.sections: list[_ServiceSection] = []
@@ -221,6 +223,7 @@ class _Reader:
                 )
         elif included is not None:
             extra.insert(0, ("SOP_CLASSES_INCLUDED", included[0]))
+        listed = self.services_table.entries.get(name[0]) if self.services_table else None
         return Service(
             number=section.number,
             name=name[0],
@@ -230,7 +233,11 @@ class _Reader:
             commands=tuple(commands[k] for k in sorted(commands)),
             sop_classes=tuple(classes[k] for k in sorted(classes)),
             extra=tuple(extra),
-            loc=Location(self.c.filename, section.line),
+            loc=Location(self.c.filename, section.line, 1, self.at(section.line)),
+            table_trivia=self.at(listed[1]) if listed is not None else (),
+            key_trivia=tuple(
+                (key, self.at(line)) for key, (_, line, _) in section.keys.items() if self.at(line)
+            ),
         )
 
     def _check_numbering(
@@ -296,12 +303,28 @@ class _Reader:
         else:
             self._check_table(self.items_table, "items")
             items = [
-                ItemRef(n, num, Location(self.c.filename, ln))
+                ItemRef(n, num, Location(self.c.filename, ln, 1, self.at(ln)))
                 for n, (num, ln) in self.items_table.entries.items()
             ]
             items.sort(key=lambda i: i.number)
         services.sort(key=lambda s: s.number)
-        return ServiceProfile(tuple(services), tuple(items), self.c.filename)
+        return ServiceProfile(
+            tuple(services), tuple(items), self.c.filename, table_trivia=self.table_trivia()
+        )
+
+    def table_trivia(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Comments above the table headers and the NUMBER_OF_* lines."""
+        anchors: list[tuple[str, tuple[str, ...]]] = []
+        for header, table in (
+            ("[SERVICE_TABLE]", self.services_table),
+            ("[ITEM_TABLE]", self.items_table),
+        ):
+            if table is None:
+                continue
+            anchors.append((header, self.at(table.line)))
+            if table.count_line:
+                anchors.append((table.count_key, self.at(table.count_line)))
+        return tuple((anchor, lines) for anchor, lines in anchors if lines)
 
 
 def parse_services(text: str, filename: str = "<string>") -> ServiceProfile:
@@ -309,13 +332,14 @@ def parse_services(text: str, filename: str = "<string>") -> ServiceProfile:
     collector = Collector(filename, text)
     lines = numbered_lines(text)
     require_content(lines, collector, "a [SERVICE_TABLE] section")
-    reader = _Reader(collector)
     good = results_or_errors(services_parser, lines, collector)
     collector.raise_if_errors()  # bad lines first: counts and tables mean nothing without them
+    trivia = layout(text, lines)
+    reader = _Reader(collector, trivia)
     reader.read(good)
     profile = reader.profile()
     collector.raise_if_errors()
-    return profile
+    return replace(profile, header=trivia.header, trailer=trivia.trailer)
 
 
 def read_services(path: str | os.PathLike[str]) -> ServiceProfile:

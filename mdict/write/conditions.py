@@ -18,6 +18,8 @@ from mdict.model.conditions import (
     child_text,
     format_constant,
 )
+from mdict.model.core import comment_text
+from mdict.write._layout import emit, start, text, trivia_of
 
 LINE_WIDTH = 100
 """Definitions longer than this put each top-level and/or operand on its own line."""
@@ -40,23 +42,31 @@ def format_definition(name: str, expr: Expression) -> str:
 
 def format_conditions(profile: ConditionsProfile | Mapping[str, Expression]) -> str:
     """The canonical text of a conditions profile: the header comment, a
-    blank line, then each definition (with its comment lines) in order."""
+    blank line, then each definition, the comment and blank lines above it
+    as they were read (or, for a profile made by a program, its comment
+    after a blank line)."""
     if isinstance(profile, ConditionsProfile):
         definitions = list(profile.definitions)
-        header = profile.header
+        header, leading, trailer = profile.header, profile.leading, profile.trailer
     else:
         definitions = [ConditionDef(n, e) for n, e in profile.items()]
-        header = ()
-    out: list[str] = [_comment_line(line) for line in header]
-    if header:
-        out.append("")
+        header, leading, trailer = (), (), ()
+    out: list[str] = []
+    if leading and comment_text(leading) == header:
+        start(out, leading)
+    else:
+        start(out, tuple(_comment_line(line) for line in header))
     for definition in definitions:
-        if definition.comment:
+        trivia = trivia_of(definition.loc)
+        if trivia and comment_text(trivia) == definition.comment:
+            gap = 1 if definition.comment and out and out[-1] != "" else 0
+            emit(out, trivia, gap)
+        elif definition.comment:
             if out and out[-1] != "":
                 out.append("")
             out.extend(_comment_line(line) for line in definition.comment)
         out.append(format_definition(definition.name, definition.expression))
-    return "\n".join(out) + "\n" if out else ""
+    return text(out, trailer)
 
 
 def _comment_line(text: str) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from mdict.fileio import write_text_atomic
 from mdict.model.dictionary import DictEntry, Dictionary
+from mdict.write._layout import emit, start, text
 
 
 def format_dict_entry(entry: DictEntry) -> str:
@@ -20,8 +21,16 @@ def sorted_entries(entries: Iterable[DictEntry]) -> list[DictEntry]:
 
 
 def format_dictionary(dictionary: Dictionary) -> str:
-    """The canonical text of a dictionary."""
-    return "".join(format_dict_entry(e) + "\n" for e in sorted_entries(dictionary.entries))
+    """The canonical text of a dictionary, every comment line with the entry
+    it was written above (the header on top)."""
+    out: list[str] = []
+    start(out, dictionary.header)
+    for entry in sorted_entries(dictionary.entries):
+        loc = entry.loc
+        if loc is not None and loc.trivia:
+            emit(out, loc.trivia)
+        out.append(format_dict_entry(entry))
+    return text(out, dictionary.trailer)
 
 
 def write_dictionary(dictionary: Dictionary, path: str | os.PathLike[str]) -> None:

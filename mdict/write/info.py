@@ -9,6 +9,7 @@ from mdict.fileio import write_text_atomic
 from mdict.model.core import ITEM
 from mdict.model.info import InfoLine, InfoProfile, InfoSection
 from mdict.model.services import ServiceProfile
+from mdict.write._layout import emit, start, text, trivia_of
 
 
 def format_info_line(line: InfoLine) -> str:
@@ -50,10 +51,21 @@ def format_info(profile: InfoProfile, services: ServiceProfile | None = None) ->
     """The canonical text of an info profile (sections in the COMMAND_k order of
     ``services`` when given)."""
     out: list[str] = []
+    start(out, profile.header)
     for section in sorted_sections(profile.sections, services):
-        out.append(format_section_header(section.number, section.command) + "\n")
-        out.extend(format_info_line(ln) + "\n" for ln in sorted_lines(section.lines))
-    return "".join(out)
+        emit(out, trivia_of(section.loc))
+        out.append(format_section_header(section.number, section.command))
+        add_lines(out, section.lines)
+    return text(out, profile.trailer)
+
+
+def add_lines(out: list[str], lines: Iterable[InfoLine]) -> None:
+    """Attribute lines in tag order, each after its comments."""
+    for line in sorted_lines(lines):
+        loc = line.loc
+        if loc is not None and loc.trivia:
+            emit(out, loc.trivia)
+        out.append(format_info_line(line))
 
 
 def write_info(

@@ -6,8 +6,14 @@ import os
 
 from mdict.fileio import write_text_atomic
 from mdict.model.services import Service, ServiceProfile
+from mdict.write._layout import emit, start, text, trivia_of
 
-SERVICES_BANNER = "#\n# mergecom.srv: DICOM service profile, written by mdict.\n#\n"
+SERVICES_BANNER = ("#", "# mergecom.srv: DICOM service profile, written by mdict.", "#")
+"""The header of a service profile mdict makes (one read from a file keeps its own)."""
+SECTION_GAP = 2
+"""Blank lines before each service section and before [ITEM_TABLE]."""
+SERVICES_COUNT = "NUMBER_OF_SERVICES_SUPPORTED"
+ITEMS_COUNT = "NUMBER_OF_ITEMS_SUPPORTED"
 TABLE_INDENT = " " * 4
 TABLE_KEY_WIDTH = 70
 SERVICE_INDENT = " " * 8
@@ -16,14 +22,16 @@ SERVICE_KEY_WIDTH = 24
 
 def _key_value(indent: str, width: int, key: str, value: str) -> str:
     padded = key.ljust(width) if len(key) < width else key + " "
-    return f"{indent}{padded}= {value}\n" if value else f"{indent}{padded}=\n"
+    return f"{indent}{padded}= {value}" if value else f"{indent}{padded}="
 
 
-def _table_line(key: str, value: str) -> str:
+def table_line(key: str, value: str) -> str:
+    """A line of [SERVICE_TABLE] or [ITEM_TABLE], without the line end."""
     return _key_value(TABLE_INDENT, TABLE_KEY_WIDTH, key, value)
 
 
 def service_line(key: str, value: str) -> str:
+    """A line of a service section (or a MESSAGE block), without the line end."""
     return _key_value(SERVICE_INDENT, SERVICE_KEY_WIDTH, key, value)
 
 
@@ -49,22 +57,33 @@ def service_keys(service: Service) -> list[tuple[str, str]]:
 
 
 def format_services(profile: ServiceProfile) -> str:
-    """The canonical text of a service profile."""
+    """The canonical text of a service profile, its comments where they were."""
     services = sorted(profile.services, key=lambda s: s.number)
-    out = [SERVICES_BANNER, "\n", "[SERVICE_TABLE]\n"]
-    out.append(_table_line("NUMBER_OF_SERVICES_SUPPORTED", str(len(services))))
+    anchors = dict(profile.table_trivia)
+    out: list[str] = []
+    start(out, profile.header or SERVICES_BANNER)
+    emit(out, anchors.get("[SERVICE_TABLE]", ()))
+    out.append("[SERVICE_TABLE]")
+    emit(out, anchors.get(SERVICES_COUNT, ()))
+    out.append(table_line(SERVICES_COUNT, str(len(services))))
     for s in sorted(services, key=lambda s: s.name):
-        out.append(_table_line(s.name, f"{s.number:04d}"))
-    out.append("\n\n")
+        emit(out, s.table_trivia)
+        out.append(table_line(s.name, f"{s.number:04d}"))
     for s in services:
-        out.append(f"[{s.number:04d}]\n")
-        out.extend(service_line(k, v) for k, v in service_keys(s))
-        out.append("\n\n")
-    out.append("[ITEM_TABLE]\n")
-    out.append(_table_line("NUMBER_OF_ITEMS_SUPPORTED", str(len(profile.items))))
+        emit(out, trivia_of(s.loc), SECTION_GAP)
+        out.append(f"[{s.number:04d}]")
+        comments = dict(s.key_trivia)
+        for key, value in service_keys(s):
+            emit(out, comments.get(key, ()))
+            out.append(service_line(key, value))
+    emit(out, anchors.get("[ITEM_TABLE]", ()), SECTION_GAP)
+    out.append("[ITEM_TABLE]")
+    emit(out, anchors.get(ITEMS_COUNT, ()))
+    out.append(table_line(ITEMS_COUNT, str(len(profile.items))))
     for item in sorted(profile.items, key=lambda i: i.name):
-        out.append(_table_line(item.name, f"{item.number:04d}"))
-    return "".join(out)
+        emit(out, trivia_of(item.loc))
+        out.append(table_line(item.name, f"{item.number:04d}"))
+    return text(out, profile.trailer)
 
 
 def write_services(profile: ServiceProfile, path: str | os.PathLike[str]) -> None:

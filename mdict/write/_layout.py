@@ -1,0 +1,44 @@
+"""Putting comments and blank lines back (the trivia readers keep in
+``Location.trivia`` and in the profiles' ``header``/``trailer``).
+
+Every writer builds its text as a list of lines: before each entry, the
+blank lines of the canonical layout (its *gap*), then the entry's trivia.
+Trivia that starts with a blank line asks for at least one blank line there
+(a group separator the canonical layout does not have)."""
+
+from __future__ import annotations
+
+from mdict.model.core import Location
+
+
+def trivia_of(loc: Location | None) -> tuple[str, ...]:
+    """The trivia read with a thing (none for a thing made by a program)."""
+    return () if loc is None else loc.trivia
+
+
+def emit(out: list[str], trivia: tuple[str, ...], gap: int = 0) -> None:
+    """The lines before an entry: ``gap`` blank lines (at least one when its
+    trivia starts with one; none at the top of the file; blank lines already
+    there count), then its comments."""
+    if trivia and trivia[0] == "":
+        gap = max(gap, 1)
+        trivia = trivia[1:]
+    if out:
+        have = 0
+        while have < len(out) and out[-1 - have] == "":
+            have += 1
+        out.extend([""] * (gap - have))
+    out.extend(trivia)
+
+
+def start(out: list[str], header: tuple[str, ...]) -> None:
+    """The file header (its comment block), then one blank line."""
+    if header:
+        out.extend(header)
+        out.append("")
+
+
+def text(out: list[str], trailer: tuple[str, ...] = ()) -> str:
+    """The lines (and the comments after the last entry) as file text."""
+    out.extend(trailer)
+    return "\n".join(out) + "\n" if out else ""
