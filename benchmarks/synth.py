@@ -131,14 +131,25 @@ def _condition_names(rng: random.Random, tags: list[Tag]) -> list[str]:
 
 
 def _value_list(rng: random.Random, multi: bool) -> ValueList:
+    """A value list spelled as Merge's own files spell them: ``,`` or ``, ``
+    between values; between groups a space, nothing, a comma or a comma and
+    a space, mixed within one list; now and then an empty list ``E<>`` or a
+    value with a backslash (format reference, section 3)."""
     kind = "E" if rng.random() < 0.6 else "D"
+    if rng.random() < 0.001:
+        return ValueList(kind, (), False, spelling="")  # type: ignore[arg-type]
     separator = rng.choice((",", ", "))
     if multi:
         groups = tuple(
             tuple(rng.sample(TERMS, rng.randint(1, 4))) for _ in range(rng.randint(2, 3))
         )
-        return ValueList(kind, groups, True, separator, rng.choice((" ", "")))
-    return ValueList(kind, (tuple(rng.sample(TERMS, rng.randint(1, 6))),), False, separator)
+        parts = [f"({separator.join(g)})" for g in groups]
+        body = parts[0] + "".join(rng.choice((" ", "", ",", ", ")) + p for p in parts[1:])
+        return ValueList(kind, groups, True, separator, " ", body)  # type: ignore[arg-type]
+    values = rng.sample(TERMS, rng.randint(1, 6))
+    if rng.random() < 0.01:
+        values[0] = "F\\R GERMINAL MATRIX"
+    return ValueList(kind, (tuple(values),), False, separator, " ", separator.join(values))  # type: ignore[arg-type]
 
 
 def make_profiles(

@@ -236,3 +236,13 @@ def test_fmt_subprocess_keeps_a_banner(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert path.read_text() == text
+
+
+def test_diff_of_an_empty_list_and_values_names_the_values() -> None:
+    from mdict.private.diff import diff_info
+
+    old = parse_info("[ 0001, C_STORE_RQ ]\n0008,0008@CS@1@@D<>;\n")
+    new = parse_info("[ 0001, C_STORE_RQ ]\n0008,0008@CS@1@@D<A, B>;\n")
+    (change,) = diff_info(old, new)
+    assert (change.old, change.new, change.hint) == ("D<>", "D<A, B>", "added A, B")
+    assert diff_info(new, parse_info("[ 0001, C_STORE_RQ ]\n0008,0008@CS@1@@D<B,A>;\n")) == []

@@ -439,7 +439,8 @@ def _values_hint(old: InfoLine, new: InfoLine) -> str:
         or new.values.per_position
     ):
         return ""
-    before, after = set(old.values.groups[0]), set(new.values.groups[0])
+    before = set(old.values.groups[0]) if old.values.groups else set()  # E<>: no values
+    after = set(new.values.groups[0]) if new.values.groups else set()
     parts = []
     if after - before:
         parts.append("added " + ", ".join(sorted(after - before)))
