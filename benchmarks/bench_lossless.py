@@ -89,7 +89,10 @@ def main() -> None:
             base = folder / "baseline"
             base.mkdir()
             archive = subprocess.run(
-                ["git", "archive", args.baseline, "mdict"], cwd=ROOT, capture_output=True, check=True
+                ["git", "archive", args.baseline, "mdict"],
+                cwd=ROOT,
+                capture_output=True,
+                check=True,
             )
             subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
             rows.append((f"mdict at {args.baseline}, the variant", base, older))
