@@ -41,6 +41,7 @@ GRAMMAR_NAMES = {
     "LIST_OPEN": ("info", "common__LIST_OPEN"),
     "VALUE": ("info", "common__VALUE"),
     "SEPARATOR": ("info", "common__SEPARATOR"),
+    "GROUP_SEPARATOR": ("info", "common__GROUP_SEPARATOR"),
     "_WS": ("info", "_WS"),
     "NAME": ("diction", "NAME"),
     "DICT_VR_FIELD": ("diction", "VR_FIELD"),
@@ -77,7 +78,8 @@ def _key(result: Any) -> Any:
     ignores the separators; the writer does not)."""
     if isinstance(result, InfoLine) and result.values is not None:
         v = result.values
-        return (result, v.separator, v.group_separator if v.per_position else None)
+        group_separator = v.group_separator if v.per_position else None
+        return (result, v.separator, group_separator, v.spelling)
     return result
 
 
@@ -158,13 +160,11 @@ def test_written_dictionary_lines_take_the_fast_path(entry: DictEntry) -> None:
 
 
 @given(info_lines())
-def test_written_info_lines_take_the_fast_path_unless_grouped(line: InfoLine) -> None:
+def test_written_info_lines_take_the_fast_path(line: InfoLine) -> None:
     text = format_info_line(line)
     result = _fast.info_line(text)
-    if line.values is not None and line.values.per_position:
-        assert result is None
-    else:
-        assert result == line
+    assert result == line
+    assert format_info_line(result) == text  # value lists spelled as written
     _agrees(_fast.info_line, "info", text)
 
 
@@ -179,6 +179,9 @@ SEEDS = [
     "[ 0001, C_STORE_RQ ]",
     "[0023,ITEM]\t",
     "0018,1000@LO@3@@E<(A,B) (C)>;",
+    "0008,0008@CS@1@@D<(ORIGINAL, DERIVED),(PRIMARY)(X , Y)\t(Z)>;",
+    "0010,2201@CS@1@@E<>;",
+    "0018,0015@CS@3@@D<F\\R GERMINAL MATRIX,\tHEAD>;",
 ]
 EDIT_CHARS = " \t,@;<>()[]#\r0123456789ABCDEFabcdefnNCEDSQPUVX-_'"
 

@@ -44,6 +44,7 @@ TERMINALS: dict[str, str] = {
     "LIST_OPEN": r"[ED]<",
     "VALUE": "[^ \t,<>()@;\r\n]([^,<>()@;\r\n]*[^ \t,<>()@;\r\n])?",
     "SEPARATOR": "[ \t]*,[ \t]*",
+    "GROUP_SEPARATOR": "[ \t]+",
     "_WS": "[ \t]+",
     # diction.lark
     "NAME": "[^#,\\s][^,\r\n]*,",
@@ -70,13 +71,20 @@ _DICTION_LINE = re.compile(
 )
 
 # info.lark:  attribute _WS? _NL
-#   attribute: tag VR_FIELD vt FIELD4 [values] ";"   (values: flat value lists only)
+#   attribute: tag VR_FIELD vt FIELD4 [values] ";"
+#   values: LIST_OPEN [value_body] ">"
+#   value_body: VALUE (SEPARATOR VALUE)*                         (flat)
+#             | group ((SEPARATOR | GROUP_SEPARATOR)? group)*     (grouped)
+#   group: "(" VALUE (SEPARATOR VALUE)* ")"
+_FLAT = f"{_T['VALUE']}(?:{_T['SEPARATOR']}{_T['VALUE']})*"
+_GROUP = rf"\({_FLAT}\)"
+_GROUPED = f"{_GROUP}(?:(?:{_T['SEPARATOR']}|{_T['GROUP_SEPARATOR']})?{_GROUP})*"
 _INFO_LINE = re.compile(
     f"{_TAG}(?P<vr>{_T['INFO_VR_FIELD']})"
     f"(?:(?P<pvt>{_T['PLAIN_VT']})|(?P<cvt>{_T['CONDITIONAL_VT']}))"
     f"(?P<f4>{_T['FIELD4']})"
     f"(?:(?P<open>{_T['LIST_OPEN']})"
-    f"(?P<body>{_T['VALUE']}(?:{_T['SEPARATOR']}{_T['VALUE']})*)?>)?"
+    f"(?:(?P<flat>{_FLAT})|(?P<grouped>{_GROUPED}))?>)?"
     f";{_OPT_WS}"
 )
 
@@ -171,7 +179,7 @@ def dictionary_line(text: str) -> DictEntry | None:
 
 def info_attribute(text: str) -> InfoLine | None:
     """One attribute line (``tag@VR@VT@field4@values;``) -> InfoLine (without
-    location), or None. Grouped value lists (``E<(A,B)(C)>``) go to the grammar."""
+    location), or None."""
     m = _INFO_LINE.fullmatch(text)
     if m is None:
         return None
@@ -180,7 +188,13 @@ def info_attribute(text: str) -> InfoLine | None:
     pvt = m["pvt"]
     vt = plain_vt(pvt) if pvt is not None else conditional_vt(m["cvt"])
     opening = m["open"]
-    values = None if opening is None else flat_values(opening[0], m["body"] or "")
+    values = None
+    if opening is not None:
+        grouped = m["grouped"]
+        if grouped is None:
+            values = flat_values(opening[0], m["flat"] or "")
+        else:
+            values = grouped_values(opening[0], grouped)
     return InfoLine(tag, vr_of(m["vr"]), vt, values, m["f4"][:-1])
 
 
@@ -197,6 +211,29 @@ def flat_values(kind: str, body: str) -> ValueList:
         return ValueList(kind, ((body,),), False, ", ", " ", body)  # type: ignore[arg-type]
     values = tuple(v.strip(" \t") for v in body.split(","))
     return ValueList(kind, (values,), False, found.group(), " ", body)  # type: ignore[arg-type]
+
+
+_GROUP_BODY = re.compile(r"\(([^()]*)\)")
+_BETWEEN = re.compile(r"\)([^()]*)\(")
+
+
+def grouped_values(kind: str, body: str) -> ValueList:
+    """A multi-valued list (``(A, B) (C)``) from its text between ``<`` and
+    ``>``, as matched by the grammar's terminals; the first separator in a
+    group and the first between groups are its style, as the grammar's
+    transformer records them."""
+    texts = _GROUP_BODY.findall(body)
+    groups = tuple(tuple(v.strip(" \t") for v in t.split(",")) for t in texts)
+    found = next((f for t in texts if (f := _SEPARATOR.search(t)) is not None), None)
+    between = _BETWEEN.search(body)
+    return ValueList(
+        kind,  # type: ignore[arg-type]
+        groups,
+        True,
+        ", " if found is None else found.group(),
+        " " if between is None else between.group(1),
+        body,
+    )
 
 
 def info_header(text: str) -> Header | None:
