@@ -52,20 +52,33 @@ def format_info(profile: InfoProfile, services: ServiceProfile | None = None) ->
     ``services`` when given)."""
     out: list[str] = []
     start(out, profile.header)
+    texts: dict[tuple[object, ...], str] = {}
     for section in sorted_sections(profile.sections, services):
         emit(out, trivia_of(section.loc))
         out.append(format_section_header(section.number, section.command))
-        add_lines(out, section.lines)
+        add_lines(out, section.lines, texts)
     return text(out, profile.trailer)
 
 
-def add_lines(out: list[str], lines: Iterable[InfoLine]) -> None:
-    """Attribute lines in tag order, each after its comments."""
+def add_lines(
+    out: list[str], lines: Iterable[InfoLine], texts: dict[tuple[object, ...], str] | None = None
+) -> None:
+    """Attribute lines in tag order, each after its comments. ``texts``
+    remembers the text of lines already written during one call: a reader
+    gives every copy of a repeated line the same tag, type and value-list
+    objects (all alive while the profile is written), so their identities
+    and the two strings are the line."""
+    if texts is None:
+        texts = {}
     for line in sorted_lines(lines):
         loc = line.loc
         if loc is not None and loc.trivia:
             emit(out, loc.trivia)
-        out.append(format_info_line(line))
+        key = (id(line.tag), line.vr, id(line.vt), id(line.values), line.field4)
+        written = texts.get(key)
+        if written is None:
+            written = texts[key] = format_info_line(line)
+        out.append(written)
 
 
 def write_info(
