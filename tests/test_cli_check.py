@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from mdict.cli import main
+from mdict.parse._common import InfoTransformer
 from mdict.parse._driver import get_parser
 from mdict.parse.config import config_parser
 from mdict.parse.dictionary import dictionary_parser
@@ -168,7 +169,7 @@ def test_every_grammar_rule_has_a_handler(factory: object) -> None:
         if name.startswith("_") or rule.options.expand1:
             continue
         assert hasattr(transformer, name), f"{transformer.__name__} has no handler for {name}"
-    assert get_parser("info.lark", transformer()) is info_parser()
+    assert get_parser("info.lark", InfoTransformer()) is info_parser()
 
 
 CONDITIONS = DATA / "conditions"

@@ -34,7 +34,7 @@ MAX_ERRORS = 20
 MAX_LINE_LENGTH = 65536
 """Longer lines are refused without parsing (no known profile line comes close)."""
 
-_parsers: dict[str, Lark] = {}
+_parsers: dict[tuple[str, type], Lark] = {}
 
 
 def get_parser(grammar: str, transformer: Transformer[Any, Any]) -> Lark:
@@ -43,11 +43,12 @@ def get_parser(grammar: str, transformer: Transformer[Any, Any]) -> Lark:
     with ``transformer`` applied inline: no parse tree is built, so there are no
     tree positions to propagate (tokens carry line and column; propagating
     positions would only double the parse time)."""
-    parser = _parsers.get(grammar)
+    key = (grammar, type(transformer))
+    parser = _parsers.get(key)
     if parser is None:
         from mdict.parse._cache import build_parser
 
-        parser = _parsers[grammar] = build_parser(grammar, transformer)
+        parser = _parsers[key] = build_parser(grammar, transformer)
     return parser
 
 
