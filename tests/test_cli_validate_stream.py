@@ -96,6 +96,9 @@ def test_ctrl_c_prints_what_was_found_and_exits_130(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         env=_env(),
         bufsize=0,  # nothing read ahead that communicate() would not see
+        # a shell that runs us in the background ignores SIGINT, and a child
+        # started with SIGINT ignored never sees Ctrl-C: give it the default
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
     first = process.stdout.readline()
