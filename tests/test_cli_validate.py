@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -175,6 +176,31 @@ def test_a_dying_worker_does_not_stop_the_batch(
     validator = Validator(ct_database())
     paths = cli_validate.collect_files([str(files)])
     reports = list(cli_validate.run_all(validator, paths, None, "C_STORE_RQ", False, 2))
+    assert [r.source for r in reports] == paths
+
+
+def test_a_host_with_threads_validates_in_process(
+    files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forking beside another thread could hang a worker on a lock that
+    thread held: run_all then validates here, in file order."""
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a process pool was started beside a thread")
+
+    monkeypatch.setattr(cli_validate, "ProcessPoolExecutor", no_pool)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        from mdict.validation.validator import Validator
+
+        validator = Validator(ct_database())
+        paths = cli_validate.collect_files([str(files)])
+        reports = list(cli_validate.run_all(validator, paths, None, "C_STORE_RQ", False, 2))
+    finally:
+        stop.set()
+        other.join(timeout=10)
     assert [r.source for r in reports] == paths
 
 

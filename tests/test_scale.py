@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from validate_support import write_ct
 
 from mdict.cli import main
 from mdict.private.learn import find_files
+from mdict.processes import can_fork, worker_context
 from mdict.scale import DatabaseSource, Options, validate_reports
 from mdict.scale.engine import DaskEngine, LocalEngine, Work
 from mdict.scale.listing import read_list, walk
@@ -50,10 +52,16 @@ def cluster() -> Iterator[Any]:
     left = [
         p
         for p in psutil.Process().children(recursive=True)
-        if p.pid not in before and "resource_tracker" not in " ".join(p.cmdline())
+        if p.pid not in before and not _multiprocessing_service(p)
     ]
     _, alive = psutil.wait_procs(left, timeout=10)
     assert not alive, f"worker processes left running: {alive}"
+
+
+def _multiprocessing_service(process: Any) -> bool:
+    """The resource tracker and the forkserver: one per process, kept for its life."""
+    command = " ".join(process.cmdline())
+    return "resource_tracker" in command or "forkserver" in command
 
 
 @pytest.fixture(scope="module")
@@ -279,6 +287,24 @@ def test_local_engine_in_processes_matches_in_process(files: Path) -> None:
     source = DatabaseSource.default()
     one = list(validate_reports(walk([str(files)]), LocalEngine(1), source, Options(), 2))
     two = list(validate_reports(walk([str(files)]), LocalEngine(2), source, Options(), 2))
+    assert sorted(one, key=str) == sorted(two, key=str)
+
+
+def test_local_engine_beside_a_thread_starts_clean_workers(files: Path) -> None:
+    """A host with another thread must not fork (the child could inherit a
+    held lock): its workers start clean and are sent the database."""
+    source = DatabaseSource.default()
+    one = list(validate_reports(walk([str(files)]), LocalEngine(1), source, Options(), 2))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert not can_fork()
+        assert worker_context().get_start_method() in ("forkserver", "spawn")
+        two = list(validate_reports(walk([str(files)]), LocalEngine(2), source, Options(), 2))
+    finally:
+        stop.set()
+        other.join(timeout=10)
     assert sorted(one, key=str) == sorted(two, key=str)
 
 

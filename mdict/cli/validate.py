@@ -34,6 +34,7 @@ from mdict.db.aliases import did_you_mean
 from mdict.db.protocol import MessageDatabase
 from mdict.fileio import collect_files
 from mdict.model import COMMANDS
+from mdict.processes import can_fork
 from mdict.validation.baseline import (
     baseline_key,
     check_baseline_target,
@@ -64,14 +65,16 @@ def run_all(
     level: str = "info",
 ) -> Generator[Report, None, None]:
     """Reports (findings at ``level`` and above) in file order; several
-    processes when ``jobs`` > 1."""
+    forked processes when ``jobs`` > 1 and forking is safe."""
     global _VALIDATOR
     _VALIDATOR = validator
     work = [(f, service, command, coverage, level) for f in files]
-    if jobs <= 1 or len(files) < 4 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(files) < 4 or not can_fork():
+        # one job, a handful of files, or a host with threads (whose locks a
+        # forked worker could inherit held): here, in this process
         yield from map(_validate_one, work)
         return
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("fork")  # workers inherit _VALIDATOR
     chunk = max(1, min(16, len(files) // (jobs * 8)))
     done = 0
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts)

@@ -26,6 +26,7 @@ from typing import Any
 
 from mdict.fileio import require_regular_file
 from mdict.model import VM, VRS, DictEntry, Dictionary, Tag
+from mdict.processes import worker_context
 
 Key = tuple[int, str, int]
 """(group, creator, element byte)."""
@@ -388,7 +389,7 @@ def scan_files(
         return
     import pydicom.filereader  # noqa: F401  (forked workers inherit it, not import it)
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
         yield from pool.map(scan_file, paths, chunksize=chunk)
 
 

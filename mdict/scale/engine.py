@@ -13,7 +13,6 @@ worker gets the result ``lost`` makes for it.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from mdict.processes import worker_context
 from mdict.scale.listing import Pending
 from mdict.scale.source import DatabaseSource
 from mdict.scale.tasks import list_directory
@@ -49,7 +49,9 @@ def _window(workers: int) -> int:
 
 
 class LocalEngine:
-    """Forked worker processes on this machine (in this process for one job)."""
+    """Worker processes on this machine (in this process for one job); forked
+    when that is safe, else started clean and sent the database (see
+    :mod:`mdict.processes`)."""
 
     name = "local"
 
@@ -65,12 +67,14 @@ class LocalEngine:
     def map(
         self, work: Work[R], partitions: Iterable[list[str]], ordered: bool = False
     ) -> Iterator[tuple[list[str], R]]:
-        shared = tuple(s.reference() if isinstance(s, DatabaseSource) else s for s in work.shared)
-        if self.workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if self.workers <= 1:
             for part in partitions:
                 yield part, work.run(part, *work.shared)
             return
-        context = multiprocessing.get_context("fork")  # workers inherit the primed validator
+        context = worker_context()
+        shared = work.shared
+        if context.get_start_method() == "fork":  # workers inherit the primed validator
+            shared = tuple(s.reference() if isinstance(s, DatabaseSource) else s for s in shared)
         with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
             window = _window(self.workers)
             pending: dict[Future[R], tuple[int, list[str]]] = {}
