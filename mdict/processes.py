@@ -12,19 +12,25 @@ process and so must be given what they need (see each caller).
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
-from multiprocessing.context import BaseContext
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 
 def can_fork() -> bool:
     """True when forking this process cannot inherit another thread's lock."""
+    import multiprocessing  # here: a one-file run never pays for it
+
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def worker_context() -> BaseContext:
     """``fork`` when that is safe (see :func:`can_fork`), else ``forkserver``
     (or ``spawn`` where there is no forkserver)."""
+    import multiprocessing
+
     if can_fork():
         return multiprocessing.get_context("fork")
     methods = multiprocessing.get_all_start_methods()

@@ -188,7 +188,7 @@ def test_a_host_with_threads_validates_in_process(
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("a process pool was started beside a thread")
 
-    monkeypatch.setattr(cli_validate, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", no_pool)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()

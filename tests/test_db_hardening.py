@@ -16,6 +16,7 @@ from mdict.db import decode
 from mdict.db.database import Database, open_database
 from mdict.db.format import MAX_SECTION
 from mdict.errors import DatabaseError
+from mdict.model import Tag
 from tools.fuzz_databases import fuzz, put_together, seed_database, take_apart
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,40 @@ def test_dictionary_names_of_the_wrong_type_are_one_error_at_the_first_lookup() 
     with pytest.raises(DatabaseError, match="the dictionary"):
         db.entry_by_name("Patient's Name")
     with pytest.raises(DatabaseError, match="the dictionary"):
+        db.verify()
+
+
+@pytest.mark.parametrize("bad", [[0x0029, 17, 0x10], [0x0029, "CREATOR", 0x1000], "tag"])
+def test_a_bad_tag_in_the_dictionary_is_one_error_where_it_is_built(bad: object) -> None:
+    """Entries are built on first use: a bad row fails its own lookup, the
+    listing of every entry, and verify(); other lookups still work."""
+    parts = take_apart(seed_database())
+    tags = parts.sections["dictionary"][1]
+    row = next(i for i, t in enumerate(tags) if t != 0x00100010)
+    tags[row] = bad
+    db = Database.from_bytes(put_together(parts), "x.msg")
+    assert db.entry(0x00100010) is not None
+    with pytest.raises(DatabaseError, match="x.msg: corrupt database: the dictionary: expected"):
+        list(db.entries())
+    with pytest.raises(DatabaseError, match="the dictionary"):
+        db.verify()
+    if isinstance(bad, list) and isinstance(bad[1], str):  # found by its key, then refused
+        with pytest.raises(DatabaseError, match="the dictionary: expected a private element"):
+            db.entry(Tag(0x0029, 0x1000, "CREATOR"))
+
+
+def test_a_bad_line_is_one_error_at_the_open_or_where_it_is_used() -> None:
+    """Lines are built on first use: a bad one fails verify (and so the
+    default open) and the message that uses it, naming the message."""
+    parts = take_apart(seed_database())
+    parts.sections["lines"][0][:] = [[0x0029, 17, 0x10]] * len(parts.sections["lines"][0])
+    data = put_together(parts)
+    with pytest.raises(DatabaseError, match="x.msg: corrupt database: the line table: expected"):
+        Database.from_bytes(data, "x.msg")
+    db = Database.from_bytes(data, "x.msg", verify=False)
+    with pytest.raises(DatabaseError, match=r"x.msg: corrupt database: \[ \d{4}, C_STORE_RQ \]"):
+        db.message("STANDARD_CT", "C_STORE_RQ")
+    with pytest.raises(DatabaseError, match="the line table"):
         db.verify()
 
 

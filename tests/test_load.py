@@ -134,7 +134,11 @@ def test_lazy_decoding_keeps_each_section() -> None:
     first = db.message("STANDARD_CT", "C_STORE_RQ")
     assert db.message("STANDARD_CT", "C_STORE_RQ") is first
     assert sum(isinstance(slot, InfoSection) for slot in db._messages.values()) == 1
-    assert db._standard is None  # the dictionary is still not decoded
+    assert db._table is None  # the dictionary is still not read
+    assert db.entry(0x00100010) is not None
+    # only what was looked up is built
+    assert list(db._standard) == [0x00100010] and not db._private
+    assert db._table is not None and db._table._all is None  # type: ignore[attr-defined]
 
 
 def test_compiled_and_in_memory_agree() -> None:

@@ -214,13 +214,14 @@ def open_database(
 
     ``messages``: the command needs services and messages, so a dictionary
     database (``mdict dict``) is one usage error. Raises MdictError."""
-    from mdict.db.build import open_profiles_folder
     from mdict.db.database import default_database
     from mdict.db.database import open_database as open_file
 
     if db_path is not None and profiles is not None:
         raise click.UsageError("give --db or --profiles, not both")
     if profiles is not None:
+        from mdict.db.build import open_profiles_folder  # the compiler: only when asked
+
         return open_profiles_folder(profiles)
     if db_path is None:
         return default_database()

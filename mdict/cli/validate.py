@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import re
 import signal
@@ -11,11 +10,8 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 import click
 
@@ -30,7 +26,6 @@ from mdict.cli._common import (
     refuse_to_overwrite,
     write_together,
 )
-from mdict.db.aliases import did_you_mean
 from mdict.db.protocol import MessageDatabase
 from mdict.fileio import collect_files
 from mdict.model import COMMANDS
@@ -74,6 +69,11 @@ def run_all(
         # forked worker could inherit held): here, in this process
         yield from map(_validate_one, work)
         return
+    # imported here: a one-file run never pays for them
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("fork")  # workers inherit _VALIDATOR
     chunk = max(1, min(16, len(files) // (jobs * 8)))
     done = 0
@@ -115,6 +115,8 @@ def _counts(findings: Iterable[Finding] | Counter[str], rank: int = 2) -> str:
 
 
 def _junit(results: Sequence[tuple[Report, list[Finding]]]) -> str:
+    from xml.sax.saxutils import quoteattr
+
     failures = sum(1 for _, shown in results if any(f.severity == "error" for f in shown))
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -484,6 +486,8 @@ def validate_command(
     files, inputs = _inputs(paths, db_path, profiles, [write_baseline, output])
     db = open_database(db_path, profiles)
     if service is not None and db.service(service) is None:
+        from mdict.db.aliases import did_you_mean
+
         hint = did_you_mean(service, [s.name for s in db.services()])
         raise click.BadParameter(
             f"no service {service!r} in the database{hint}", param_hint="--service"

@@ -10,7 +10,6 @@ the closest known names as suggestions.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -48,6 +47,8 @@ def old_names(kind: Kind) -> dict[str, str]:
 
 def suggestions(name: str, known: Iterable[str], count: int = 3) -> list[str]:
     """The closest known names (``difflib``), best first."""
+    import difflib  # only when a name is not found
+
     candidates = list(dict.fromkeys(known))
     key = name.strip().upper()
     found = difflib.get_close_matches(key, candidates, n=count, cutoff=0.6)

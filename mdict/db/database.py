@@ -19,9 +19,10 @@ from __future__ import annotations
 import os
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from mdict.db.dictionary_table import DictionaryTable, EntriesTable
 from mdict.db.files import (
     Parts,
     PathKey,
@@ -44,7 +45,7 @@ from mdict.db.format import (
     condition_texts,
     counts_of,
 )
-from mdict.errors import InputFileError, MdictError
+from mdict.errors import DatabaseError, InputFileError, MdictError
 from mdict.fileio import read_bytes
 from mdict.model import (
     ITEM,
@@ -62,6 +63,8 @@ from mdict.positions import PositionsProfile, SectionPositions
 
 if TYPE_CHECKING:
     from mdict.model.conditions import ConditionsProfile
+
+_T = TypeVar("_T")
 
 __all__ = [
     "DEFAULT_DATABASE",
@@ -238,8 +241,8 @@ class Database(_ConditionsAndModules):
         self._messages = parts.messages
         self._items = parts.items
         self._service_numbers, self._item_numbers = parts.keys
-        self._entries: Sequence[DictEntry] | None = None
-        self._standard: dict[int, DictEntry] | None = None
+        self._table: DictionaryTable | None = None
+        self._standard: dict[int, DictEntry] = {}  # entries looked up so far
         self._private: dict[tuple[int, str, int], DictEntry] = {}
         self._services: Sequence[Service] | None = None
         self._by_number: dict[int, Service] = {}
@@ -282,6 +285,7 @@ class Database(_ConditionsAndModules):
         for the first that does not fit (a no-op for profiles in memory)."""
         if self._parts.verify is not None:
             self._parts.verify()
+        self.entries()  # builds (and so checks) every row of the dictionary
         for key in list(self._messages):
             self._fetch(self._messages, key, *key)
         for number in list(self._items):
@@ -291,30 +295,49 @@ class Database(_ConditionsAndModules):
         self.positions_model()
 
     # -- dictionary -------------------------------------------------------
-    def _dictionary(self) -> dict[int, DictEntry]:
-        if self._standard is None:
-            load = self._parts.entries
-            entries = load() if load is not None else ()
-            standard: dict[int, DictEntry] = {}
-            for entry in entries:
-                tag = entry.tag
-                if tag.creator is None:
-                    standard.setdefault(tag.group << 16 | tag.element, entry)
-                else:
-                    self._private.setdefault((tag.group, tag.creator, tag.element), entry)
-            self._entries = entries
-            self._standard = standard
-        return self._standard
+    def _dictionary(self) -> DictionaryTable | None:
+        """The dictionary table (read on first use; None without one)."""
+        if self._table is None and self._parts.dictionary is not None:
+            self._table = self._parts.dictionary()
+        return self._table
+
+    def _built(self, make: Callable[[], _T]) -> _T:
+        """``make()``, a file's dictionary row that does not fit its schema
+        being one DatabaseError."""
+        try:
+            return make()
+        except MdictError:
+            raise
+        except Exception as exc:  # the file passed its checksum but not its schema
+            raise DatabaseError(f"{self.name}: corrupt database: the dictionary: {exc}") from None
 
     def entry(self, tag: Tag | int) -> DictEntry | None:
         """Standard by (group, element) or a packed ``group << 16 | element``
         int; private by (group, creator, element byte)."""
-        standard = self._standard if self._standard is not None else self._dictionary()
         if isinstance(tag, int):
-            return standard.get(tag)
-        if tag.creator is None:
-            return standard.get(tag.group << 16 | tag.element)
-        return self._private.get((tag.group, tag.creator, tag.element))
+            key = tag
+        elif tag.creator is None:
+            key = tag.group << 16 | tag.element
+        else:
+            return self._private_entry((tag.group, tag.creator, tag.element))
+        found = self._standard.get(key)
+        if found is None:
+            table = self._table or self._dictionary()
+            if table is not None:
+                found = self._built(lambda: table.standard(key))
+                if found is not None:
+                    self._standard[key] = found
+        return found
+
+    def _private_entry(self, key: tuple[int, str, int]) -> DictEntry | None:
+        found = self._private.get(key)
+        if found is None:
+            table = self._table or self._dictionary()
+            if table is not None:
+                found = self._built(lambda: table.private(key))
+                if found is not None:
+                    self._private[key] = found
+        return found
 
     def entry_by_name(self, name: str) -> DictEntry | None:
         """By name or keyword, ignoring case, spaces, punctuation and the
@@ -338,8 +361,8 @@ class Database(_ConditionsAndModules):
 
     def entries(self) -> Iterator[DictEntry]:
         """Every entry in canonical order."""
-        self._dictionary()
-        return iter(self._entries or ())
+        table = self._dictionary()
+        return iter(() if table is None else self._built(table.entries))
 
     # -- services ---------------------------------------------------------
     def _service_table(self) -> Sequence[Service]:
@@ -432,7 +455,7 @@ class Database(_ConditionsAndModules):
 
     # -- back to models ---------------------------------------------------
     def dictionary_model(self) -> Dictionary | None:
-        if self._parts.entries is None:
+        if self._parts.dictionary is None:
             return None
         return Dictionary(tuple(self.entries()))
 
@@ -491,7 +514,7 @@ def _from_profiles(
                 parts.messages.setdefault((section.number, section.command), section)
     if dictionary is not None:
         held = dictionary
-        parts.entries = lambda: sorted_entries(held.entries)
+        parts.dictionary = lambda: EntriesTable(sorted_entries(held.entries))
     if services is not None:
         table = services
         parts.keys = service_keys(

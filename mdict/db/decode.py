@@ -27,7 +27,6 @@ from mdict.db.format import (
 )
 from mdict.model import (
     VALUE_TYPES,
-    VM,
     DictEntry,
     InfoLine,
     ItemRef,
@@ -306,28 +305,67 @@ def decode_values(raws: Iterable[Any]) -> list[ValueList]:
     return out
 
 
-def decode_lines(table: object) -> list[InfoLine]:
-    """The line table: every distinct line, numbered (docs/database.md)."""
-    need(type(table) is tuple and len(table) == 9, "the line table: a list of 9", table)
-    assert isinstance(table, tuple)
-    (raw_tags, raw_vrs, raw_types, raw_values, *columns, raw_field4) = table
-    with collector_paused():
-        tags = decode_tags(rows_or_tags(raw_tags))
-        vrs = texts(raw_vrs, "VRs")
-        types = decode_types(rows_or_tags(raw_types))
-        values: list[ValueList | None] = [None]
-        values += decode_values(rows_or_tags(raw_values))
-        limits = (len(tags), len(vrs), len(types), len(values))
+class LineTable:
+    """The line table: every distinct line, numbered (docs/database.md).
+
+    Its shape and every reference between its columns are checked when it
+    is read; a line is built on first use (a message uses a few hundred of
+    thousands), its tag, type and values checked then, and every line by
+    :meth:`check_all`."""
+
+    def __init__(self, table: object) -> None:
+        need(type(table) is tuple and len(table) == 9, "the line table: a list of 9", table)
+        assert isinstance(table, tuple)
+        (raw_tags, raw_vrs, raw_types, raw_values, *columns, raw_field4) = table
+        self._tags: tuple[Any, ...] = rows_or_tags(raw_tags)
+        self._vrs = texts(raw_vrs, "VRs")
+        self._types: tuple[Any, ...] = rows_or_tags(raw_types)
+        self._values: tuple[Any, ...] = rows_or_tags(raw_values)
+        limits = (len(self._tags), len(self._vrs), len(self._types), len(self._values) + 1)
         for column, below in zip(columns, limits, strict=True):
             numbers(column, "a line column", below)
             need(len(column) == len(columns[0]), "line columns of one length", len(column))
-        lines = _lines(columns, tags, vrs, types, values)
-    for number, text in rows(raw_field4, 2, "field 4"):
-        need(type(number) is int and 0 <= number < len(lines), "a line number", number)
-        need(type(text) is str, "a field 4 text", text)
-        old = lines[number]
-        lines[number] = InfoLine(old.tag, old.vr, old.vt, old.values, text)
-    return lines
+        self._columns: list[tuple[int, ...]] = columns
+        self._field4: dict[int, str] = {}
+        for number, text in rows(raw_field4, 2, "field 4"):
+            need(type(number) is int and 0 <= number < len(self), "a line number", number)
+            need(type(text) is str, "a field 4 text", text)
+            self._field4[number] = text
+        self._built: dict[int, InfoLine] = {}
+
+    def __len__(self) -> int:
+        return len(self._columns[0])
+
+    def __getitem__(self, number: int) -> InfoLine:
+        found = self._built.get(number)
+        if found is None:
+            t, r, y, v = (column[number] for column in self._columns)
+            values = decode_values((self._values[v - 1],))[0] if v else None
+            found = InfoLine(
+                decode_tags((self._tags[t],))[0],
+                self._vrs[r],
+                decode_types((self._types[y],))[0],
+                values,
+                self._field4.get(number, ""),
+            )
+            self._built[number] = found
+        return found
+
+    def check_all(self) -> None:
+        """Every line built now (and so checked), in one pass."""
+        if len(self._built) == len(self):
+            return
+        with collector_paused():
+            tags = decode_tags(self._tags)
+            types = decode_types(self._types)
+            values: list[ValueList | None] = [None]
+            values += decode_values(self._values)
+            lines = _lines(self._columns, tags, self._vrs, types, values)
+        for number, text in self._field4.items():
+            old = lines[number]
+            lines[number] = InfoLine(old.tag, old.vr, old.vt, old.values, text)
+        for number, line in enumerate(lines):
+            self._built.setdefault(number, line)
 
 
 def rows_or_tags(value: object) -> tuple[Any, ...]:
@@ -362,39 +400,6 @@ def _lines(
         line.__class__ = InfoLine
         append(line)
     return lines
-
-
-def decode_dictionary(columns: object) -> tuple[DictEntry, ...]:
-    """``[names, tags, VRs, VR numbers, VMs, VM numbers]`` -> entries."""
-    need(type(columns) is tuple and len(columns) == 6, "the dictionary: 6 columns", columns)
-    assert isinstance(columns, tuple)
-    raw_names, raw_tags, raw_vrs, vr_numbers, vm_texts, vm_numbers = columns
-    names = texts(raw_names, "dictionary names")
-    vrs = texts(raw_vrs, "dictionary VRs")
-    numbers(vr_numbers, "VR numbers", len(vrs))
-    vms = [VM.from_text(t) for t in texts(vm_texts, "dictionary VMs")]
-    numbers(vm_numbers, "VM numbers", len(vms))
-    count = len(names)
-    for column in (raw_tags, vr_numbers, vm_numbers):
-        need(len(rows_or_tags(column)) == count, f"{count} entries in every column", column)
-    with collector_paused():
-        tags = decode_tags(raw_tags)
-        entries_ = zip(names, tags, vr_numbers, vm_numbers, strict=True)
-        if _ENTRY is None:
-            return tuple(DictEntry(n, t, vrs[r], vms[m]) for n, t, r, m in entries_)
-        new, builder = _NEW, _ENTRY
-        entries: list[DictEntry] = []
-        append = entries.append
-        for name, tag, r, m in entries_:
-            entry: Any = new(builder)
-            entry.name = name
-            entry.tag = tag
-            entry.vr = vrs[r]
-            entry.vm = vms[m]
-            entry.loc = None
-            entry.__class__ = DictEntry
-            append(entry)
-        return tuple(entries)
 
 
 def decode_conditions(raw: object) -> ConditionTexts:
@@ -510,12 +515,12 @@ def decode_positions(raw: object) -> PositionsProfile:
 
 Decoder = Callable[[Any], Any]
 DECODERS: dict[str, Decoder] = {
-    "dictionary": decode_dictionary,
     "services": decode_services,
     "conditions": decode_conditions,
     "modules": check_modules,
-    "lines": decode_lines,
+    "lines": LineTable,
     "borrowed": decode_borrowed,
     "positions": decode_positions,
 }
-"""Each zlib section's decoder (for ``modules``, its checker)."""
+"""Each zlib section's decoder (for ``modules``, its checker); the dictionary's
+is :class:`mdict.db.dictionary_table.ColumnsTable`."""

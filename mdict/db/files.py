@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mdict.db import decode
+from mdict.db.dictionary_table import ColumnsTable, DictionaryTable
 from mdict.db.format import (
     FORMAT,
     MAGIC,
@@ -32,13 +33,14 @@ from mdict.db.format import (
     Source,
 )
 from mdict.errors import DatabaseError, OutputRefused
-from mdict.model import DictEntry, InfoSection, ItemRef, Service
+from mdict.model import InfoSection, ItemRef, Service
 from mdict.model.modules import ModulesProfile
 from mdict.positions import PositionsProfile
 
 Slot = InfoSection | tuple[int, int]
 """A section decoded, or where its bytes are (offset, length) until first use."""
 Decode = Callable[[int, str, tuple[int, int]], InfoSection]
+_DECODERS: dict[str, decode.Decoder] = {**decode.DECODERS, "dictionary": ColumnsTable}
 PathKey = tuple[int, str, int]
 
 
@@ -50,7 +52,7 @@ class Parts:
     messages: dict[tuple[int, str], Slot] = field(default_factory=dict)
     items: dict[int, Slot] = field(default_factory=dict)
     keys: tuple[Mapping[str, int], Mapping[str, int]] = ({}, {})
-    entries: Callable[[], Sequence[DictEntry]] | None = None
+    dictionary: Callable[[], DictionaryTable] | None = None
     services: Callable[[], tuple[Sequence[Service], Sequence[ItemRef]]] | None = None
     conditions: Callable[[], Mapping[str, str]] | None = None
     modules: Callable[[], ModulesProfile] | None = None
@@ -234,7 +236,7 @@ class _Sections:
             offset, length, size = self.index[key]
             try:
                 raw = decode.inflate_section(self.blobs[offset : offset + length], size)
-                self.done[key] = decode.DECODERS[key](raw)
+                self.done[key] = _DECODERS[key](raw)
             except Exception as exc:  # the file passed its checksum but not its schema
                 what = "the line table" if key == "lines" else f"the {key}"
                 self.done[key] = fail(self.name, f"corrupt database: {what}: {exc}")
@@ -247,7 +249,16 @@ class _Sections:
         """Every section decoded (and so checked) now."""
         for key in ZLIB_SECTIONS:
             if key in self.index:
-                self.get(key)
+                self.complete(key)
+
+    def complete(self, key: str) -> None:
+        """A section decoded and, for the line table, every line built."""
+        found = self.get(key)
+        if isinstance(found, decode.LineTable):
+            try:
+                found.check_all()
+            except Exception as exc:  # the file passed its checksum but not its schema
+                raise fail(self.name, f"corrupt database: the line table: {exc}") from None
 
     def loader(self, key: str, then: Callable[[Any], Any] | None = None) -> Callable[[], Any]:
         """A section's value, made into something else by ``then`` (once)."""
@@ -274,7 +285,7 @@ def _parts(index: Mapping[str, Any], blobs: memoryview, name: str, verify: bool)
     if verify:
         for key in ("services", "conditions", "modules", "borrowed", "positions", "lines"):
             if key in index:
-                sections.get(key)  # checked now: a bad section fails the open
+                sections.complete(key)  # checked now: a bad section fails the open
     width = index.get("line_width", 2)
     code = "H" if width == 2 else "I"
 
@@ -288,9 +299,10 @@ def _parts(index: Mapping[str, Any], blobs: memoryview, name: str, verify: bool)
             decode.need(
                 not numbers or max(numbers) < len(table), "known lines", max(numbers or (0,))
             )
+            lines = tuple([table[n] for n in numbers])
         except Exception as exc:  # the file passed its checksum but not its schema
             raise fail(name, f"corrupt database: [ {number:04d}, {command} ]: {exc}") from None
-        return InfoSection(number, command, tuple([table[n] for n in numbers]))
+        return InfoSection(number, command, lines)
 
     parts = Parts(
         messages={(n, c): (o, ln) for n, c, o, ln in index.get("messages", ())},
@@ -298,7 +310,7 @@ def _parts(index: Mapping[str, Any], blobs: memoryview, name: str, verify: bool)
         keys=service_keys(index.get("service_keys", ()), index.get("item_table", ())),
         decode=section,
     )
-    for key, attribute in (("dictionary", "entries"), ("services", "services")):
+    for key, attribute in (("dictionary", "dictionary"), ("services", "services")):
         if key in index:
             setattr(parts, attribute, sections.loader(key))
     if "conditions" in index:

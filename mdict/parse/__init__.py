@@ -11,9 +11,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from mdict.formats import KINDS, Kind, detect_kind
-
 if TYPE_CHECKING:
+    from mdict.formats import KINDS, Kind, detect_kind
     from mdict.parse.conditions import parse_conditions, parse_expression, read_conditions
     from mdict.parse.config import parse_combine_config, read_combine_config
     from mdict.parse.dictionary import parse_dictionary, read_dictionary
@@ -40,7 +39,16 @@ _READERS: dict[str, str] = {
 }
 
 
+# The registry's names, also imported on first use: a reader of conditions
+# (the validator's) does not need the registry.
+_REGISTRY = ("KINDS", "Kind", "detect_kind")
+
+
 def __getattr__(name: str) -> Any:
+    if name in _REGISTRY:
+        value = getattr(importlib.import_module("mdict.formats"), name)
+        globals()[name] = value
+        return value
     module = _READERS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
