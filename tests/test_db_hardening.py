@@ -67,7 +67,7 @@ def test_a_bad_tag_in_the_dictionary_is_one_error_where_it_is_built(bad: object)
     tags[row] = bad
     db = Database.from_bytes(put_together(parts), "x.msg")
     assert db.entry(0x00100010) is not None
-    with pytest.raises(DatabaseError, match="x.msg: corrupt database: the dictionary: expected"):
+    with pytest.raises(DatabaseError, match=r"x\.msg: corrupt database: the dictionary: expected"):
         list(db.entries())
     with pytest.raises(DatabaseError, match="the dictionary"):
         db.verify()
@@ -82,7 +82,7 @@ def test_a_bad_line_is_one_error_at_the_open_or_where_it_is_used() -> None:
     parts = take_apart(seed_database())
     parts.sections["lines"][0][:] = [[0x0029, 17, 0x10]] * len(parts.sections["lines"][0])
     data = put_together(parts)
-    with pytest.raises(DatabaseError, match="x.msg: corrupt database: the line table: expected"):
+    with pytest.raises(DatabaseError, match=r"x\.msg: corrupt database: the line table: expected"):
         Database.from_bytes(data, "x.msg")
     db = Database.from_bytes(data, "x.msg", verify=False)
     with pytest.raises(DatabaseError, match=r"x.msg: corrupt database: \[ \d{4}, C_STORE_RQ \]"):

@@ -631,3 +631,18 @@ def test_file_meta_and_frame_count_consistency(validator: Validator) -> None:
     assert ("FILE_META_MISMATCH", 0x00020003) in found
     assert ("FRAME_COUNT_MISMATCH", 0x52009230) in found
     assert not any(tag == 0x00020002 for _, tag in found)
+
+
+def test_a_finding_as_a_dict_has_every_field_in_order() -> None:
+    """Finding.to_dict is written by hand (for speed): a field added to
+    Finding must be added there too."""
+    import dataclasses
+
+    from mdict.validation.findings import Finding
+
+    finding = Finding("X", "error", "m", 0x00100010, "(0010,0010)", "C", 2, "n", "private")
+    expected = {f.name: getattr(finding, f.name) for f in dataclasses.fields(Finding)}
+    expected["tag"] = "(0010,0010)"
+    assert finding.to_dict() == expected
+    assert list(finding.to_dict()) == list(expected)
+    assert Finding("X", "info", "m").to_dict()["tag"] is None

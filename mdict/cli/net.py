@@ -34,6 +34,9 @@ class _Run:
         self.ended = threading.Event()
         self.limit: int | None = None
         self._lock = threading.Lock()
+        # written to directly: click.echo asks whether the stream is a
+        # terminal on every call, a tenth of the SCP's time at 200 messages/s
+        self._out = click.get_text_stream("stdout")
 
     def on_message(self, message: Any) -> None:
         from mdict.net.records import finding_lines
@@ -44,14 +47,14 @@ class _Run:
             self.messages += 1
             self.with_errors += not message.ok
             self.counts.update(f.severity for f in message.findings)
-            click.echo("\n".join(lines))
+            self._write("\n".join(lines))
         if self.journal is not None:
             self.journal.add("message", data)
 
     def on_association(self, association: Any) -> None:
         with self._lock:
             self.associations += 1
-            click.echo(association.line())
+            self._write(association.line())
             if self.limit is not None and self.associations >= self.limit:
                 self.ended.set()
         if self.journal is not None:
@@ -59,7 +62,12 @@ class _Run:
 
     def on_note(self, text: str) -> None:
         with self._lock:
-            click.echo(text)
+            self._write(text)
+
+    def _write(self, text: str) -> None:
+        """One record of the live log (under the lock), shown at once."""
+        self._out.write(text + "\n")
+        self._out.flush()
 
     def summary(self) -> str:
         from mdict.net.records import counts_text
