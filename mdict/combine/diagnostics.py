@@ -29,11 +29,6 @@ def where(loc: Location | None, fallback: str) -> str:
     return f"{loc.file}:{loc.line}" if loc is not None else fallback
 
 
-def first_line(loc: Location | None) -> int | str:
-    """The line of a first definition, for "(first at line N)"."""
-    return loc.line if loc else "?"
-
-
 def plural(count: int, word: str) -> str:
     """``1 line``, ``2 lines``."""
     return f"{count} {word}{'' if count == 1 else 's'}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mdict.combine.diagnostics import did_you_mean, first_line
+from mdict.combine.diagnostics import did_you_mean
 from mdict.combine.state import MAX_NUMBER, CombineState, EditedSection
 from mdict.combine.summary import ChangeSummary
 from mdict.combine.trivia import comments_only, with_block_comments, with_trivia
@@ -33,10 +33,7 @@ class ItemSections(CombineState):
             if not self.check_name(block, "item"):
                 continue
             if first is not None:
-                self.error(
-                    block.loc,
-                    f"item {block.name} is defined twice (first at line {first_line(first.loc)})",
-                )
+                self.error_again(block.loc, f"item {block.name} is defined twice", first.loc)
                 continue
             first_at[block.name] = block
             self.private_item(block, lines)

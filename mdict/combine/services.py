@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from mdict.combine.diagnostics import did_you_mean, first_line
+from mdict.combine.diagnostics import did_you_mean
 from mdict.combine.service_definitions import ServiceDefinitions
 from mdict.combine.state import MAX_NUMBER, EditedSection
 from mdict.combine.summary import ChangeSummary
@@ -69,10 +69,8 @@ class ServiceSections(ServiceDefinitions):
             if block.command == MESSAGE:
                 first = by_name.get(block.name)
                 if first is not None:
-                    self.error(
-                        block.loc,
-                        f"service {block.name} is defined twice in this file"
-                        f" (first at line {first_line(first.loc)})",
+                    self.error_again(
+                        block.loc, f"service {block.name} is defined twice in this file", first.loc
                     )
                     continue
                 by_name[block.name] = block
@@ -106,10 +104,10 @@ class ServiceSections(ServiceDefinitions):
     def add_command(self, block: ConfigBlock, commands: list[ConfigBlock]) -> None:
         repeated = next((b for b in commands if b.command == block.command), None)
         if repeated is not None:
-            self.error(
+            self.error_again(
                 block.loc,
-                f"command {block.command} of {block.name} is given twice"
-                f" (first at line {first_line(repeated.loc)})",
+                f"command {block.command} of {block.name} is given twice",
+                repeated.loc,
             )
         else:
             commands.append(block)

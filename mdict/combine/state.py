@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from mdict.combine.diagnostics import diagnostic_at, first_line, where
+from mdict.combine.diagnostics import diagnostic_at, where
 from mdict.combine.summary import ChangeSummary, SectionKey
 from mdict.combine.trivia import joined_trivia, trivia_of, with_trivia
 from mdict.errors import Diagnostic
@@ -77,6 +77,10 @@ class CombineState:
     def error(self, loc: Location | None, message: str) -> None:
         self.errors.append(diagnostic_at(loc, self.file, message))
 
+    def error_again(self, loc: Location | None, message: str, first: Location | None) -> None:
+        """An error for a thing given a second time: ``message (first at line N)``."""
+        self.error(loc, f"{message} (first at line {first.line if first else '?'})")
+
     def warn(self, loc: Location | None, message: str) -> None:
         self.warnings.append(diagnostic_at(loc, self.file, message, "warning"))
 
@@ -119,10 +123,10 @@ class CombineState:
         for line in block.lines:
             first = seen.get(line.tag)
             if first is not None:
-                self.error(
+                self.error_again(
                     line.loc,
-                    f"{line.tag} is listed twice in [ {block.name}, {block.command} ]"
-                    f" (first at line {first_line(first.loc)})",
+                    f"{line.tag} is listed twice in [ {block.name}, {block.command} ]",
+                    first.loc,
                 )
                 continue
             seen[line.tag] = line
@@ -157,10 +161,11 @@ class CombineState:
         for line in lines:
             given = self.given.setdefault((key, line.tag), line)
             if given != line:
-                self.error(
+                self.error_again(
                     line.loc,
                     f"{line.tag} of {target} is given twice in this file with different"
-                    f" definitions (first at line {first_line(given.loc)})",
+                    " definitions",
+                    given.loc,
                 )
                 continue
             position = section.index.get(line.tag)
