@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import ClassVar, Literal, TypeAlias
 
 from mdict.model.core import Location
 from mdict.model.keywords import keyword_of
@@ -116,23 +116,29 @@ class Ref:
 
 
 @dataclass(frozen=True, slots=True)
-class Present:
-    """The element is present (possibly empty)."""
+class PathFunction:
+    """A function of one element, written ``function(path)``; each subclass
+    is its own node (they never compare equal) and names its ``function``."""
 
     path: Path
+    function: ClassVar[str]
 
     def __str__(self) -> str:
-        return f"present({self.path})"
+        return f"{self.function}({self.path})"
 
 
 @dataclass(frozen=True, slots=True)
-class HasValue:
+class Present(PathFunction):
+    """The element is present (possibly empty)."""
+
+    function: ClassVar[str] = "present"
+
+
+@dataclass(frozen=True, slots=True)
+class HasValue(PathFunction):
     """The element is present with a value (not empty; a sequence with items)."""
 
-    path: Path
-
-    def __str__(self) -> str:
-        return f"has_value({self.path})"
+    function: ClassVar[str] = "has_value"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,23 +178,17 @@ class ValueOf:
 
 
 @dataclass(frozen=True, slots=True)
-class CountOf:
+class CountOf(PathFunction):
     """The number of values of the element (0 when absent or empty)."""
 
-    path: Path
-
-    def __str__(self) -> str:
-        return f"count({self.path})"
+    function: ClassVar[str] = "count"
 
 
 @dataclass(frozen=True, slots=True)
-class ItemsOf:
+class ItemsOf(PathFunction):
     """The number of items of a sequence (0 when absent or empty)."""
 
-    path: Path
-
-    def __str__(self) -> str:
-        return f"items({self.path})"
+    function: ClassVar[str] = "items"
 
 
 Operand: TypeAlias = "ValueOf | CountOf | ItemsOf"

@@ -90,6 +90,70 @@ def _number(value: str) -> int | None:
     return int(value) if _NUMBER.fullmatch(value) else None
 
 
+def _numbered_keys(
+    collector: Collector, keys: Mapping[str, tuple[str, int, int]]
+) -> tuple[dict[int, str], dict[int, int], list[tuple[str, str]]]:
+    """COMMAND_k and SOP_CLASS_k by k (each bad value an error), and the
+    other keys in order."""
+    commands: dict[int, str] = {}
+    classes: dict[int, int] = {}
+    extra: list[tuple[str, str]] = []
+    for key, (value, line, column) in keys.items():
+        if m := _COMMAND_KEY.fullmatch(key):
+            if value not in _COMMANDS:
+                collector.error(
+                    line, column, f"expected a DIMSE command (C_STORE_RQ, ...), found {value!r}"
+                )
+            commands[int(m.group(1))] = value
+        elif m := _SOP_CLASS_KEY.fullmatch(key):
+            number = _number(value)
+            if number is None:
+                collector.error(line, column, f"expected a service number, found {value!r}")
+            else:
+                classes[int(m.group(1))] = number
+        else:
+            extra.append((key, value))
+    return commands, classes, extra
+
+
+def _check_base_keys(
+    collector: Collector, section: _ServiceSection, classes: Mapping[int, int]
+) -> None:
+    if classes:
+        collector.error(
+            section.line,
+            1,
+            f"expected no SOP_CLASS_k in BASE service [{section.number:04d}], found {len(classes)}",
+        )
+
+
+def _check_meta_keys(
+    collector: Collector,
+    section: _ServiceSection,
+    commands: Mapping[int, str],
+    classes: Mapping[int, int],
+    included: tuple[str, int, int] | None,
+) -> None:
+    if commands:
+        collector.error(
+            section.line,
+            1,
+            f"expected no COMMAND_k in META service [{section.number:04d}], found {len(commands)}",
+        )
+    if included is None:
+        collector.error(
+            section.line,
+            1,
+            f"expected SOP_CLASSES_INCLUDED in META service [{section.number:04d}], found none",
+        )
+    elif _number(included[0]) != len(classes):
+        collector.error(
+            included[1],
+            included[2],
+            f"expected SOP_CLASSES_INCLUDED = {len(classes)} (the SOP_CLASS_k lines that follow), found {included[0]!r}",
+        )
+
+
 class _Reader:
     """Gives meaning to the lines of one mergecom.srv."""
 
@@ -175,54 +239,16 @@ class _Reader:
             return None
         uid = keys.pop("UID", None)
         description = keys.pop("DESCRIPTION", None)
-        commands: dict[int, str] = {}
-        classes: dict[int, int] = {}
         included = keys.pop("SOP_CLASSES_INCLUDED", None)
-        extra: list[tuple[str, str]] = []
-        for key, (value, line, column) in keys.items():
-            if m := _COMMAND_KEY.fullmatch(key):
-                if value not in _COMMANDS:
-                    self.c.error(
-                        line, column, f"expected a DIMSE command (C_STORE_RQ, ...), found {value!r}"
-                    )
-                commands[int(m.group(1))] = value
-            elif m := _SOP_CLASS_KEY.fullmatch(key):
-                number = _number(value)
-                if number is None:
-                    self.c.error(line, column, f"expected a service number, found {value!r}")
-                else:
-                    classes[int(m.group(1))] = number
-            else:
-                extra.append((key, value))
+        commands, classes, extra = _numbered_keys(self.c, keys)
         self._check_numbering(section, "COMMAND", commands)
         self._check_numbering(section, "SOP_CLASS", classes)
-        if type_[0] == "BASE" and classes:
-            self.c.error(
-                section.line,
-                1,
-                f"expected no SOP_CLASS_k in BASE service [{section.number:04d}], found {len(classes)}",
-            )
         if type_[0] == "META":
-            if commands:
-                self.c.error(
-                    section.line,
-                    1,
-                    f"expected no COMMAND_k in META service [{section.number:04d}], found {len(commands)}",
-                )
-            if included is None:
-                self.c.error(
-                    section.line,
-                    1,
-                    f"expected SOP_CLASSES_INCLUDED in META service [{section.number:04d}], found none",
-                )
-            elif _number(included[0]) != len(classes):
-                self.c.error(
-                    included[1],
-                    included[2],
-                    f"expected SOP_CLASSES_INCLUDED = {len(classes)} (the SOP_CLASS_k lines that follow), found {included[0]!r}",
-                )
-        elif included is not None:
-            extra.insert(0, ("SOP_CLASSES_INCLUDED", included[0]))
+            _check_meta_keys(self.c, section, commands, classes, included)
+        else:
+            _check_base_keys(self.c, section, classes)
+            if included is not None:
+                extra.insert(0, ("SOP_CLASSES_INCLUDED", included[0]))
         listed = self.services_table.entries.get(name[0]) if self.services_table else None
         return Service(
             number=section.number,
