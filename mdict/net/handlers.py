@@ -152,7 +152,11 @@ class MessageValidator:
         self.on_association = on_association
         self.received: list[Message] = []
         self.associations: list[Association] = []
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the records
+        # one validation at a time (the validator's caches are not shared
+        # across threads); apart from the records' lock, so that numbering
+        # and recording never wait for another association's validation
+        self._validating = threading.Lock()
         self._numbers: dict[int, int] = {}  # id(association) -> number
         self._tallies: dict[int, _Tally] = {}  # number -> tally
         self._next = 0
@@ -177,7 +181,7 @@ class MessageValidator:
         if kind.dataset is None or not validate:
             report = Report((), self._service_name(class_uid), kind.command)
         else:
-            with self._lock, warnings.catch_warnings():
+            with self._validating, warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 dataset, report = self._decode_and_validate(event, kind, class_uid)
         if dataset is not None and kind.command == "C_STORE_RQ":
