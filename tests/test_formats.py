@@ -25,7 +25,15 @@ def sample(f: Format) -> str:
 
 
 def test_every_kind_has_one_entry_and_every_function() -> None:
-    assert KINDS == ("dictionary", "services", "info", "config", "conditions", "modules")
+    assert KINDS == (
+        "dictionary",
+        "services",
+        "info",
+        "config",
+        "conditions",
+        "modules",
+        "positions",
+    )
     assert set(formats.DETECTION_ORDER) == set(KINDS)
     for f in FORMATS:
         text = sample(f)
