@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from mdict.fileio import write_text_atomic
-from mdict.parse._driver import MAX_ERRORS, Collector, numbered_lines, read_as
 
 __all__ = [
     "AttributePositions",
@@ -202,6 +201,9 @@ class _Reader:
 def parse_positions(text: str, filename: str = "<string>") -> PositionsProfile:
     """A positions profile from its text; ProfileError names file:line:column
     (up to the readers' MAX_ERRORS errors, as every profile reader)."""
+    # The driver is imported here: a database reader needs the model, not it.
+    from mdict.parse._driver import MAX_ERRORS, Collector, numbered_lines
+
     lines = text.split("\n")
     header: list[str] = []
     for text_line in lines:
@@ -225,6 +227,8 @@ def parse_positions(text: str, filename: str = "<string>") -> PositionsProfile:
 def read_positions(path: str | os.PathLike[str]) -> PositionsProfile:
     """Read a positions profile file (UTF-8 with latin-1 fallback); a file of
     another kind is one error saying so, as every profile reader."""
+    from mdict.parse._driver import read_as
+
     return read_as(path, "positions", parse_positions)
 
 
