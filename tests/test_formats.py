@@ -204,6 +204,6 @@ def test_database_roles_are_the_registry_kinds_but_the_configuration() -> None:
     from mdict.db.build import PROFILE_FILES
     from mdict.db.format import DEFAULT_NAMES, ROLES
 
-    assert ROLES == tuple(k for k in KINDS if k != "config")
-    assert DEFAULT_NAMES == {f.kind: f.default_name for f in FORMATS if f.kind != "config"}
-    assert PROFILE_FILES == tuple(DEFAULT_NAMES.values())
+    assert tuple(k for k in KINDS if k != "config") == ROLES
+    assert {f.kind: f.default_name for f in FORMATS if f.kind != "config"} == DEFAULT_NAMES
+    assert tuple(DEFAULT_NAMES.values()) == PROFILE_FILES
