@@ -6,19 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from mdict.model import (
-    ITEM,
-    CombineConfig,
-    ConfigBlock,
-    InfoLine,
-    InfoProfile,
-    InfoSection,
-    ItemRef,
-    Service,
-    ServiceProfile,
-    Tag,
-    ValueList,
-)
+from mdict.model.config import CombineConfig, ConfigBlock
+from mdict.model.core import ITEM, Tag
+from mdict.model.info import InfoLine, InfoProfile, InfoSection, ValueList
+from mdict.model.services import ItemRef, Service, ServiceProfile
 from mdict.private.diff.changes import Change
 from mdict.write import format_info_line
 
