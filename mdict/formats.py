@@ -10,8 +10,13 @@ reader and writer, found by one naming rule::
     mdict.write.<module>.format_<stem>(model)        model -> text
     mdict.write.<module>.write_<stem>(model, path)   model -> path (atomic)
 
-``check``, ``fmt``, ``diff``, the database builder and every command that
-takes a profile loop over ``FORMATS`` instead of naming kinds. Adding a kind
+A kind whose model, reader and writer live together in one module (the
+positions profile, ``mdict.positions``, read by a hand-written reader) names
+that module as its ``home``; the function names are the same.
+
+``check``, ``fmt``, ``diff``, ``info`` (the compiler), ``decompile``, the
+database builder and every command that takes a profile loop over
+``FORMATS`` instead of naming kinds. Adding a kind
 is a model module, a parse module, a write module and one line below.
 
 Importing this module imports no reader, writer or Lark: the functions are
@@ -27,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Kind = Literal["dictionary", "services", "info", "config", "conditions", "modules"]
+Kind = Literal["dictionary", "services", "info", "config", "conditions", "modules", "positions"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,16 +54,23 @@ class Format:
     """(first meaningful line, whole text) -> does the text look like this kind."""
     uses_services: bool = False
     """Its canonical order depends on a service profile (info.pfl's sections)."""
+    home: str | None = None
+    """The one module holding its model, reader and writer, when they are not
+    under mdict.model, mdict.parse and mdict.write (``mdict.positions``)."""
 
-    def _function(self, package: str, prefix: str) -> Callable[..., Any]:
-        module = importlib.import_module(f"mdict.{package}.{self.module}")
+    def module_of(self, package: Literal["model", "parse", "write"]) -> str:
+        """The full name of the module holding its model, reader or writer."""
+        return self.home or f"mdict.{package}.{self.module}"
+
+    def _function(self, package: Literal["parse", "write"], prefix: str) -> Callable[..., Any]:
+        module = importlib.import_module(self.module_of(package))
         function: Callable[..., Any] = getattr(module, f"{prefix}_{self.stem}")
         return function
 
     @property
     def model(self) -> type:
         """The model class (``Dictionary``, ``ServiceProfile``, ...)."""
-        module = importlib.import_module(f"mdict.model.{self.module}")
+        module = importlib.import_module(self.module_of("model"))
         cls: type = getattr(module, self.model_name)
         return cls
 
@@ -93,6 +105,8 @@ _CONFIG_KEYWORD = re.compile(r"\[\s*[A-Z_]+_SECTION\s*\]")
 _SERVICES_HEADER = re.compile(r"\[\s*(SERVICE_TABLE|ITEM_TABLE|[0-9]+)\s*\]")
 # A modules profile section "[ SERVICE_NAME, COMMAND ]" (info.pfl numbers its services).
 _MODULES_HEADER = re.compile(r"\[\s*[A-Za-z_][A-Za-z0-9_]*\s*,\s*[A-Za-z_][A-Za-z0-9_]*\s*\]\s*$")
+# A positions profile line "0008,0008 = 1 E, 2 D" (under a modules-like header).
+_POSITIONS_LINE = re.compile(r"^[ \t]*[0-9A-Fa-f]{4},[0-9A-Fa-f]{4}[ \t]*=", re.MULTILINE)
 _INFO_LINE = re.compile(r"[0-9A-Fa-f]{4},[^@]*@")
 # A conditions definition "NAME = expression" (or "\"name\" = ..."), not "==".
 _CONDITION = re.compile(r'(?:[A-Za-z_][A-Za-z0-9_]*|"[^"]*")[ \t]*=(?!=)')
@@ -109,6 +123,11 @@ def _is_info(line: str, text: str) -> bool:
 
 def _is_modules(line: str, text: str) -> bool:
     return _MODULES_HEADER.match(line) is not None
+
+
+def _is_positions(line: str, text: str) -> bool:
+    # "[ NAME, COMMAND ]" opens a modules profile too: its lines tell them apart.
+    return _MODULES_HEADER.match(line) is not None and _POSITIONS_LINE.search(text) is not None
 
 
 def _is_conditions(line: str, text: str) -> bool:
@@ -183,6 +202,16 @@ FORMATS: tuple[Format, ...] = (
         "ModulesProfile",
         _is_modules,
     ),
+    Format(
+        "positions",
+        "a positions profile",
+        "positions.pfl",
+        "positions",
+        "positions",
+        "PositionsProfile",
+        _is_positions,
+        home="mdict.positions",
+    ),
 )
 """Every profile kind, in the order commands list them."""
 
@@ -192,6 +221,7 @@ BY_KIND: dict[str, Format] = {f.kind: f for f in FORMATS}
 DETECTION_ORDER: tuple[Kind, ...] = (
     "config",
     "info",
+    "positions",
     "modules",
     "conditions",
     "services",

@@ -29,8 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from mdict.errors import Diagnostic, ProfileError
-from mdict.fileio import read_text, write_text_atomic
+from mdict.fileio import write_text_atomic
 
 __all__ = [
     "AttributePositions",
@@ -44,7 +43,6 @@ __all__ = [
 ]
 
 Kind = Literal["E", "D"]
-MAX_ERRORS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +200,10 @@ class _Reader:
 
 def parse_positions(text: str, filename: str = "<string>") -> PositionsProfile:
     """A positions profile from its text; ProfileError names file:line:column
-    (up to MAX_ERRORS errors)."""
+    (up to the readers' MAX_ERRORS errors, as every profile reader)."""
+    # The driver is imported here: a database reader needs the model, not it.
+    from mdict.parse._driver import MAX_ERRORS, Collector, numbered_lines
+
     lines = text.split("\n")
     header: list[str] = []
     for text_line in lines:
@@ -210,26 +211,25 @@ def parse_positions(text: str, filename: str = "<string>") -> PositionsProfile:
             break
         header.append(text_line[1:].removeprefix(" ").rstrip("\r"))
     reader = _Reader(filename)
-    errors: list[Diagnostic] = []
-    for number, raw in enumerate(lines, 1):
-        body = raw.rstrip("\r")
-        if not body.strip() or body.startswith("#"):
-            continue
+    collector = Collector(filename, text)
+    for number, body in numbered_lines(text):
+        if collector.errors > MAX_ERRORS:
+            break
         try:
             reader.line(number, body.rstrip())
         except _Bad as bad:
-            errors.append(Diagnostic(filename, number, bad.column, bad.message, source_line=body))
-            if len(errors) >= MAX_ERRORS:
-                break
-    if errors:
-        raise ProfileError(errors)
+            collector.error(number, bad.column, bad.message)
+    collector.raise_if_errors()
     reader.close()
     return PositionsProfile(tuple(reader.sections), tuple(header))
 
 
 def read_positions(path: str | os.PathLike[str]) -> PositionsProfile:
-    """Read a positions profile file (UTF-8 with latin-1 fallback)."""
-    return parse_positions(read_text(path), os.fspath(path))
+    """Read a positions profile file (UTF-8 with latin-1 fallback); a file of
+    another kind is one error saying so, as every profile reader."""
+    from mdict.parse._driver import read_as
+
+    return read_as(path, "positions", parse_positions)
 
 
 # ---------------------------------------------------------------------------

@@ -216,3 +216,66 @@ def test_fmt_check_accepts_the_canonical_conditions_profile(tmp_path: Path) -> N
     assert "reformatted" in err
     code, out, _ = run("fmt", "--check", str(messy))
     assert (code, out) == (0, "")
+
+
+POSITIONS = """\
+# Value positions of a test database.
+
+[ STANDARD_CT, C_STORE_RQ ]
+0008,0008 = 1 E, 2 E, 3 D required
+
+[ CODE, ITEM ]
+0008,0100 = 1 required
+"""
+
+
+def test_check_detects_a_positions_profile_and_summarises_it(tmp_path: Path) -> None:
+    path = tmp_path / "positions.pfl"
+    path.write_text(POSITIONS)
+    code, out, err = run("check", str(path))
+    assert (code, err) == (0, "")
+    assert out == "positions.pfl: 2 sections, 2 attributes with positions\n"
+
+
+def test_check_reports_positions_errors_with_place(tmp_path: Path) -> None:
+    path = tmp_path / "positions.pfl"
+    path.write_text(POSITIONS.replace("2 E, 3 D", "3 D, 2 E"))
+    code, out, err = run("check", str(path))
+    assert (code, out) == (1, "")
+    assert f"{path}:4:" in err and "ascending order, found 2 after 3" in err
+
+
+def test_check_reads_the_shipped_positions_profile_as_one() -> None:
+    shipped = Path(__file__).resolve().parents[1] / "profiles" / "positions.pfl"
+    code, out, _ = run("check", str(shipped))
+    assert code == 0
+    assert out.startswith("positions.pfl: 40 sections, ")
+
+
+def test_check_folder_reads_positions_pfl_as_a_positions_profile(tmp_path: Path) -> None:
+    shutil.copy(DATA / "valid" / "diction.pfl", tmp_path / "diction.pfl")
+    (tmp_path / "positions.pfl").write_text(POSITIONS)
+    code, out, err = run("check", str(tmp_path))
+    assert code == 0, err
+    assert "positions.pfl: 2 sections, 2 attributes with positions" in out.splitlines()
+
+
+def test_fmt_rewrites_a_positions_profile_canonically(tmp_path: Path) -> None:
+    path = tmp_path / "positions.pfl"
+    path.write_text(POSITIONS.replace("1 E, 2 E", "1  E ,  2 E").replace("\n\n[ CODE", "\n[ CODE"))
+    code, out, _ = run("fmt", "--check", str(path))
+    assert (code, out) == (1, f"would reformat {path}\n")
+    code, _, err = run("fmt", str(path))
+    assert code == 0
+    assert f"reformatted {path}" in err
+    assert path.read_text() == POSITIONS
+    assert run("fmt", "--check", str(path))[0] == 0
+
+
+def test_check_kind_positions_is_a_choice(tmp_path: Path) -> None:
+    path = tmp_path / "p.txt"
+    path.write_text(POSITIONS)
+    assert run("check", "--kind", "positions", str(path))[0] == 0
+    code, _, err = run("check", "--kind", "modules", str(path))
+    assert code == 1
+    assert f"{path}:4:1: error: expected" in err

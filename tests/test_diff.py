@@ -358,3 +358,16 @@ def test_configs_by_block_with_properties_and_lines() -> None:
 @given(strategies.combine_configs())
 def test_law_config_rewritten_is_the_same(config: CombineConfig) -> None:
     assert diff_configs(config, parse_combine_config(format_combine_config(config))) == []
+
+
+def test_diff_compares_the_registry_kinds_it_knows_in_registry_order() -> None:
+    from mdict import formats
+    from mdict.cli.private import KIND_CHOICES
+    from mdict.positions import parse_positions
+    from mdict.private.diff import diff_kinds
+
+    assert diff_kinds() == tuple(k for k in formats.KINDS if k in diff_kinds())
+    assert KIND_CHOICES == ("auto", "dictionary", "services", "info", "config")
+    positions = parse_positions("[ A, ITEM ]\n0008,0100 = 1 required\n")
+    with pytest.raises(TypeError, match="diff does not compare a positions profile"):
+        diff_profiles(positions, positions)  # type: ignore[arg-type]

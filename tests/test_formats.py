@@ -25,7 +25,15 @@ def sample(f: Format) -> str:
 
 
 def test_every_kind_has_one_entry_and_every_function() -> None:
-    assert KINDS == ("dictionary", "services", "info", "config", "conditions", "modules")
+    assert KINDS == (
+        "dictionary",
+        "services",
+        "info",
+        "config",
+        "conditions",
+        "modules",
+        "positions",
+    )
     assert set(formats.DETECTION_ORDER) == set(KINDS)
     for f in FORMATS:
         text = sample(f)
@@ -190,3 +198,12 @@ def test_every_kind_stops_after_the_same_number_of_errors(kind: str, tmp_path: P
     assert [d.line for d in errors[:MAX_ERRORS]] == list(range(3, 3 + MAX_ERRORS))
     assert errors[-1].message == f"too many errors, stopped after {MAX_ERRORS}"
     assert len(errors) == MAX_ERRORS + 1
+
+
+def test_database_roles_are_the_registry_kinds_but_the_configuration() -> None:
+    from mdict.db.build import PROFILE_FILES
+    from mdict.db.format import DEFAULT_NAMES, ROLES
+
+    assert tuple(k for k in KINDS if k != "config") == ROLES
+    assert {f.kind: f.default_name for f in FORMATS if f.kind != "config"} == DEFAULT_NAMES
+    assert tuple(DEFAULT_NAMES.values()) == PROFILE_FILES

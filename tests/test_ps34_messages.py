@@ -16,6 +16,8 @@ from mdict.db.database import default_database
 from mdict.validation.findings import Report
 from mdict.validation.identifiers import levels_of
 from mdict.validation.validator import Validator
+from tests import ps34_datasets
+from tests.ps34_datasets import dataset, sop_reference
 
 CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2"
 
@@ -23,13 +25,6 @@ CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2"
 @pytest.fixture(scope="module")
 def validator() -> Validator:
     return Validator(default_database())
-
-
-def _item(**values: object) -> Dataset:
-    item = Dataset()
-    for keyword, value in values.items():
-        setattr(item, keyword, value)
-    return item
 
 
 def _codes(report: Report, severities: tuple[str, ...] = ("error", "warning")) -> list[str]:
@@ -50,7 +45,7 @@ def worklist_query() -> Dataset:
     query.RequestedProcedureID = ""
     query.RequestedProcedureDescription = ""
     query.RequestedProcedureCodeSequence = []
-    step = _item(
+    step = dataset(
         ScheduledStationAETitle="CT01",
         ScheduledProcedureStepStartDate="20250101-20250102",
         ScheduledProcedureStepStartTime="",
@@ -66,41 +61,31 @@ def worklist_query() -> Dataset:
 
 def mpps_create() -> Dataset:
     """N-CREATE of a modality starting a procedure step (IN PROGRESS)."""
-    ds = Dataset()
-    ds.SpecificCharacterSet = "ISO_IR 100"
-    scheduled = _item(
-        StudyInstanceUID="1.2.826.0.1.3680043.8.498.1",
-        AccessionNumber="A1234",
-        RequestedProcedureID="RP1",
-        RequestedProcedureDescription="CT CHEST",
-        ScheduledProcedureStepID="SPS1",
-        ScheduledProcedureStepDescription="CT CHEST W/O",
+    scheduled = {
+        "StudyInstanceUID": "1.2.826.0.1.3680043.8.498.1",
+        "AccessionNumber": "A1234",
+        "RequestedProcedureID": "RP1",
+        "RequestedProcedureDescription": "CT CHEST",
+        "ScheduledProcedureStepID": "SPS1",
+        "ScheduledProcedureStepDescription": "CT CHEST W/O",
+    }
+    return ps34_datasets.mpps_create(
+        scheduled,
+        SpecificCharacterSet="ISO_IR 100",
+        PatientName="DOE^JANE",
+        PatientID="P123",
+        PatientBirthDate="19700101",
+        PatientSex="F",
+        PerformedProcedureStepID="PPS1",
+        PerformedStationAETitle="CT01",
+        PerformedStationName="CT ROOM 1",
+        PerformedProcedureStepStartDate="20250101",
+        PerformedProcedureStepStartTime="101500",
+        PerformedProcedureStepStatus="IN PROGRESS",
+        PerformedProcedureStepDescription="CT CHEST",
+        Modality="CT",
+        StudyID="S1",
     )
-    scheduled.ReferencedStudySequence = []
-    scheduled.ScheduledProtocolCodeSequence = []
-    ds.ScheduledStepAttributesSequence = [scheduled]
-    ds.PatientName = "DOE^JANE"
-    ds.PatientID = "P123"
-    ds.PatientBirthDate = "19700101"
-    ds.PatientSex = "F"
-    ds.ReferencedPatientSequence = []
-    ds.PerformedProcedureStepID = "PPS1"
-    ds.PerformedStationAETitle = "CT01"
-    ds.PerformedStationName = "CT ROOM 1"
-    ds.PerformedLocation = ""
-    ds.PerformedProcedureStepStartDate = "20250101"
-    ds.PerformedProcedureStepStartTime = "101500"
-    ds.PerformedProcedureStepStatus = "IN PROGRESS"
-    ds.PerformedProcedureStepDescription = "CT CHEST"
-    ds.PerformedProcedureTypeDescription = ""
-    ds.ProcedureCodeSequence = []
-    ds.PerformedProcedureStepEndDate = ""
-    ds.PerformedProcedureStepEndTime = ""
-    ds.Modality = "CT"
-    ds.StudyID = "S1"
-    ds.PerformedProtocolCodeSequence = []
-    ds.PerformedSeriesSequence = []
-    return ds
 
 
 def mpps_set() -> Dataset:
@@ -109,7 +94,7 @@ def mpps_set() -> Dataset:
     ds.PerformedProcedureStepStatus = "COMPLETED"
     ds.PerformedProcedureStepEndDate = "20250101"
     ds.PerformedProcedureStepEndTime = "103000"
-    series = _item(
+    series = dataset(
         PerformingPhysicianName="",
         ProtocolName="CHEST ROUTINE",
         OperatorsName="TECH^A",
@@ -118,10 +103,7 @@ def mpps_set() -> Dataset:
         RetrieveAETitle="PACS",
     )
     series.ReferencedImageSequence = [
-        _item(
-            ReferencedSOPClassUID=CT_IMAGE_STORAGE,
-            ReferencedSOPInstanceUID="1.2.826.0.1.3680043.8.498.3",
-        )
+        sop_reference(CT_IMAGE_STORAGE, "1.2.826.0.1.3680043.8.498.3")
     ]
     series.ReferencedNonImageCompositeSOPInstanceSequence = []
     ds.PerformedSeriesSequence = [series]
@@ -132,11 +114,7 @@ def commitment_request() -> Dataset:
     ds = Dataset()
     ds.TransactionUID = "1.2.826.0.1.3680043.8.498.10"
     ds.ReferencedSOPSequence = [
-        _item(
-            ReferencedSOPClassUID=CT_IMAGE_STORAGE,
-            ReferencedSOPInstanceUID=f"1.2.826.0.1.3680043.8.498.{n}",
-        )
-        for n in (3, 4)
+        sop_reference(CT_IMAGE_STORAGE, f"1.2.826.0.1.3680043.8.498.{n}") for n in (3, 4)
     ]
     return ds
 

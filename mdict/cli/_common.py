@@ -196,6 +196,17 @@ def db_options(func: FC) -> FC:
     return func
 
 
+def level_option(help_text: str) -> Callable[[FC], FC]:
+    """``--level errors|warnings|info`` (default: warnings)."""
+    return click.option(
+        "--level",
+        type=click.Choice(["errors", "warnings", "info"]),
+        default="warnings",
+        show_default=True,
+        help=help_text,
+    )
+
+
 def database_inputs(db_path: str | None, profiles: str | None) -> list[str]:
     """The files a database option reads (what an output must never replace)."""
     if db_path is not None:

@@ -27,6 +27,7 @@ from mdict.model import (
 )
 from mdict.parse import read_dictionary, read_services
 from mdict.parse._driver import source_lines
+from mdict.positions import PositionsProfile
 
 _kind_option = click.option(
     "--kind",
@@ -74,6 +75,9 @@ def summary(name: str, model: Any) -> str:
     if isinstance(model, ConditionsProfile):
         count = len(model)
         return f"{name}: {count} condition{'s' if count != 1 else ''}"
+    if isinstance(model, PositionsProfile):
+        attributes = sum(len(s.attributes) for s in model.sections)
+        return f"{name}: {len(model.sections)} sections, {attributes} attributes with positions"
     assert isinstance(model, CombineConfig)
     counts = (
         len(model.existing_services),

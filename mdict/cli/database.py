@@ -6,13 +6,14 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
+from mdict import formats
 from mdict.cli._common import (
     FOUND_PROBLEMS,
     note,
@@ -24,10 +25,9 @@ from mdict.cli._common import (
 )
 from mdict.db.build import STAGES, Compiled, undefined_summary
 from mdict.db.database import Database, refuse_to_replace
-from mdict.db.format import DEFAULT_NAMES, Role, Source, source_of
+from mdict.db.format import DEFAULT_NAMES, OPTIONAL_ROLES, ROLES, Role, Source, source_of
 from mdict.errors import InputFileError
 from mdict.fileio import read_text, require_regular_file, write_bytes_atomic
-from mdict.write import format_dictionary, format_info, format_services
 
 # ---------------------------------------------------------------------------
 # Compiling
@@ -63,6 +63,19 @@ def beside(profile: str, given: str | None, role: Role) -> str:
             str(path), f"no such file (looked beside {profile}; name it with --{role})"
         )
     return str(path)
+
+
+def optional_beside(info: str, given: Mapping[str, str | None]) -> dict[Role, str | None]:
+    """Each optional profile of a message database (the registry's kinds past
+    dictionary, services and info): its option's file, else the file of that
+    name beside INFO when there, else None."""
+    found: dict[Role, str | None] = {}
+    for role in OPTIONAL_ROLES:
+        path = given.get(role)
+        if path is None and (Path(info).parent / DEFAULT_NAMES[role]).is_file():
+            path = beside(info, None, role)
+        found[role] = path
+    return found
 
 
 def report_warnings(compiled: Compiled, show_all: bool) -> None:
@@ -186,19 +199,22 @@ def info_command(
     require_regular_file(info)  # named first: it is the file the user typed
     services = beside(info, services, "services")
     dictionary = beside(info, dictionary, "dictionary")
-    if conditions is None and (Path(info).parent / DEFAULT_NAMES["conditions"]).is_file():
-        conditions = beside(info, None, "conditions")
-    if modules is None and (Path(info).parent / DEFAULT_NAMES["modules"]).is_file():
-        modules = beside(info, None, "modules")
-    if positions is None and (Path(info).parent / DEFAULT_NAMES["positions"]).is_file():
-        positions = beside(info, None, "positions")
-    given = (info, services, dictionary, conditions, modules, positions)
-    inputs = [p for p in given if p is not None]
+    optional = optional_beside(
+        info, {"conditions": conditions, "modules": modules, "positions": positions}
+    )
+    inputs = [info, services, dictionary, *(p for p in optional.values() if p is not None)]
     refuse_to_overwrite([output], inputs)
     refuse_to_replace(output, force)  # a Merge binary, say: exit 2
     with stages([*STAGES, "writing", "done"]) as step:
         compiled = compile_message_files(
-            info, services, dictionary, conditions, modules, step, not no_borrow, positions
+            info,
+            services,
+            dictionary,
+            optional["conditions"],
+            optional["modules"],
+            step,
+            not no_borrow,
+            optional["positions"],
         )
         step("writing")
         write_bytes_atomic(output, compiled.data, inputs)
@@ -213,32 +229,14 @@ def info_command(
 
 
 def profile_texts(db: Database) -> list[tuple[str, str]]:
-    """(file name, canonical text) of each profile a database holds."""
-    out: list[tuple[str, str]] = []
-    dictionary = db.dictionary_model()
+    """(file name, canonical text) of each profile a database holds, in the
+    registry's order."""
     services = db.services_model()
-    info = db.info_model()
-    if dictionary is not None:
-        out.append((DEFAULT_NAMES["dictionary"], format_dictionary(dictionary)))
-    if services is not None:
-        out.append((DEFAULT_NAMES["services"], format_services(services)))
-    if info is not None:
-        out.append((DEFAULT_NAMES["info"], format_info(info, services)))
-    conditions = db.conditions_model()
-    if conditions is not None:
-        from mdict.write.conditions import format_conditions
-
-        out.append((DEFAULT_NAMES["conditions"], format_conditions(conditions)))
-    modules = db.modules_model()
-    if modules is not None:
-        from mdict.write.modules import format_modules
-
-        out.append((DEFAULT_NAMES["modules"], format_modules(modules)))
-    positions = db.positions_model()
-    if positions is not None:
-        from mdict.positions import format_positions
-
-        out.append((DEFAULT_NAMES["positions"], format_positions(positions)))
+    out: list[tuple[str, str]] = []
+    for role in ROLES:
+        model = db.profile(role)
+        if model is not None:
+            out.append((DEFAULT_NAMES[role], formats.get(role).format(model, services)))
     return out
 
 
@@ -300,10 +298,8 @@ class Staleness:
 
 def role_of(path: str) -> Role | None:
     """The role of a profile from its content."""
-    from mdict.parse import detect_kind
-
-    kind = detect_kind(read_text(path))
-    return kind if kind in ("dictionary", "services", "info", "conditions", "modules") else None
+    kind = formats.detect_kind(read_text(path))
+    return next((role for role in ROLES if role == kind), None)
 
 
 def inside(folder: str, name: str) -> bool:

@@ -8,12 +8,13 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from types import FrameType
 from typing import Any, TextIO
 
 import click
 
-from mdict.cli._common import FOUND_PROBLEMS, fail, open_database
+from mdict.cli._common import FC, FOUND_PROBLEMS, fail, level_option, open_database
 from mdict.validation.findings import LEVELS
 
 STATUSES = """\b
@@ -123,6 +124,11 @@ def _folder_of(path: str | None) -> str | None:
     return str(folder)
 
 
+def _folder_option(name: str, help_text: str, *, exists: bool = True) -> Callable[[FC], FC]:
+    """An option naming a folder (one that must exist, unless ``exists`` is False)."""
+    return click.option(name, type=click.Path(exists=exists, file_okay=False), help=help_text)
+
+
 @click.command("scp", epilog=STATUSES)
 @click.option(
     "--port",
@@ -144,26 +150,12 @@ def _folder_of(path: str | None) -> str | None:
     type=click.Path(exists=True, dir_okay=False),
     help="Compiled database (default: the embedded standard one).",
 )
-@click.option(
-    "--profiles",
-    type=click.Path(exists=True, file_okay=False),
-    help="Folder with diction.pfl, mergecom.srv, info.pfl [, conditions.pfl].",
+@_folder_option("--profiles", "Folder with diction.pfl, mergecom.srv, info.pfl [, conditions.pfl].")
+@_folder_option(
+    "--store", "Write every instance received to this folder (SOPInstanceUID.dcm).", exists=False
 )
-@click.option(
-    "--store",
-    type=click.Path(file_okay=False),
-    help="Write every instance received to this folder (SOPInstanceUID.dcm).",
-)
-@click.option(
-    "--worklist",
-    type=click.Path(exists=True, file_okay=False),
-    help="Answer Modality Worklist C-FINDs from the data sets of this folder.",
-)
-@click.option(
-    "--answers",
-    type=click.Path(exists=True, file_okay=False),
-    help="Answer Query/Retrieve C-FINDs from the data sets of this folder.",
-)
+@_folder_option("--worklist", "Answer Modality Worklist C-FINDs from the data sets of this folder.")
+@_folder_option("--answers", "Answer Query/Retrieve C-FINDs from the data sets of this folder.")
 @click.option(
     "--report",
     type=click.Path(dir_okay=False),
@@ -177,13 +169,7 @@ def _folder_of(path: str | None) -> str | None:
     show_default=True,
     help="Format of --report.",
 )
-@click.option(
-    "--level",
-    type=click.Choice(["errors", "warnings", "info"]),
-    default="warnings",
-    show_default=True,
-    help="Lowest severity validated, logged and reported.",
-)
+@level_option("Lowest severity validated, logged and reported.")
 @click.option(
     "--strict",
     is_flag=True,

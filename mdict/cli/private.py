@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
+from mdict import formats
 from mdict.cli._common import (
     FOUND_PROBLEMS,
     OK,
@@ -32,11 +33,11 @@ from mdict.db.protocol import MessageDatabase
 from mdict.errors import Diagnostic, InputFileError, MdictError
 from mdict.fileio import decode_text, read_bytes, require_regular_file
 from mdict.model import CombineConfig, Dictionary, InfoProfile, ServiceProfile
-from mdict.parse import detect_kind
+from mdict.private.diff import diff_kinds
 
 Profile = Dictionary | ServiceProfile | InfoProfile | CombineConfig
 PROFILE_TYPES = (Dictionary, ServiceProfile, InfoProfile, CombineConfig)
-KIND_CHOICES = ("auto", "dictionary", "services", "info", "config")
+KIND_CHOICES = ("auto", *diff_kinds())
 DEV_NULL = "/dev/null"
 
 
@@ -52,20 +53,16 @@ def read_source(path: str, kind: str = "auto") -> Profile | MessageDatabase:
         text = decode_text(data, path)
     except InputFileError:
         return open_database(path, messages=False)
-    from mdict import parse
+    from mdict import formats
+    from mdict.private.diff import DIFFERS
 
-    found = parse.detect_kind(text) if kind == "auto" else kind
-    readers: dict[str, Callable[[str, str], Profile]] = {
-        "dictionary": parse.parse_dictionary,
-        "services": parse.parse_services,
-        "info": parse.parse_info,
-        "config": parse.parse_combine_config,
-    }
-    if found not in readers:
+    found = formats.detect_kind(text) if kind == "auto" else kind
+    if found not in DIFFERS:
         raise InputFileError(
             path, f"is a {found} file; expected a dictionary, service or info profile"
         )
-    return readers[found](text, path)
+    model: Profile = formats.get(found).parse(text, path)
+    return model
 
 
 def read_dictionary_source(path: str) -> Dictionary:
@@ -85,32 +82,15 @@ def read_dictionary_source(path: str) -> Dictionary:
 # ---------------------------------------------------------------------------
 
 
-def _kind_of(model: Profile) -> str:
-    if isinstance(model, Dictionary):
-        return "dictionary"
-    if isinstance(model, CombineConfig):
-        return "config"
-    return "services" if isinstance(model, ServiceProfile) else "info"
-
-
-def _empty(kind: str) -> Profile:
-    if kind == "dictionary":
-        return Dictionary(())
-    if kind == "config":
-        return CombineConfig()
-    return ServiceProfile((), ()) if kind == "services" else InfoProfile(())
-
-
 def _as_kind(source: Profile | MessageDatabase, kind: str) -> Profile:
-    from mdict.private.diff import dictionary_of, info_of, services_of
+    from mdict.private.diff import FROM_DATABASE
 
     if isinstance(source, PROFILE_TYPES):
         return source
-    if kind == "config":
-        raise InputFileError("<database>", "a database holds no mc3icomb configuration")
-    if kind == "dictionary":
-        return dictionary_of(source)
-    return services_of(source) if kind == "services" else info_of(source)
+    for known, take in FROM_DATABASE.items():
+        if known == kind:
+            return take(source)
+    raise InputFileError("<database>", "a database holds no mc3icomb configuration")
 
 
 def compute_diffs(
@@ -123,10 +103,13 @@ def compute_diffs(
 ) -> list[Any]:
     """The Diff (one per kind compared) between two sources."""
     from mdict.private.diff import (
+        EMPTY,
+        FROM_DATABASE,
         Diff,
         diff_dictionary_texts,
         diff_info,
         diff_profiles,
+        kind_of,
         services_of,
     )
 
@@ -138,18 +121,18 @@ def compute_diffs(
     old = None if old_path == DEV_NULL else read_source(old_path, kind)
     new = None if new_path == DEV_NULL else read_source(new_path, kind)
     profiles = [s for s in (old, new) if isinstance(s, PROFILE_TYPES)]
-    kinds = {_kind_of(p) for p in profiles}
+    kinds = {kind_of(p) for p in profiles}
     if len(kinds) > 1:
         raise InputFileError(
             new_path,
-            f"is a {_kind_of(profiles[1])} profile but {old_path} is a "
-            f"{_kind_of(profiles[0])} profile; diff compares two of the same kind",
+            f"is a {kind_of(profiles[1])} profile but {old_path} is a "
+            f"{kind_of(profiles[0])} profile; diff compares two of the same kind",
         )
-    compared = sorted(kinds) if kinds else ["dictionary", "services", "info"]
+    compared = sorted(kinds) if kinds else list(FROM_DATABASE)
     out: list[Diff] = []
     for k in compared:
-        a = _empty(k) if old is None else _as_kind(old, k)
-        b = _empty(k) if new is None else _as_kind(new, k)
+        a = EMPTY[k]() if old is None else _as_kind(old, k)
+        b = EMPTY[k]() if new is None else _as_kind(new, k)
         if isinstance(a, InfoProfile) and isinstance(b, InfoProfile):
             old_srv = new_srv = None
             if services is not None:
@@ -177,7 +160,7 @@ def _dictionary_texts(old_path: str, new_path: str, kind: str) -> tuple[str, str
             if not exc.reason.startswith("binary data"):
                 raise
             return None
-        if kind == "auto" and detect_kind(text) != "dictionary":
+        if kind == "auto" and formats.detect_kind(text) != "dictionary":
             return None
         texts.append(text)
     return texts[0], texts[1]

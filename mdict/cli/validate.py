@@ -20,6 +20,7 @@ from mdict.cli._common import (
     INTERRUPTED,
     database_inputs,
     db_options,
+    level_option,
     note,
     open_database,
     output_option,
@@ -392,13 +393,7 @@ def _scale_options(command: Any) -> Any:
     type=click.Choice(COMMANDS),
     help="DIMSE command of the message.",
 )
-@click.option(
-    "--level",
-    type=click.Choice(["errors", "warnings", "info"]),
-    default="warnings",
-    show_default=True,
-    help="Lowest severity shown.",
-)
+@level_option("Lowest severity shown.")
 @click.option(
     "--format",
     "output_format",
@@ -467,14 +462,8 @@ def validate_command(
     Each file is checked against the message spec of its SOP Class (or
     --service) in the database. Exit status 1 when errors remain.
     """
-    if output_format == "html" and output is None:
-        raise click.UsageError("--format html writes a page: name it with -o FILE")
+    _check_arguments(paths, output_format, output, ignored, scale["from_list"])
     started = time.time()
-    unknown = sorted(set(ignored) - set(CODES))
-    if unknown:
-        raise click.BadParameter(f"unknown code(s): {', '.join(unknown)}", param_hint="--ignore")
-    if not paths and not scale["from_list"]:
-        raise click.UsageError("Missing argument 'PATHS...'.")
     if scale["engine"] != "local" or scale["from_list"] or scale["resume"] or streamed(output):
         from mdict.scale.command import validate_command as scaled  # docs/scale.md
 
@@ -484,14 +473,7 @@ def validate_command(
         )
         return
     files, inputs = _inputs(paths, db_path, profiles, [write_baseline, output])
-    db = open_database(db_path, profiles)
-    if service is not None and db.service(service) is None:
-        from mdict.db.aliases import did_you_mean
-
-        hint = did_you_mean(service, [s.name for s in db.services()])
-        raise click.BadParameter(
-            f"no service {service!r} in the database{hint}", param_hint="--service"
-        )
+    db = _open_with_service(db_path, profiles, service)
     known = read_baseline(baseline) if baseline else set()
     workers = jobs or os.cpu_count() or 1
     rank = LEVELS[level.rstrip("s")]
@@ -500,22 +482,10 @@ def validate_command(
     interrupted = _collect(Validator(db), files, service, command, coverage, workers, level, out)
     summary_coverage = out.coverage if coverage else None
     if text:
-        _print_summary(out.results, out.total, out.known_count, summary_coverage, rank)
-        if out.private:
-            click.echo(
-                f"{out.private} private dictionary disagreement{'s' * (out.private != 1)} "
-                "(VR or number of values of vendor private attributes) not shown: --show private"
-            )
+        _print_text_summary(out, summary_coverage, rank)
     else:
         run = run_info(db, started, level, command)
-        document = (
-            _junit(out.results)
-            if output_format == "junit"
-            else _json(
-                out.results, out.total, out.known_count, summary_coverage, run, db, out.private
-            )
-        )
-        _emit(output_format, document, output)
+        _emit_document(out, output_format, output, summary_coverage, run, db)
     if interrupted:
         click.echo(f"error: interrupted after {len(out.results)} of {len(files)} files", err=True)
         sys.exit(INTERRUPTED)
@@ -525,6 +495,65 @@ def validate_command(
         return
     if out.new_errors:
         sys.exit(FOUND_PROBLEMS)
+
+
+def _check_arguments(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    ignored: tuple[str, ...],
+    from_list: str | None,
+) -> None:
+    """Usage errors before anything is read."""
+    if output_format == "html" and output is None:
+        raise click.UsageError("--format html writes a page: name it with -o FILE")
+    unknown = sorted(set(ignored) - set(CODES))
+    if unknown:
+        raise click.BadParameter(f"unknown code(s): {', '.join(unknown)}", param_hint="--ignore")
+    if not paths and not from_list:
+        raise click.UsageError("Missing argument 'PATHS...'.")
+
+
+def _open_with_service(
+    db_path: str | None, profiles: str | None, service: str | None
+) -> MessageDatabase:
+    """The database, which must know ``--service`` when one is named."""
+    db = open_database(db_path, profiles)
+    if service is not None and db.service(service) is None:
+        from mdict.db.aliases import did_you_mean
+
+        hint = did_you_mean(service, [s.name for s in db.services()])
+        raise click.BadParameter(
+            f"no service {service!r} in the database{hint}", param_hint="--service"
+        )
+    return db
+
+
+def _print_text_summary(out: _Results, summary_coverage: Coverage | None, rank: int) -> None:
+    """The text report's summary, and the private disagreements not shown."""
+    _print_summary(out.results, out.total, out.known_count, summary_coverage, rank)
+    if out.private:
+        click.echo(
+            f"{out.private} private dictionary disagreement{'s' * (out.private != 1)} "
+            "(VR or number of values of vendor private attributes) not shown: --show private"
+        )
+
+
+def _emit_document(
+    out: _Results,
+    output_format: str,
+    output: str | None,
+    summary_coverage: Coverage | None,
+    run: dict[str, Any],
+    db: MessageDatabase,
+) -> None:
+    """The JSON, JUnit or HTML report of the results."""
+    document = (
+        _junit(out.results)
+        if output_format == "junit"
+        else _json(out.results, out.total, out.known_count, summary_coverage, run, db, out.private)
+    )
+    _emit(output_format, document, output)
 
 
 def _collect(

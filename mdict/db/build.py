@@ -14,15 +14,21 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from mdict import formats
 from mdict.check import check_dictionary, check_messages, check_modules
 from mdict.db.borrow import borrow_conditions
 from mdict.db.database import Database
 from mdict.db.encode import encode_database
 from mdict.db.format import (
     DEFAULT_NAMES,
+    OPTIONAL_ROLES,
+    REQUIRED_ROLES,
+    ROLES,
     BorrowedConditions,
     ConditionTexts,
+    Role,
     Source,
     condition_texts,
     counts_of,
@@ -33,8 +39,7 @@ from mdict.model import Dictionary, InfoProfile, ServiceProfile
 from mdict.model.modules import ModulesProfile
 from mdict.parse import read_dictionary, read_info, read_services
 from mdict.parse.conditions import read_conditions
-from mdict.parse.modules import read_modules
-from mdict.positions import PositionsProfile, read_positions
+from mdict.positions import PositionsProfile
 
 PROGRESS_STEP = 100
 """mc3dict prints the number of entries processed every this many."""
@@ -119,6 +124,14 @@ def read_condition_texts(path: str | os.PathLike[str]) -> ConditionTexts:
     return condition_texts(read_conditions(path))
 
 
+def read_role(role: Role, path: str | os.PathLike[str]) -> Any:
+    """The profile of a role as a database holds it: the registry's model,
+    the conditions as their texts."""
+    if role == "conditions":
+        return read_condition_texts(path)
+    return formats.get(role).read(path)
+
+
 def compile_dictionary_file(path: str | os.PathLike[str]) -> Compiled:
     """Read, check and compile a dictionary profile."""
     return compile_dictionary(read_dictionary(path), [source_of(path, "dictionary")])
@@ -146,18 +159,13 @@ def compile_message_files(
     progress(STAGES[2])
     info_model = read_info(info)
     progress(STAGES[3])
-    texts = None
-    if conditions is not None:
-        texts = read_condition_texts(conditions)
-        sources.append(source_of(conditions, "conditions"))
-    module_profile = None
-    if modules is not None:
-        module_profile = read_modules(modules)
-        sources.append(source_of(modules, "modules"))
-    position_profile = None
-    if positions is not None:
-        position_profile = read_positions(positions)
-        sources.append(source_of(positions, "positions"))
+    optional: dict[Role, Any] = {}
+    given = {"conditions": conditions, "modules": modules, "positions": positions}
+    for role in OPTIONAL_ROLES:
+        path = given[role]
+        if path is not None:
+            optional[role] = read_role(role, path)
+            sources.append(source_of(path, role))
     progress(STAGES[4])
     standard = None
     if borrow:
@@ -169,11 +177,11 @@ def compile_message_files(
         dictionary_model,
         services_model,
         info_model,
-        texts,
+        optional.get("conditions"),
         sources,
-        module_profile,
+        optional.get("modules"),
         standard,
-        position_profile,
+        optional.get("positions"),
     )
 
 
@@ -205,14 +213,7 @@ def undefined_summary(compiled: Compiled) -> str | None:
 # A folder of profiles, not compiled
 # ---------------------------------------------------------------------------
 
-PROFILE_FILES = (
-    "diction.pfl",
-    "mergecom.srv",
-    "info.pfl",
-    "conditions.pfl",
-    "modules.pfl",
-    "positions.pfl",
-)
+PROFILE_FILES = tuple(DEFAULT_NAMES[role] for role in ROLES)
 """The profiles :func:`open_profiles_folder` reads, where present."""
 
 
@@ -221,17 +222,10 @@ def open_profiles_folder(folder: str | os.PathLike[str]) -> Database:
     compiling: whichever of :data:`PROFILE_FILES` are there. A folder with
     none of diction.pfl, mergecom.srv and info.pfl is an InputFileError."""
     where = Path(os.fspath(folder))
-    found = {name: where / name for name in PROFILE_FILES if (where / name).is_file()}
-    if not found.keys() & set(PROFILE_FILES[:3]):
-        raise InputFileError(os.fspath(folder), "holds no diction.pfl, mergecom.srv or info.pfl")
-    conditions = found.get(DEFAULT_NAMES["conditions"])
-    modules = found.get(DEFAULT_NAMES["modules"])
-    positions = found.get(DEFAULT_NAMES["positions"])
-    return Database.from_profiles(
-        dictionary=read_dictionary(found["diction.pfl"]) if "diction.pfl" in found else None,
-        services=read_services(found["mergecom.srv"]) if "mergecom.srv" in found else None,
-        info=read_info(found["info.pfl"]) if "info.pfl" in found else None,
-        conditions=read_condition_texts(conditions) if conditions else None,
-        modules=read_modules(modules) if modules else None,
-        positions=read_positions(positions) if positions else None,
-    )
+    found = {role: where / DEFAULT_NAMES[role] for role in ROLES}
+    found = {role: path for role, path in found.items() if path.is_file()}
+    if not found.keys() & set(REQUIRED_ROLES):
+        names = ", ".join(DEFAULT_NAMES[role] for role in REQUIRED_ROLES[:-1])
+        last = DEFAULT_NAMES[REQUIRED_ROLES[-1]]
+        raise InputFileError(os.fspath(folder), f"holds no {names} or {last}")
+    return Database.from_profiles(**{role: read_role(role, path) for role, path in found.items()})

@@ -42,6 +42,7 @@ from mdict.db.format import (
     BorrowedConditions,
     Header,
     Kind,
+    Role,
     condition_texts,
     counts_of,
 )
@@ -278,6 +279,12 @@ class Database(_ConditionsAndModules):
     ) -> Database:
         """The same lookups over models in memory (no checks, no file)."""
         return _from_profiles(dictionary, services, info, conditions, modules, borrowed, positions)
+
+    def profile(self, role: Role) -> object | None:
+        """The profile of a role the database holds (its ``<role>_model()``),
+        or None."""
+        model: object | None = getattr(self, f"{role}_model")()
+        return model
 
     def verify(self) -> None:
         """Check every section of the file against its schema now, the

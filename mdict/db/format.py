@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from mdict import formats
 from mdict.fileio import read_bytes
 
 if TYPE_CHECKING:
@@ -45,14 +46,13 @@ section claiming more is corrupt."""
 Kind = Literal["dictionary", "messages"]
 Role = Literal["dictionary", "services", "info", "conditions", "modules", "positions"]
 ROLES: tuple[Role, ...] = ("dictionary", "services", "info", "conditions", "modules", "positions")
-DEFAULT_NAMES: dict[Role, str] = {
-    "dictionary": "diction.pfl",
-    "services": "mergecom.srv",
-    "info": "info.pfl",
-    "conditions": "conditions.pfl",
-    "modules": "modules.pfl",
-    "positions": "positions.pfl",
-}
+"""The profile kinds a message database holds (every kind of
+:mod:`mdict.formats` but the mc3icomb configuration), in registry order."""
+REQUIRED_ROLES: tuple[Role, ...] = ("dictionary", "services", "info")
+"""The roles a message database is compiled from; the others are optional."""
+OPTIONAL_ROLES: tuple[Role, ...] = tuple(r for r in ROLES if r not in REQUIRED_ROLES)
+DEFAULT_NAMES: dict[Role, str] = {role: formats.get(role).default_name for role in ROLES}
+"""Each role's file name in a profiles folder (the registry's)."""
 DEFAULT_DATABASE = "mrgcom3.msg"
 """The standard database's file name inside the ``mdict.data`` package."""
 ZLIB_SECTIONS = (

@@ -137,67 +137,89 @@ def _parse_line(line: str, warn: list[tuple[int, str]], private_only: bool) -> l
         raise _LineError(
             offset, expected_found('a tag (gggg,eeee) or (gggg,"CREATOR",ee)', repr(body[:30]))
         )
-    creator = m.group("creator")
-    g_col = offset + m.start("group")
-    e_col = offset + m.start("element")
-    glo, ghi, grestr = _range(m.group("group"), g_col, "group")
-    fields = _split_fields(body[m.end() :])
-    rest_col = offset + m.end() + 1
+    groups = _range(m.group("group"), offset + m.start("group"), "group")
+    vr, name, vm = _entry_fields(body[m.end() :], offset + m.end() + 1, warn)
+    if m.group("creator") is not None:
+        tags = _private_tags(m, offset, groups, warn)
+    elif private_only:
+        return []
+    else:
+        tags = _standard_tags(m, offset, groups, warn)
+    if len(tags) > MAX_EXPANSION:
+        column = offset + m.start("group")
+        warn.append((column, f"range expands to {len(tags)} tags (limit {MAX_EXPANSION}); skipped"))
+        return []
+    return [DictEntry((name or "Unnamed").rstrip(), tag, vr, vm) for tag in tags]
+
+
+def _entry_fields(rest: str, column: int, warn: list[tuple[int, str]]) -> tuple[str, str, VM]:
+    """The VR, name and VM after a line's tag (``column``: where they start)."""
+    fields = _split_fields(rest)
     if len(fields) < 3:
         raise _LineError(
-            rest_col, expected_found("VR, name and VM after the tag", f"{len(fields)} fields")
+            column, expected_found("VR, name and VM after the tag", f"{len(fields)} fields")
         )
     if len(fields) > 4:
         raise _LineError(
-            rest_col, expected_found("at most VR, name, VM and version", f"{len(fields)} fields")
+            column, expected_found("at most VR, name, VM and version", f"{len(fields)} fields")
         )
-    vr = _vr(fields[0], rest_col, warn)
+    vr = _vr(fields[0], column, warn)
     try:
         vm = VM.from_text(fields[2])
     except ValueError:
         raise _LineError(
-            rest_col, expected_found("a VM such as 1, 1-n or 2-2n", repr(fields[2]))
+            column, expected_found("a VM such as 1, 1-n or 2-2n", repr(fields[2]))
         ) from None
     name = fields[1]
     if "," in name:
-        warn.append((rest_col, f"name {name!r} holds commas, written with ';' in diction.pfl"))
+        warn.append((column, f"name {name!r} holds commas, written with ';' in diction.pfl"))
         name = name.replace(",", ";")
-    if creator is not None:
-        if "," in creator:
-            column = offset + m.start("creator")
-            warn.append((column, f"private creator {creator!r} holds a comma; skipped"))
-            return []
-        em = _PRIVATE_ELEMENT_RE.match(m.group("element").strip())
-        if em is None:
-            elo, ehi, erestr = _range(m.group("element"), e_col, "element byte")
-            if ehi > 0xFF:
-                raise _LineError(
-                    e_col, expected_found("an element byte 00-ff", repr(m.group("element")))
-                )
-            bytes_ = _elements(elo, ehi, erestr)
-        else:
-            bytes_ = [int(em.group("eb"), 16)]
-        groups = _groups(glo, ghi, grestr, private=True)
-        if not groups:
-            raise _LineError(
-                g_col, expected_found("an odd group for a private tag", repr(m.group("group")))
-            )
-        tags = [Tag(g, eb, creator) for g in groups for eb in bytes_]
-    else:
-        if private_only:
-            return []
-        elo, ehi, erestr = _range(m.group("element"), e_col, "element")
-        groups = _groups(glo, ghi, grestr, private=False)
-        if not groups:
-            warn.append((g_col, "a standard-form tag in an odd group has no creator; skipped"))
-            return []
-        tags = [Tag(g, e) for g in groups for e in _elements(elo, ehi, erestr)]
-    if len(tags) > MAX_EXPANSION:
-        warn.append((g_col, f"range expands to {len(tags)} tags (limit {MAX_EXPANSION}); skipped"))
+    return vr, name, vm
+
+
+GroupRange = tuple[int, int, str]
+"""A tag's group range: (lo, hi, restriction), as ``_range`` reads it."""
+
+
+def _private_tags(
+    m: re.Match[str], offset: int, group_range: GroupRange, warn: list[tuple[int, str]]
+) -> list[Tag]:
+    """The tags of a ``(gggg,"CREATOR",ee)`` line ([] when skipped)."""
+    creator = m.group("creator")
+    if "," in creator:
+        column = offset + m.start("creator")
+        warn.append((column, f"private creator {creator!r} holds a comma; skipped"))
         return []
-    if not name:
-        name = "Unnamed"
-    return [DictEntry(name.rstrip(), tag, vr, vm) for tag in tags]
+    g_col, e_col = offset + m.start("group"), offset + m.start("element")
+    em = _PRIVATE_ELEMENT_RE.match(m.group("element").strip())
+    if em is None:
+        elo, ehi, erestr = _range(m.group("element"), e_col, "element byte")
+        if ehi > 0xFF:
+            raise _LineError(
+                e_col, expected_found("an element byte 00-ff", repr(m.group("element")))
+            )
+        bytes_ = _elements(elo, ehi, erestr)
+    else:
+        bytes_ = [int(em.group("eb"), 16)]
+    groups = _groups(*group_range, private=True)
+    if not groups:
+        raise _LineError(
+            g_col, expected_found("an odd group for a private tag", repr(m.group("group")))
+        )
+    return [Tag(g, eb, creator) for g in groups for eb in bytes_]
+
+
+def _standard_tags(
+    m: re.Match[str], offset: int, group_range: GroupRange, warn: list[tuple[int, str]]
+) -> list[Tag]:
+    """The tags of a ``(gggg,eeee)`` line ([] when skipped)."""
+    g_col, e_col = offset + m.start("group"), offset + m.start("element")
+    elo, ehi, erestr = _range(m.group("element"), e_col, "element")
+    groups = _groups(*group_range, private=False)
+    if not groups:
+        warn.append((g_col, "a standard-form tag in an odd group has no creator; skipped"))
+        return []
+    return [Tag(g, e) for g in groups for e in _elements(elo, ehi, erestr)]
 
 
 def parse_dcmtk(text: str, filename: str = "<string>", private_only: bool = False) -> DcmtkImport:

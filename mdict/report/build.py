@@ -83,28 +83,7 @@ def render(
         else f"Click a file for its findings grouped by module; the findings of the "
         f"{len(agg.detailed):,} worst files are in this page."
     )
-    codes = "".join(
-        f'<option value="{escape(c)}">{escape(c)} ({agg.code_files[c]:,} files)</option>'
-        for c, _ in agg.codes.most_common()
-    )
-    files = (
-        '<noscript><p class="note">The file table needs JavaScript; the worst files are listed '
-        "above.</p></noscript>"
-        '<div id="filesjs" hidden><div class="tools"><input id="filter" type="search" '
-        'placeholder="Filter by file name or SOP class" aria-label="filter">'
-        '<select id="status" aria-label="status"><option value="all">all files</option>'
-        '<option value="failed">files with errors</option><option value="passed">files without errors</option>'
-        '<option value="detail">files with findings in this page</option></select>'
-        f'<select id="code" aria-label="code"><option value="">any code</option>{codes}</select>'
-        '<select id="rows" aria-label="files per page"><option value="100">100 per page</option>'
-        '<option value="500">500 per page</option><option value="all">all files</option></select>'
-        '<button id="prev" type="button">&larr; previous</button><button id="next" type="button">'
-        'next &rarr;</button><span id="pageinfo" class="note"></span></div>'
-        '<table id="files"><thead><tr><th data-k="e">Status</th><th data-k="file">File</th>'
-        '<th data-k="sop">SOP class</th><th data-k="e" class="num">Errors</th>'
-        '<th data-k="w" class="num">Warnings</th><th data-k="i" class="num">Info</th></tr></thead>'
-        "<tbody></tbody></table></div>"
-    )
+    files = _file_table(agg)
     body = [
         _head(title),
         f"<header><h1>{escape(title)}</h1><p>{subtitle}</p></header><main>",
@@ -122,6 +101,32 @@ def render(
         f"<script>{SCRIPT}</script></body></html>\n",
     ]
     return _utf8("".join(body))
+
+
+def _file_table(agg: Aggregate) -> str:
+    """The table of every file (filled by the page's script), with its filters."""
+    codes = "".join(
+        f'<option value="{escape(c)}">{escape(c)} ({agg.code_files[c]:,} files)</option>'
+        for c, _ in agg.codes.most_common()
+    )
+    return (
+        '<noscript><p class="note">The file table needs JavaScript; the worst files are listed '
+        "above.</p></noscript>"
+        '<div id="filesjs" hidden><div class="tools"><input id="filter" type="search" '
+        'placeholder="Filter by file name or SOP class" aria-label="filter">'
+        '<select id="status" aria-label="status"><option value="all">all files</option>'
+        '<option value="failed">files with errors</option><option value="passed">files without errors</option>'
+        '<option value="detail">files with findings in this page</option></select>'
+        f'<select id="code" aria-label="code"><option value="">any code</option>{codes}</select>'
+        '<select id="rows" aria-label="files per page"><option value="100">100 per page</option>'
+        '<option value="500">500 per page</option><option value="all">all files</option></select>'
+        '<button id="prev" type="button">&larr; previous</button><button id="next" type="button">'
+        'next &rarr;</button><span id="pageinfo" class="note"></span></div>'
+        '<table id="files"><thead><tr><th data-k="e">Status</th><th data-k="file">File</th>'
+        '<th data-k="sop">SOP class</th><th data-k="e" class="num">Errors</th>'
+        '<th data-k="w" class="num">Warnings</th><th data-k="i" class="num">Info</th></tr></thead>'
+        "<tbody></tbody></table></div>"
+    )
 
 
 def _utf8(text: str) -> str:

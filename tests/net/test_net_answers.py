@@ -11,16 +11,9 @@ from pydicom.dataset import Dataset
 
 from mdict.net.answers import Answers, answer_for, matches
 from mdict.net.commitment import commitment_result
+from tests.ps34_datasets import dataset
 
-
-def query(**keys: str) -> Dataset:
-    ds = Dataset()
-    for keyword, value in keys.items():
-        setattr(ds, keyword, value)
-    return ds
-
-
-CANDIDATE = query(
+CANDIDATE = dataset(
     PatientName="Doe^Jane",
     PatientID="P1",
     StudyDate="20250115",
@@ -47,7 +40,7 @@ CANDIDATE = query(
     ],
 )
 def test_matching(keys: dict[str, str], expected: bool) -> None:
-    assert matches(query(**keys), CANDIDATE) is expected
+    assert matches(dataset(**keys), CANDIDATE) is expected
 
 
 def test_sequence_matching_and_the_answer() -> None:

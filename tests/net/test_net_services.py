@@ -26,6 +26,7 @@ from pynetdicom import evt
 
 from mdict.db.database import default_database
 from mdict.net.fixture import ScpUnderTest
+from tests import ps34_datasets
 
 WORKLIST_DIR = "worklist"
 pytestmark = pytest.mark.filterwarnings("ignore:Invalid value for VR")
@@ -83,39 +84,17 @@ def test_strict_refuses_a_defective_query(mdict_scp: ScpUnderTest) -> None:
 def mpps_create() -> Dataset:
     """An MPPS N-CREATE attribute list as a modality sends it (PS3.4 F.7.2-1:
     type 2 attributes present, empty where unknown)."""
-    ds = Dataset()
-    ds.PatientName = "DOE^JANE"
-    ds.PatientID = "PID-DOE"
-    ds.PatientBirthDate = ""
-    ds.PatientSex = ""
-    ds.ReferencedPatientSequence = []
-    ds.PerformedProcedureStepID = "PPS1"
-    ds.PerformedStationAETitle = "CT01"
-    ds.PerformedStationName = ""
-    ds.PerformedLocation = ""
-    ds.PerformedProcedureStepStartDate = "20250101"
-    ds.PerformedProcedureStepStartTime = "101500"
-    ds.PerformedProcedureStepStatus = "IN PROGRESS"
-    ds.PerformedProcedureStepDescription = ""
-    ds.PerformedProcedureTypeDescription = ""
-    ds.ProcedureCodeSequence = []
-    ds.PerformedProcedureStepEndDate = ""
-    ds.PerformedProcedureStepEndTime = ""
-    ds.Modality = "CT"
-    ds.StudyID = ""
-    ds.PerformedProtocolCodeSequence = []
-    ds.PerformedSeriesSequence = []
-    step = Dataset()
-    step.StudyInstanceUID = generate_uid()
-    step.ReferencedStudySequence = []
-    step.AccessionNumber = ""
-    step.RequestedProcedureID = ""
-    step.RequestedProcedureDescription = ""
-    step.ScheduledProcedureStepID = ""
-    step.ScheduledProcedureStepDescription = ""
-    step.ScheduledProtocolCodeSequence = []
-    ds.ScheduledStepAttributesSequence = [step]
-    return ds
+    return ps34_datasets.mpps_create(
+        {"StudyInstanceUID": generate_uid()},
+        PatientName="DOE^JANE",
+        PatientID="PID-DOE",
+        PerformedProcedureStepID="PPS1",
+        PerformedStationAETitle="CT01",
+        PerformedProcedureStepStartDate="20250101",
+        PerformedProcedureStepStartTime="101500",
+        PerformedProcedureStepStatus="IN PROGRESS",
+        Modality="CT",
+    )
 
 
 def test_mpps_create_then_set(mdict_scp: ScpUnderTest) -> None:
