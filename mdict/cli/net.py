@@ -10,12 +10,15 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from types import FrameType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from mdict.cli._common import FC, FOUND_PROBLEMS, fail, level_option, open_database
 from mdict.validation.findings import LEVELS
+
+if TYPE_CHECKING:
+    from mdict.net.pool import ValidationPool
 
 STATUSES = """\b
 Exit status: 0 no message with an error, 1 a message with an error,
@@ -188,6 +191,13 @@ def _folder_option(name: str, help_text: str, *, exists: bool = True) -> Callabl
     help="Validate data sets (--no-validate: only log the messages).",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(0),
+    default=None,
+    help="Processes that validate C-STOREs while the SCP answers them (default: one per core "
+    "but one, at most 4; 0: validate in the SCP's process; --strict always does).",
+)
+@click.option(
     "--associations",
     "limit",
     type=click.IntRange(1),
@@ -204,6 +214,7 @@ def scp_command(
     level: str,
     limit: int | None,
     timeout: float | None,
+    workers: int | None,
     **options: Any,
 ) -> None:
     """Run a validating SCP that a device under test connects to.
@@ -218,8 +229,10 @@ def scp_command(
     run = _Run(level, report)
     run.limit = limit
     quiet_pynetdicom()
+    pool = _pool(db_path, profiles, level, workers, options)
     scp = ValidatingSCP(
         db,
+        pool=pool,
         level=level,
         keep=False,
         on_message=run.on_message,
@@ -237,6 +250,33 @@ def scp_command(
     _serve(run, timeout)
     scp.stop()
     _finish(run, report, output_format, level)
+
+
+def _pool(
+    db_path: str | None,
+    profiles: str | None,
+    level: str,
+    workers: int | None,
+    options: dict[str, Any],
+) -> ValidationPool | None:
+    """The worker processes of C-STORE validation (none when the SCP
+    validates nothing, refuses on errors, or is asked for none)."""
+    import os
+
+    if workers is None:
+        workers = min(4, (os.cpu_count() or 1) - 1)
+    if workers <= 0 or options["strict"] or not options["validate"]:
+        return None
+    from mdict.net.pool import ValidationPool
+    from mdict.scale.source import DatabaseSource
+
+    if db_path is not None:
+        source = DatabaseSource.from_file(db_path)
+    elif profiles is not None:
+        source = DatabaseSource.from_profiles(profiles)
+    else:
+        source = DatabaseSource.default()
+    return ValidationPool(source, level, workers)
 
 
 def _serve(run: _Run, timeout: float | None) -> None:

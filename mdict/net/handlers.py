@@ -97,14 +97,21 @@ def _text(ds: Dataset, tag: int) -> str | None:
     return text or None
 
 
-def _mismatches(request: Any, dataset: Dataset) -> list[Finding]:
+def command_uids(request: Any) -> tuple[str, str]:
+    """A C-STORE command's Affected SOP Class and Instance UIDs (may be "")."""
+    return (
+        str(getattr(request, "AffectedSOPClassUID", "") or "").strip("\x00 "),
+        str(getattr(request, "AffectedSOPInstanceUID", "") or "").strip("\x00 "),
+    )
+
+
+def _mismatches(uids: tuple[str, str], dataset: Dataset) -> list[Finding]:
     """The C-STORE command's UIDs against the data set's (PS3.4 B.2.3)."""
     found = []
-    for attribute, tag, what in (
-        ("AffectedSOPClassUID", _SOP_CLASS_UID, "SOP Class UID"),
-        ("AffectedSOPInstanceUID", _SOP_INSTANCE_UID, "SOP Instance UID"),
+    for in_command, tag, what in (
+        (uids[0], _SOP_CLASS_UID, "SOP Class UID"),
+        (uids[1], _SOP_INSTANCE_UID, "SOP Instance UID"),
     ):
-        in_command = str(getattr(request, attribute, "") or "").strip("\x00 ")
         in_dataset = _text(dataset, tag)
         if in_command and in_dataset and in_command != in_dataset:
             message = f"the command's Affected {what} {in_command} differs from the data set's {in_dataset}"
@@ -112,6 +119,54 @@ def _mismatches(request: Any, dataset: Dataset) -> list[Finding]:
                 Finding(COMMAND_MISMATCH, "error", message, tag, _tag_path(tag), None, None, what)
             )
     return found
+
+
+def check_dataset(
+    validator: Validator, level: str, dataset: Dataset, service: str | int | None, command: str
+) -> Report:
+    """Validate ``dataset`` as ``command`` of ``service`` (name, UID or
+    number); a service the database lacks is an UNKNOWN_SOP_CLASS finding, a
+    failing validator a VALIDATOR_FAILURE finding."""
+    if service is not None and validator.db.service(service) is None:
+        message = f"SOP Class UID {service} of the command names no service of the database"
+        return Report((Finding(UNKNOWN_SOP_CLASS, "error", message),), None, command)
+    try:
+        return validator.validate(dataset, service, command, level=level)
+    except LookupFailed:
+        raise
+    except Exception as exc:  # a validator bug must not cost the message
+        failure = Finding(VALIDATOR_FAILURE, "error", f"validation failed: {exc!r}")
+        return Report((failure,), None, command)
+
+
+def validate_received(
+    validator: Validator,
+    level: str,
+    dataset: Dataset,
+    data: bytes | None,
+    class_uid: str | None,
+    command: str,
+    uids: tuple[str, str] | None = None,
+) -> Report:
+    """The report of a data set as received (``data``: its bytes, None when
+    deflated): a value cut short or bytes left over, the C-STORE command's
+    UIDs against the data set's (``uids``), then what the validator finds.
+    ``dataset`` must still be as decoded (its elements raw)."""
+    try:
+        cut = [] if data is None else truncation(data, dataset)
+    except Exception as exc:  # the elements cannot even be listed
+        return read_error(exc, command)
+    report = check_dataset(validator, level, dataset, class_uid, command)
+    extra = [*(_mismatches(uids, dataset) if uids is not None else ()), *cut]
+    if extra:
+        report = replace(report, findings=(*extra, *report.findings))
+    return report
+
+
+def read_error(exc: Exception, command: str) -> Report:
+    """The report of a data set that cannot be decoded."""
+    why = f"the data set cannot be decoded: {exc!r}"
+    return Report((Finding(READ_ERROR, "error", why),), None, command)
 
 
 def _tag_path(tag: int) -> str:
@@ -177,17 +232,13 @@ class MessageValidator:
         request = event.request
         class_uid = str(getattr(request, kind.class_uid, "") or "").strip("\x00 ") or None
         instance = getattr(request, kind.instance_uid, None) if kind.instance_uid else None
-        dataset: Dataset | None = None
         if kind.dataset is None or not validate:
             report = Report((), self._service_name(class_uid), kind.command)
         else:
+            uids = command_uids(request) if kind.command == "C_STORE_RQ" else None
             with self._validating, warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                dataset, report = self._decode_and_validate(event, kind, class_uid)
-        if dataset is not None and kind.command == "C_STORE_RQ":
-            extra = _mismatches(request, dataset)
-            if extra:
-                report = replace(report, findings=(*extra, *report.findings))
+                report = self._decode_and_validate(event, kind, class_uid, uids)
         return Message(
             association=self.association_number(event.assoc),
             peer=peer_of(event.assoc),
@@ -200,41 +251,32 @@ class MessageValidator:
         )
 
     def _decode_and_validate(
-        self, event: Any, kind: EventKind, class_uid: str | None
-    ) -> tuple[Dataset | None, Report]:
+        self, event: Any, kind: EventKind, class_uid: str | None, uids: tuple[str, str] | None
+    ) -> Report:
         assert kind.dataset is not None
         try:
             dataset: Dataset = getattr(event, kind.dataset)
             data = encoded(event, kind.dataset)
-            cut = [] if data is None else truncation(data, dataset)
         except Exception as exc:
-            why = f"the data set cannot be decoded: {exc!r}"
-            return None, Report((Finding(READ_ERROR, "error", why),), None, kind.command)
-        report = self.check(dataset, class_uid, kind.command)
-        if cut:
-            report = replace(report, findings=(*cut, *report.findings))
-        return dataset, report
+            return read_error(exc, kind.command)
+        return validate_received(
+            self.validator, self.level, dataset, data, class_uid, kind.command, uids
+        )
 
     def check(self, dataset: Dataset, service: str | int | None, command: str) -> Report:
-        """Validate ``dataset`` as ``command`` of ``service`` (name, UID or
-        number); a service the database lacks is an UNKNOWN_SOP_CLASS
-        finding, a failing validator a VALIDATOR_FAILURE finding."""
-        if service is not None and self.validator.db.service(service) is None:
-            message = f"SOP Class UID {service} of the command names no service of the database"
-            return Report((Finding(UNKNOWN_SOP_CLASS, "error", message),), None, command)
-        try:
-            return self.validator.validate(dataset, service, command, level=self.level)
-        except LookupFailed:
-            raise
-        except Exception as exc:  # a validator bug must not cost the message
-            failure = Finding(VALIDATOR_FAILURE, "error", f"validation failed: {exc!r}")
-            return Report((failure,), None, command)
+        """Validate ``dataset`` as ``command`` of ``service`` (:func:`check_dataset`)."""
+        return check_dataset(self.validator, self.level, dataset, service, command)
 
     def _service_name(self, uid: str | None) -> str | None:
         found = None if uid is None else self.validator.db.service(uid)
         return None if found is None else found.name
 
     # -- records -------------------------------------------------------------
+
+    def number_of(self, assoc: Any) -> int | None:
+        """The number of an association seen before (None: never seen)."""
+        with self._lock:
+            return self._numbers.get(id(assoc))
 
     def association_number(self, assoc: Any) -> int:
         """1, 2, ... in the order associations were first seen."""

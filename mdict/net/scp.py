@@ -19,6 +19,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -32,9 +33,16 @@ from mdict.db.protocol import MessageDatabase
 from mdict.fileio import write_bytes_atomic
 from mdict.net.answers import Answers
 from mdict.net.commitment import Commitments
-from mdict.net.handlers import MessageValidator, peer_of
+from mdict.net.handlers import MessageValidator, command_uids, peer_of
+from mdict.net.integrity import encoded
+from mdict.net.pool import ValidationPool
 from mdict.net.records import Association, Message
-from mdict.validation.findings import NO_MESSAGE_SPEC, READ_ERROR, REQUIRED_ATTRIBUTE_MISSING
+from mdict.validation.findings import (
+    NO_MESSAGE_SPEC,
+    READ_ERROR,
+    REQUIRED_ATTRIBUTE_MISSING,
+    Report,
+)
 
 SUCCESS: Final = 0x0000
 PENDING: Final = 0xFF00
@@ -89,6 +97,16 @@ def _register_storage(uids: list[str]) -> None:
                 register_uid(uid, keyword, StorageServiceClass)
 
 
+def _decodes(event: Any) -> bool:
+    """The data set of a C-STORE decodes (an undecodable one is answered
+    with an error status, so it cannot wait for a worker)."""
+    try:
+        event.dataset  # noqa: B018  (decoded once; pynetdicom keeps it)
+    except Exception:
+        return False
+    return True
+
+
 def refusal(message: Message, strict: bool) -> int | None:
     """The error status to answer instead of success, if any."""
     codes = {f.code for f in message.findings if f.severity == "error"}
@@ -106,6 +124,7 @@ class _MessageHandlers:
     answer (success unless the message is refused), record."""
 
     checker: MessageValidator
+    pool: ValidationPool | None
     strict: bool
     validate: bool
     store: Path | None
@@ -129,6 +148,10 @@ class _MessageHandlers:
         return SUCCESS
 
     def _on_store(self, event: Any) -> int:
+        if self.pool is not None and self.validate and not self.strict:
+            data = encoded(event, "dataset")
+            if data is not None and _decodes(event):
+                return self._store_then_validate(event, data, self.pool)
         message = self._check(event)
         status = refusal(message, self.strict)
         stored = None
@@ -139,6 +162,23 @@ class _MessageHandlers:
             if self.store is not None:
                 stored, status = self._write(event, message)
         self.checker.record(message, status, stored=stored)
+        return status
+
+    def _store_then_validate(self, event: Any, data: bytes, pool: ValidationPool) -> int:
+        """Answer now; record when a worker has validated the data set."""
+        message = self.checker.unvalidated(event)
+        status, stored = SUCCESS, None
+        if message.sop_instance_uid and message.sop_class_uid:
+            self.commitments.received(message.sop_instance_uid, message.sop_class_uid)
+        if self.store is not None:
+            stored, status = self._write(event, message)
+
+        def then(report: Report) -> None:
+            self.checker.record(replace(message, report=report), status, stored=stored)
+
+        context = event.context.transfer_syntax
+        uids = command_uids(event.request)
+        pool.submit(message.association, data, context, message.sop_class_uid, uids, then)
         return status
 
     def _write(self, event: Any, message: Message) -> tuple[str | None, int]:
@@ -239,7 +279,9 @@ class ValidatingSCP(_MessageHandlers):
     ``store``: folder for the instances received; ``worklist`` / ``answers``:
     folders of data sets a Modality Worklist / Query/Retrieve C-FIND is
     answered from; ``commitment_port``: where the requester listens for an
-    N-EVENT-REPORT that cannot go on the association of its N-ACTION.
+    N-EVENT-REPORT that cannot go on the association of its N-ACTION;
+    ``pool``: worker processes that validate C-STOREs while the SCP answers
+    (:mod:`mdict.net.pool`; not with ``strict``).
     """
 
     def __init__(
@@ -260,7 +302,9 @@ class ValidatingSCP(_MessageHandlers):
         on_message: Callable[[Message], None] | None = None,
         on_association: Callable[[Association], None] | None = None,
         on_note: Callable[[str], None] | None = None,
+        pool: ValidationPool | None = None,
     ) -> None:
+        self.pool = pool
         self.checker = MessageValidator(
             db, level=level, keep=keep, on_message=on_message, on_association=on_association
         )
@@ -306,6 +350,8 @@ class ValidatingSCP(_MessageHandlers):
             assoc.abort()
         for assoc in active:
             assoc.join(_JOIN)
+        if self.pool is not None:
+            self.pool.close()  # every report in before the last tallies
         self.commitments.wait()
         self.checker.end_all("ended when the SCP stopped")
 
@@ -367,10 +413,19 @@ class ValidatingSCP(_MessageHandlers):
             )
 
     def _end(self, event: Any, how: str) -> None:
+        self._reports_in(event.assoc)
         self.checker.end_association(event.assoc, how)
+
+    def _reports_in(self, assoc: Any) -> None:
+        """Wait for the workers' reports on an association's messages (its
+        summary counts them)."""
+        number = self.checker.number_of(assoc)
+        if self.pool is not None and number is not None:
+            self.pool.wait_for(number)
 
     def _on_close(self, event: Any) -> None:
         assoc = event.assoc
+        self._reports_in(assoc)
         if self.checker.end_association(assoc, how_ended(assoc)) is not None:
             return
         if not (assoc.is_established or assoc.is_released or assoc.is_aborted):
