@@ -12,7 +12,8 @@ waiting for its response:
    SCP, only logging the messages), and pynetdicom alone (an SCP that
    answers success and does nothing else: the floor of the transport); on
    one association, then on ``--parallel`` associations at once;
-2. the SCP's resident memory (VmRSS) after 1,000 stores and after
+2. the resident memory (VmRSS) of the SCP and its worker processes after
+   1,000 stores and after
    ``--memory`` stores with validation and a report: flat means the
    growth is a small fraction of the whole.
 """
@@ -62,9 +63,20 @@ class Scp:
         self.port = int(match.group(1))
 
     def rss_kib(self) -> int:
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        match = re.search(r"VmRSS:\s+(\d+) kB", status)
-        return int(match.group(1)) if match else 0
+        """Resident memory of the SCP and its processes (its validating
+        workers and their forkserver), in KiB."""
+        total, pids = 0, [self.process.pid]
+        while pids:
+            pid = pids.pop()
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            except OSError:  # ended meanwhile
+                continue
+            match = re.search(r"VmRSS:\s+(\d+) kB", status)
+            total += int(match.group(1)) if match else 0
+            pids += [int(child) for child in children]
+        return total
 
     def stop(self) -> None:
         self.process.terminate()

@@ -243,12 +243,16 @@ def scp_command(
     try:
         scp.start()
     except OSError as exc:
+        if pool is not None:
+            pool.close()
         fail(f"cannot listen on {options['host']}:{options['port']}: {exc.strerror or exc}")
     click.echo(
         f"mdict scp: {options['ae_title']} listening on {options['host']}:{scp.port}", err=True
     )
     _serve(run, timeout)
     scp.stop()
+    if pool is not None:
+        pool.close()
     _finish(run, report, output_format, level)
 
 

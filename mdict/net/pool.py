@@ -10,7 +10,7 @@ back.
 
 - Nothing is lost: an association's summary waits for its messages'
   reports (:meth:`ValidationPool.wait_for`), the end of the SCP for every
-  report (:meth:`ValidationPool.close`); a worker that dies gives each of
+  report (:meth:`ValidationPool.drain`; whoever made the pool closes it); a worker that dies gives each of
   its messages a VALIDATOR_FAILURE finding and the pool is started anew.
 - Memory is bounded: at most ``window`` data sets are in flight; an
   association that sends faster than the workers validate waits.
@@ -152,10 +152,14 @@ class ValidationPool:
         with self._changed:
             return self._changed.wait_for(lambda: association not in self._pending, timeout)
 
+    def drain(self, timeout: float = 120.0) -> bool:
+        """Wait until every report is in; False on timeout."""
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._pending, timeout)
+
     def close(self, timeout: float = 120.0) -> None:
         """Wait for every report, then stop the workers."""
-        with self._changed:
-            self._changed.wait_for(lambda: not self._pending, timeout)
+        self.drain(timeout)
         with self._lock:
             self._executor.shutdown(wait=True, cancel_futures=True)
 

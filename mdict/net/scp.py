@@ -351,7 +351,7 @@ class ValidatingSCP(_MessageHandlers):
         for assoc in active:
             assoc.join(_JOIN)
         if self.pool is not None:
-            self.pool.close()  # every report in before the last tallies
+            self.pool.drain()  # every report in before the last tallies
         self.commitments.wait()
         self.checker.end_all("ended when the SCP stopped")
 

@@ -112,3 +112,21 @@ def test_junit_report_and_association_limit(tmp_path: Path) -> None:
     failure = suite.find("testcase/failure")
     assert failure is not None and "REQUIRED_ATTRIBUTE_MISSING" in (failure.text or "")
     assert "-> 0xA900" in out
+
+
+def test_which_runs_validate_in_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mdict.cli.net import _pool
+
+    plain = {"strict": False, "validate": True}
+    assert _pool(None, None, "warnings", 0, plain) is None
+    assert _pool(None, None, "warnings", 2, {**plain, "strict": True}) is None
+    assert _pool(None, None, "warnings", 2, {**plain, "validate": False}) is None
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert _pool(None, None, "warnings", None, plain) is None  # one core: no worker
+    monkeypatch.setattr("os.cpu_count", lambda: 16)
+    pool = _pool(None, None, "warnings", None, plain)
+    assert pool is not None
+    try:
+        assert (pool.workers, pool.level, pool.source.kind) == (4, "warnings", "default")
+    finally:
+        pool.close()
