@@ -1,5 +1,5 @@
 """``python -m mdict``: the mdict command."""
 
-from mdict.cli import main
+from mdict.cli import run
 
-main()
+run()

@@ -213,3 +213,23 @@ def test_every_output_option_has_help(option: str) -> None:
 def test_decompile_output_is_a_folder_with_help() -> None:
     code, out, _ = run("decompile", "--help")
     assert code == 0 and "-o, --output DIR" in out and "The folder" in out
+
+
+def test_the_console_script_freezes_what_imports_made() -> None:
+    """run() (the console script) keeps the collector off while the
+    command's modules are imported, then freezes them and turns it back on."""
+    import subprocess
+    import sys
+
+    script = (
+        "import atexit, gc, sys\n"
+        "from mdict import cli\n"
+        "atexit.register(lambda: print(gc.isenabled(), gc.get_freeze_count() > 10000))\n"
+        "sys.argv = ['mdict', 'lookup', '0010,0010']\n"
+        "cli.run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "True True"

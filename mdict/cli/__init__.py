@@ -7,6 +7,7 @@ style and one exit-status table (``mdict.cli._common.EXIT_STATUSES``)."""
 
 from __future__ import annotations
 
+import gc
 import importlib
 from typing import Any, NamedTuple
 
@@ -86,10 +87,19 @@ COMMANDS: dict[str, Entry] = {
 }
 
 
+_FREEZE_AFTER_IMPORT = False
+"""Set by :func:`run` (a process of its own): see there."""
+
+
 def load_command(name: str) -> click.Command:
     """Import the module of a command and return the command."""
+    global _FREEZE_AFTER_IMPORT
     module_name, attribute = COMMANDS[name].target.split(":")
     module = importlib.import_module(f".{module_name}", __package__)
+    if _FREEZE_AFTER_IMPORT:
+        _FREEZE_AFTER_IMPORT = False
+        gc.freeze()  # what the imports made lives as long as the process
+        gc.enable()
     command: Any = getattr(module, attribute)
     assert isinstance(command, click.Command)
     return command
@@ -125,3 +135,19 @@ def main() -> None:
     Exit status: 0 nothing to report, 1 the job found problems, 2 usage error
     or unreadable input, 130 interrupted. Guides: docs/README.md.
     """
+
+
+def run() -> None:
+    """The ``mdict`` console script and ``python -m mdict``.
+
+    The cyclic garbage collector is off while the command's modules are
+    imported, then what they made is frozen (never scanned again): imports
+    make hundreds of thousands of long-lived objects (pydicom's
+    dictionaries, the model's classes), and each collection during them
+    walked every object made so far; a quarter of a one-file ``mdict
+    validate`` went there. Only for a process of its own: a host that
+    calls :data:`main` (a test runner) keeps its collector as it is."""
+    global _FREEZE_AFTER_IMPORT
+    _FREEZE_AFTER_IMPORT = True
+    gc.disable()
+    main()
