@@ -82,3 +82,13 @@ def test_runs_both_tools_on_a_file(tmp_path: Path) -> None:
     assert result.dciodvfy_status == "ok"
     assert 0x00100040 in result.tags("mdict")
     assert result.dciodvfy_seconds > 0
+
+
+def test_an_attribute_named_by_keyword_in_angle_brackets_is_tied_to_its_tag() -> None:
+    from tools.compare_dciodvfy import dciodvfy_tag
+
+    assert dciodvfy_tag("A value is required for value 3 in CT Images - attribute <ImageType>") == (
+        0x00080008
+    )
+    assert dciodvfy_tag("empty when actually unknown - attribute <Laterality>") == 0x00200060
+    assert dciodvfy_tag("attribute <No Such Thing>") is None

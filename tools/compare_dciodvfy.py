@@ -261,8 +261,10 @@ def dciodvfy_tag(message: str) -> int | None:
     if m and m.group(1) in keyword_dict:
         return keyword_dict[m.group(1)]
     m = _NAME.search(message)
-    if m and m.group(1) in _NAMES:
+    if m and m.group(1) in _NAMES:  # "attribute <Image Type>"
         return _NAMES[m.group(1)]
+    if m and m.group(1) in keyword_dict:  # "attribute <ImageType>"
+        return keyword_dict[m.group(1)]
     if _PIXEL_DATA.search(message):  # "encapsulated compressed PixelData", "- Pixel Data - VR"
         return 0x7FE00010
     return None
@@ -392,7 +394,7 @@ def disagreements(result: FileResult) -> list[tuple[Item, str]]:
         elif item.tool == "mdict" and unread and key in ("iod", "stripped"):
             key = "unread"
         elif key == "iod" and "not present in standard DICOM IOD" in item.text:
-            if result.sop_class == "MEDIA_STORAGE_DIRECTORY":
+            if result.sop_class in ("DICOMDIR", "MEDIA_STORAGE_DIRECTORY"):  # Merge, older
                 key = "dir-merged"
             elif item.tag in result.listed:
                 key = "module"
