@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import sys
 import time
@@ -116,47 +115,20 @@ def _counts(findings: Iterable[Finding] | Counter[str], rank: int = 2) -> str:
 
 
 def _junit(results: Sequence[tuple[Report, list[Finding]]]) -> str:
-    from xml.sax.saxutils import quoteattr
+    from mdict.junit import Case, junit
 
-    failures = sum(1 for _, shown in results if any(f.severity == "error" for f in shown))
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<testsuite name="mdict validate" tests="{len(results)}" failures="{failures}">',
-    ]
-    for report, shown in results:
-        name = quoteattr(_xml_safe(report.source or "<dataset>"))
-        lines.append(f'  <testcase classname="mdict.validation.validator" name={name}>')
-        errors = [f for f in shown if f.severity == "error"]
-        if errors:
-            body = "\n".join(str(f) for f in errors)
-            lines.append(
-                f"    <failure message={quoteattr(_counts(shown))}>{_escape(body)}</failure>"
-            )
-        others = [f for f in shown if f.severity != "error"]
-        if others:
-            lines.append(f"    <system-out>{_escape(chr(10).join(map(str, others)))}</system-out>")
-        lines.append("  </testcase>")
-    lines.append("</testsuite>")
-    return "\n".join(lines) + "\n"
-
-
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _xml_safe(text: str) -> str:
-    """Text XML 1.0 can hold: bytes of a file name that are not UTF-8 (lone
-    surrogates) and control characters written as ``\\xNN``."""
-    try:
-        data = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a surrogate that is no escaped byte
-        data = text.encode("utf-8", "backslashreplace")
-    text = data.decode("utf-8", "backslashreplace")
-    return _XML_INVALID.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def _escape(text: str) -> str:
-    text = _xml_safe(text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    cases = (
+        Case(
+            "mdict.validation.validator",
+            report.source or "<dataset>",
+            any(f.severity == "error" for f in shown),
+            _counts(shown),
+            tuple(str(f) for f in shown if f.severity == "error"),
+            tuple(str(f) for f in shown if f.severity != "error"),
+        )
+        for report, shown in results
+    )
+    return junit("mdict validate", cases)
 
 
 @contextmanager

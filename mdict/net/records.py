@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tempfile
 import threading
 from collections import Counter
@@ -19,7 +18,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, TextIO
-from xml.sax.saxutils import escape, quoteattr
 
 from mdict.fileio import write_text_atomic
 from mdict.validation.findings import LEVELS, Finding, Report
@@ -262,37 +260,21 @@ def _text(records: list[dict[str, Any]], rank: int) -> str:
 
 
 def _junit(records: list[dict[str, Any]]) -> str:
-    messages = [r for r in records if r["kind"] == "message"]
-    failures = sum(1 for r in messages if not r["ok"])
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<testsuite name="mdict scp" tests="{len(messages)}" failures="{failures}">',
-    ]
-    for record in messages:
-        name = quoteattr(_clean(message_line(record)))
-        lines.append(f'  <testcase classname="mdict.net.scp" name={name}>')
-        errors = [_finding_text(f) for f in record["findings"] if f["severity"] == "error"]
-        if errors:
-            counts = quoteattr(counts_text(record["counts"]))
-            lines.append(f"    <failure message={counts}>{_xml(chr(10).join(errors))}</failure>")
-        others = [_finding_text(f) for f in record["findings"] if f["severity"] != "error"]
-        if others:
-            lines.append(f"    <system-out>{_xml(chr(10).join(others))}</system-out>")
-        lines.append("  </testcase>")
-    lines.append("</testsuite>")
-    return "\n".join(lines) + "\n"
+    from mdict.junit import Case, junit
 
-
-_XML_INVALID: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def _clean(text: str) -> str:
-    """Text XML 1.0 can hold: control characters written as ``\\xNN``."""
-    return _XML_INVALID.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def _xml(text: str) -> str:
-    return escape(_clean(text))
+    cases = (
+        Case(
+            "mdict.net.scp",
+            message_line(record),
+            not record["ok"],
+            counts_text(record["counts"]),
+            tuple(_finding_text(f) for f in record["findings"] if f["severity"] == "error"),
+            tuple(_finding_text(f) for f in record["findings"] if f["severity"] != "error"),
+        )
+        for record in records
+        if record["kind"] == "message"
+    )
+    return junit("mdict scp", cases)
 
 
 def write_report(
