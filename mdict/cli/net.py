@@ -274,13 +274,7 @@ def _pool(
     from mdict.net.pool import ValidationPool
     from mdict.scale.source import DatabaseSource
 
-    if db_path is not None:
-        source = DatabaseSource.from_file(db_path)
-    elif profiles is not None:
-        source = DatabaseSource.from_profiles(profiles)
-    else:
-        source = DatabaseSource.default()
-    return ValidationPool(source, level, workers)
+    return ValidationPool(DatabaseSource.of_options(db_path, profiles), level, workers)
 
 
 def _serve(run: _Run, timeout: float | None) -> None:

@@ -242,12 +242,7 @@ def validate_command(
         hint = did_you_mean(service, [s.name for s in db.services()])
         message = f"no service {service!r} in the database{hint}"
         raise click.BadParameter(message, param_hint="--service")
-    if db_path is not None:
-        source = DatabaseSource.from_file(db_path)
-    elif profiles is not None:
-        source = DatabaseSource.from_profiles(profiles)
-    else:
-        source = DatabaseSource.default()
+    source = DatabaseSource.of_options(db_path, profiles)
     known = frozenset(read_baseline(baseline)) if baseline else frozenset()
     rank = LEVELS[level.rstrip("s")]
     show_private = "private" in scale.get("show", ()) or rank >= LEVELS["info"]

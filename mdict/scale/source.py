@@ -61,6 +61,16 @@ class DatabaseSource:
         return DatabaseSource._make("profiles", os.fspath(folder), files)
 
     @staticmethod
+    def of_options(db_path: str | None, profiles: str | None) -> DatabaseSource:
+        """The source of a command's ``--db FILE`` or ``--profiles DIR``
+        (neither: the embedded database)."""
+        if db_path is not None:
+            return DatabaseSource.from_file(db_path)
+        if profiles is not None:
+            return DatabaseSource.from_profiles(profiles)
+        return DatabaseSource.default()
+
+    @staticmethod
     def _make(kind: Kind, name: str, files: tuple[tuple[str, bytes], ...]) -> DatabaseSource:
         digest = hashlib.sha256(kind.encode())
         for file, data in files:

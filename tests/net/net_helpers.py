@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from pydicom import examples
 from pydicom.dataset import Dataset
@@ -185,6 +185,22 @@ def send_raw_store(
     finally:
         assoc._reactor_checkpoint.set()
     return response
+
+
+DEFLATED: Final = "1.2.840.10008.1.2.1.99"  # Deflated Explicit VR Little Endian
+
+
+def send_undecodable(port: int) -> int:
+    """A C-STORE whose deflated data set cannot be inflated; the status answered."""
+    ae = client()
+    ae.add_requested_context(CT_STORAGE, [DEFLATED])
+    assoc = ae.associate("127.0.0.1", port)
+    assert assoc.is_established
+    try:
+        response = send_raw_store(assoc, b"this is no deflate stream", CT_STORAGE, "1.2.3.7")
+        return int(response.Status)
+    finally:
+        assoc.release()
 
 
 def encoded(ds: Dataset, implicit: bool = True) -> bytes:

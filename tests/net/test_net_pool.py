@@ -13,7 +13,14 @@ from concurrent.futures import Future
 from typing import Any
 
 import pytest
-from net_helpers import CT_STORAGE, associated, client, ct, defective_ct, send_raw_store
+from net_helpers import (
+    CT_STORAGE,
+    associated,
+    ct,
+    defective_ct,
+    send_raw_store,
+    send_undecodable,
+)
 
 from mdict.db.database import default_database
 from mdict.net.fixture import ScpUnderTest
@@ -100,18 +107,9 @@ def test_an_association_summary_waits_for_its_reports(pool: ValidationPool) -> N
 def test_an_undecodable_data_set_is_still_refused(pool: ValidationPool) -> None:
     """The answer to a data set that cannot be decoded is an error status:
     it does not wait for a worker, it is never answered success."""
-    deflated = "1.2.840.10008.1.2.1.99"
     scp = serve(pool)
     try:
-        ae = client()
-        ae.add_requested_context(CT_STORAGE, [deflated])
-        assoc = ae.associate("127.0.0.1", scp.port)
-        assert assoc.is_established
-        try:
-            response = send_raw_store(assoc, b"this is no deflate stream", CT_STORAGE, "1.2.3.7")
-            assert response.Status == 0xC210
-        finally:
-            assoc.release()
+        assert send_undecodable(scp.port) == 0xC210
     finally:
         scp.stop()
     [message] = scp.received

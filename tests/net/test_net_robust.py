@@ -11,14 +11,15 @@ from typing import Any
 import pytest
 from net_helpers import (
     CT_STORAGE,
+    DEFLATED,
     TIMEOUT,
     VERIFICATION,
     associated,
-    client,
     ct,
     defective_ct,
     encoded,
     send_raw_store,
+    send_undecodable,
 )
 from pynetdicom.dimse_messages import C_STORE_RQ
 from pynetdicom.dimse_primitives import C_STORE
@@ -187,22 +188,13 @@ def test_twenty_associations_at_once(mdict_scp: ScpUnderTest) -> None:
 
 
 def test_a_data_set_that_cannot_be_decoded_is_refused(mdict_scp: ScpUnderTest) -> None:
-    deflated = "1.2.840.10008.1.2.1.99"  # Deflated Explicit VR Little Endian
-    ae = client()
-    ae.add_requested_context(CT_STORAGE, [deflated])
-    assoc = ae.associate("127.0.0.1", mdict_scp.port)
-    assert assoc.is_established
-    try:
-        response = send_raw_store(assoc, b"this is no deflate stream", CT_STORAGE, "1.2.3.7")
-        assert response.Status == 0xC210
-    finally:
-        assoc.release()
+    assert send_undecodable(mdict_scp.port) == 0xC210
     mdict_scp.wait(messages=1)
     [message] = mdict_scp.received
     [finding] = message.findings
     assert (finding.code, message.status, message.transfer_syntax) == (
         "READ_ERROR",
         0xC210,
-        deflated,
+        DEFLATED,
     )
     assert finding.message.startswith("the data set cannot be decoded: ")
