@@ -39,7 +39,7 @@ class _Run:
         self.ended = threading.Event()
         self.limit: int | None = None
         self._lock = threading.Lock()
-        self.log = _LiveLog(click.get_text_stream("stdout"))
+        self.log = _LiveLog(sys.stdout)  # as it is now (a test runner swaps it)
 
     def on_message(self, message: Any) -> None:
         from mdict.net.records import finding_lines
