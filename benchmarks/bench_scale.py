@@ -79,7 +79,8 @@ def generate(folder: Path, count: int) -> list[Path]:
 
 def child(engine: str, workers: int, output: str, folders: list[str]) -> None:
     """One measured run in this process; prints one JSON line."""
-    from mdict.scale.command import Filters, Plan, run_validate
+    from mdict.scale.command import Plan, run_validate
+    from mdict.scale.entries import Filters
     from mdict.scale.run import open_engine
     from mdict.scale.source import DatabaseSource
     from mdict.scale.tasks import Options

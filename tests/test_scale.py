@@ -485,3 +485,33 @@ def test_write_baseline_through_the_streamed_path(files: Path, tmp_path: Path) -
     known = len(json.loads(classic.read_text())["findings"])
     assert f"0 errors, 0 warnings, {known} known (baseline)" in text.splitlines()[0]
     assert all(row["ok"] for row in entries(tmp_path / "k.jsonl"))
+
+
+def test_entries_made_on_dask_workers_keep_baselines_and_hidden_counts(
+    files: Path, cluster: Any, tmp_path: Path
+) -> None:
+    """On Dask the workers make the entries (lines, tallies, baseline keys):
+    a baseline written there, used there, and the summary's counts equal the
+    local engine's."""
+    dask = ["--engine", "dask", "--scheduler", cluster.scheduler_address, "--partition-size", "4"]
+    classic, on_dask = tmp_path / "a.json", tmp_path / "b.json"
+    assert run("validate", str(files), "--write-baseline", str(classic))[0] == 0
+    code, _ = run(
+        "validate", str(files), *dask, "--write-baseline", str(on_dask),
+        "--output", str(tmp_path / "w.jsonl"),
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(classic.read_text()) == json.loads(on_dask.read_text())
+    code, text = run(
+        "validate", str(files), *dask, "--baseline", str(on_dask),
+        "--output", str(tmp_path / "k.parquet"),
+    )  # fmt: skip
+    known = len(json.loads(classic.read_text())["findings"])
+    assert code == 0 and f"{known} known (baseline)" in text.splitlines()[0]
+    for level in ("warnings", "info"):
+        local_out = tmp_path / f"l-{level}.jsonl"
+        dask_out = tmp_path / f"d-{level}.jsonl"
+        _, local_text = run("validate", str(files), "--level", level, "-o", str(local_out))
+        _, dask_text = run("validate", str(files), *dask, "--level", level, "-o", str(dask_out))
+        assert dask_text == local_text
+        assert entries(dask_out) == entries(local_out)

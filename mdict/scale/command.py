@@ -6,68 +6,30 @@ or ``--resume`` is given (docs/scale.md).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import click
 
 from mdict.report.context import Annotator
-from mdict.scale.run import Engine, learn_corpus, list_files, open_engine, validate_reports
-from mdict.scale.sinks import SEVERITIES, Entry, done_files, exists, open_sink
+from mdict.scale.entries import Filters, Made, entry_of
+from mdict.scale.run import (
+    Engine,
+    learn_corpus,
+    list_files,
+    open_engine,
+    validate_entries,
+    validate_reports,
+)
+from mdict.scale.sinks import Sink, done_files, exists, open_sink
 from mdict.scale.source import DatabaseSource
 from mdict.scale.summary import Summary
 from mdict.scale.tasks import Options
 from mdict.validation.baseline import baseline_key
-from mdict.validation.findings import LEVELS, PRIVATE, Finding, Report
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the command line drops or accepts: the level shown, ``--ignore``
-    codes and the ``--baseline`` keys."""
-
-    rank: int
-    ignored: frozenset[str]
-    known: frozenset[str]
-    show_private: bool = True
-    """Private dictionary disagreements shown (``--show private``, or ``--level info``)."""
-
-
-def entry_of(
-    report: Report, filters: Filters, annotator: Annotator | None = None
-) -> tuple[Entry, list[Finding], int]:
-    """(the entry of ``--format json``, the findings shown that are new, how
-    many the baseline knows); ``annotator`` adds each finding's module, type
-    and condition, as ``--format json`` does."""
-    file = report.source or "?"
-    shown = [
-        f for f in report if LEVELS[f.severity] <= filters.rank and f.code not in filters.ignored
-    ]
-    if not filters.show_private:
-        hidden = [f for f in shown if f.category == PRIVATE]
-        shown = [f for f in shown if f.category != PRIVATE]
-        entry_hidden = len(hidden)
-    else:
-        entry_hidden = 0
-    fresh = [f for f in shown if baseline_key(file, f) not in filters.known]
-    # the file entry of --format json: the report's fields (findings made once)
-    entry: Entry = dataclasses.replace(report, findings=()).to_dict()
-    entry.pop("coverage")
-    entry["findings"] = [f.to_dict() for f in fresh]
-    counts = {s: 0 for s in SEVERITIES}
-    for finding in fresh:
-        counts[finding.severity] += 1
-    entry["counts"] = counts
-    entry["ok"] = counts["error"] == 0
-    if annotator is not None:
-        for finding in entry["findings"]:
-            annotator.annotate(report.service, report.command, finding)
-    entry["__hidden"] = entry_hidden
-    return entry, fresh, len(shown) - len(fresh)
+from mdict.validation.findings import LEVELS, Finding, Report
 
 
 @dataclass(frozen=True)
@@ -123,18 +85,15 @@ def run_validate(
         files: Iterable[str] = list_files(plan.paths, engine, plan.from_list)
         if done:
             files = (f for f in files if f not in done)
-        reports = validate_reports(files, engine, source, options, plan.partition_size)
-        annotator = Annotator(source.validator().db)
-        for report, entry, fresh, known in _entries(reports, filters, annotator):
-            summary.add(entry, known, report.coverage if options.coverage else None)
-            if baseline is not None:
-                baseline.extend(baseline_key(entry["file"] or "?", f) for f in fresh)
-            if sink is not None:
-                sink.write(entry)
-            else:
-                _print_file(report, fresh, known, filters.rank)
-            if sink is not None and summary.files % 64 == 0:
-                sink.sync()
+        if sink is not None and engine.name == "dask":  # entries made on the workers
+            made = validate_entries(
+                files, engine, source, options, filters, sink.takes_lines,
+                baseline is not None, plan.partition_size,
+            )  # fmt: skip
+            _stream_made(made, sink, summary, baseline)
+        else:
+            reports = validate_reports(files, engine, source, options, plan.partition_size)
+            _stream_reports(reports, sink, summary, baseline, filters, source, options)
     finally:
         if sink is not None:
             sink.close()
@@ -142,6 +101,47 @@ def run_validate(
             engine.close()
     _print_summary(summary, plan, output)
     return 1 if summary.severities["error"] else 0
+
+
+def _stream_made(
+    made: Iterable[Made], sink: Sink, summary: Summary, baseline: list[str] | None
+) -> None:
+    """Entries the workers made: written and added up as they come."""
+    for one in made:
+        summary.add_tally(one.tally)
+        if baseline is not None:
+            baseline.extend(one.keys)
+        if one.line is not None:
+            sink.write_line(one.line)
+        elif one.entry is not None:
+            sink.write(one.entry)
+        if summary.files % 64 == 0:
+            sink.sync()
+
+
+def _stream_reports(
+    reports: Iterable[Report],
+    sink: Sink | None,
+    summary: Summary,
+    baseline: list[str] | None,
+    filters: Filters,
+    source: DatabaseSource,
+    options: Options,
+) -> None:
+    """Reports made into entries here (the local engine's processes are
+    this machine's cores either way); printed when there is no sink."""
+    annotator = Annotator(source.validator().db)
+    for report in reports:
+        entry, fresh, known = entry_of(report, filters, annotator)
+        summary.add(entry, known, report.coverage if options.coverage else None)
+        if baseline is not None:
+            baseline.extend(baseline_key(entry["file"] or "?", f) for f in fresh)
+        if sink is None:
+            _print_file(report, fresh, known, filters.rank)
+            continue
+        sink.write(entry)
+        if summary.files % 64 == 0:
+            sink.sync()
 
 
 def _engine(plan: Plan) -> Engine:
@@ -153,14 +153,6 @@ def _engine(plan: Plan) -> Engine:
         ) from None
     except OSError as exc:  # no scheduler at that address
         raise click.UsageError(f"cannot reach the Dask scheduler {plan.scheduler}: {exc}") from None
-
-
-def _entries(
-    reports: Iterable[Report], filters: Filters, annotator: Annotator
-) -> Iterator[tuple[Report, Entry, list[Finding], int]]:
-    for report in reports:
-        entry, fresh, known = entry_of(report, filters, annotator)
-        yield report, entry, fresh, known
 
 
 def _print_file(report: Report, fresh: list[Finding], known: int, rank: int) -> None:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from mdict.private.learn import Corpus, FileScan
 from mdict.scale.engine import DaskEngine, LocalEngine, Work
+from mdict.scale.entries import Filters, Made, annotator_for, entry_partition, made_of
 from mdict.scale.listing import list_here, partitions, read_list, walk
 from mdict.scale.source import DatabaseSource, prime
 from mdict.scale.tasks import Options, failure_report, scan_partition, validate_partition
 from mdict.validation.findings import Report
 
 Engine = LocalEngine | DaskEngine
+T = TypeVar("T")
 DEFAULT_PARTITION = 64
 LOST = "the worker process died on this file every time it ran (it crashes the reader)"
 
@@ -42,8 +44,8 @@ def list_files(paths: Iterable[str], engine: Engine, from_list: str | None = Non
     return walk(paths, lister, lookahead=2 * engine.workers)
 
 
-def _join(results: list[list[Report]]) -> list[Report]:
-    return [report for reports in results for report in reports]
+def _join(results: list[list[T]]) -> list[T]:
+    return [one for many in results for one in many]
 
 
 def validate_reports(
@@ -68,6 +70,33 @@ def validate_reports(
     )
     for _, reports in engine.map(work, partitions(files, partition_size)):
         yield from reports
+
+
+def validate_entries(
+    files: Iterable[str],
+    engine: Engine,
+    source: DatabaseSource,
+    options: Options,
+    filters: Filters,
+    lines: bool,
+    keys: bool,
+    partition_size: int = DEFAULT_PARTITION,
+) -> Iterator[Made]:
+    """Each file's entry, made on the workers (as a JSON line when
+    ``lines``; with its new baseline keys when ``keys``), as partitions
+    finish (docs/scale.md)."""
+    prime(source)
+    if options.service is not None and source.validator().db.service(options.service) is None:
+        raise LookupError(f"no service {options.service!r} in the database")
+    command = options.command
+
+    def lost(path: str) -> list[Made]:
+        report = failure_report(path, command, LOST)
+        return [made_of(report, filters, annotator_for(source), lines, keys)]
+
+    work = Work(entry_partition, (source, options, filters, lines, keys), _join, lost)
+    for _, made in engine.map(work, partitions(files, partition_size)):
+        yield from made
 
 
 def _merge(corpora: list[Corpus]) -> Corpus:

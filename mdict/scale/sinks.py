@@ -31,7 +31,13 @@ SEVERITIES = ("error", "warning", "info")
 
 
 class Sink(Protocol):
+    takes_lines: bool
+    """The sink writes JSON lines (:meth:`write_line`), made on the workers."""
+
     def write(self, entry: Entry) -> None: ...
+
+    def write_line(self, line: str) -> None:
+        """One entry as its JSON text (``json.dumps(entry, ensure_ascii=False)``)."""
 
     def sync(self) -> None:
         """Make what was written durable (between partitions)."""
@@ -89,8 +95,13 @@ class JsonLinesSink:
             name, "a" if resume else "w", encoding="utf-8", errors="surrogateescape"
         )
 
+    takes_lines = True
+
     def write(self, entry: Entry) -> None:
         self.handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+    def write_line(self, line: str) -> None:
+        self.handle.write(line + "\n")
 
     def sync(self) -> None:
         self.handle.flush()
@@ -198,8 +209,13 @@ class ParquetSink:
         self.groups = 0
         self.writer: Any = None
 
+    takes_lines = False
+
     def sync(self) -> None:
         """Nothing: rows go out a row group at a time (a part when full)."""
+
+    def write_line(self, line: str) -> None:
+        self.write(json.loads(line))
 
     def _part(self) -> Path:
         return self.folder / f"part-{self.number:05d}.parquet"

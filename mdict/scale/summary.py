@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mdict.scale.sinks import SEVERITIES, Entry
+
+if TYPE_CHECKING:
+    from mdict.scale.entries import Tally
 from mdict.validation.findings import Coverage, coverage_sources
 
 NO_SERVICE = "(none)"
@@ -56,6 +59,25 @@ class Summary:
             self.codes[(finding["code"], finding["severity"])] += 1
         if coverage is not None:
             self.coverage = coverage if self.coverage is None else self.coverage + coverage
+
+    def add_tally(self, tally: Tally) -> None:
+        """The same as :meth:`add`, from what a worker counted."""
+        self.files += 1
+        self.known += tally.known
+        self.private += tally.hidden
+        self.unevaluated += tally.unevaluated
+        service = tally.service or NO_SERVICE
+        self.services[service] += 1
+        if not tally.ok:
+            self.with_errors += 1
+            self.services_failed[service] += 1
+        for code, severity in tally.findings:
+            self.severities[severity] += 1
+            self.codes[(code, severity)] += 1
+        if tally.coverage is not None:
+            self.coverage = (
+                tally.coverage if self.coverage is None else self.coverage + tally.coverage
+            )
 
     def headline(self) -> str:
         """The line ``mdict validate`` ends with (the same words)."""
