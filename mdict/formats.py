@@ -241,10 +241,13 @@ def get(kind: str) -> Format:
 def detect_kind(text: str) -> Kind:
     """Guess a profile's kind from its first meaningful line (a dictionary
     when nothing else fits)."""
+    from mdict.model.core import split_note
+
     for raw in text.splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
+        line = split_note(line)[0]  # mdict's own formats allow "# why" at a line's end
         for kind in DETECTION_ORDER:
             if BY_KIND[kind].detect(line, text):
                 return kind

@@ -27,9 +27,13 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from mdict.fileio import write_text_atomic
+from mdict.model.core import Location, comment_text, split_note
+
+if TYPE_CHECKING:
+    from mdict.parse._layout import Layout
 
 __all__ = [
     "AttributePositions",
@@ -66,16 +70,11 @@ class AttributePositions:
 
     tag: int
     positions: tuple[Position, ...]
+    loc: Location | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         body = ", ".join(str(p) for p in self.positions)
         return f"{self.tag >> 16:04X},{self.tag & 0xFFFF:04X} = {body}"
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    file: str
-    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +92,15 @@ class SectionPositions:
 
 @dataclass(frozen=True, slots=True)
 class PositionsProfile:
-    """Every section in profile order, and the header comment (without ``#``)."""
+    """Every section in profile order, and the header comment (without ``#``);
+    each section's and attribute's comments are in its ``loc``."""
 
     sections: tuple[SectionPositions, ...]
     header: tuple[str, ...] = ()
+    leading: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    """The header as written (comment and blank lines), when it was read."""
+    trailer: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    """Comment lines after the last section, as written."""
 
     def get(self, name: str, command: str) -> SectionPositions | None:
         for section in self.sections:
@@ -152,21 +156,25 @@ def _positions(text: str, start: int) -> tuple[Position, ...]:
 
 
 class _Reader:
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, trivia: Layout) -> None:
         self.filename = filename
+        self.trivia = trivia
         self.sections: list[SectionPositions] = []
-        self.current: tuple[str, str, int, list[AttributePositions]] | None = None
+        self.current: tuple[str, str, Location, list[AttributePositions]] | None = None
         self.seen_sections: dict[tuple[str, str], int] = {}
         self.seen_tags: dict[int, int] = {}
 
     def close(self) -> None:
         if self.current is not None:
-            name, command, line, attributes = self.current
-            loc = Location(self.filename, line)
+            name, command, loc, attributes = self.current
             self.sections.append(SectionPositions(name, command, tuple(attributes), loc))
         self.current = None
 
-    def line(self, number: int, text: str) -> None:
+    def _loc(self, number: int, note: str) -> Location:
+        return Location(self.filename, number, 1, self.trivia.at(number), note)
+
+    def line(self, number: int, raw: str) -> None:
+        text, note = split_note(raw)
         section = _SECTION.fullmatch(text)
         if section is not None:
             self.close()
@@ -178,7 +186,7 @@ class _Reader:
                     f"expected each section once, found [ {key[0]}, {key[1]} ] again (first on line {first})",
                 )
             self.seen_sections[key] = number
-            self.current = (key[0], key[1], number, [])
+            self.current = (key[0], key[1], self._loc(number, note), [])
             self.seen_tags = {}
             return
         if self.current is None:
@@ -195,7 +203,8 @@ class _Reader:
                 f"expected each tag once per section, found {head.group(1)},{head.group(2)} again (first on line {self.seen_tags[tag]})",
             )
         self.seen_tags[tag] = number
-        self.current[3].append(AttributePositions(tag, _positions(text, head.end())))
+        positions = _positions(text, head.end())
+        self.current[3].append(AttributePositions(tag, positions, self._loc(number, note)))
 
 
 def parse_positions(text: str, filename: str = "<string>") -> PositionsProfile:
@@ -203,16 +212,13 @@ def parse_positions(text: str, filename: str = "<string>") -> PositionsProfile:
     (up to the readers' MAX_ERRORS errors, as every profile reader)."""
     # The driver is imported here: a database reader needs the model, not it.
     from mdict.parse._driver import MAX_ERRORS, Collector, numbered_lines
+    from mdict.parse._layout import layout
 
-    lines = text.split("\n")
-    header: list[str] = []
-    for text_line in lines:
-        if not text_line.startswith("#"):
-            break
-        header.append(text_line[1:].removeprefix(" ").rstrip("\r"))
-    reader = _Reader(filename)
+    lines = numbered_lines(text)
+    trivia = layout(text, lines)
+    reader = _Reader(filename, trivia)
     collector = Collector(filename, text)
-    for number, body in numbered_lines(text):
+    for number, body in lines:
         if collector.errors > MAX_ERRORS:
             break
         try:
@@ -221,7 +227,8 @@ def parse_positions(text: str, filename: str = "<string>") -> PositionsProfile:
             collector.error(number, bad.column, bad.message)
     collector.raise_if_errors()
     reader.close()
-    return PositionsProfile(tuple(reader.sections), tuple(header))
+    header = comment_text(trivia.header)
+    return PositionsProfile(tuple(reader.sections), header, trivia.header, trivia.trailer)
 
 
 def read_positions(path: str | os.PathLike[str]) -> PositionsProfile:
@@ -238,13 +245,23 @@ def read_positions(path: str | os.PathLike[str]) -> PositionsProfile:
 
 
 def format_positions(profile: PositionsProfile) -> str:
-    """The canonical text: the header comment, then each section after a blank line."""
-    out = [f"# {line}" if line else "#" for line in profile.header]
+    """The canonical text: the header comment, then each section after a
+    blank line; comment lines where they were, a comment that ended a line
+    ending it again."""
+    from mdict.write._layout import emit, noted, start, text, trivia_of
+
+    out: list[str] = []
+    if profile.leading and comment_text(profile.leading) == profile.header:
+        start(out, profile.leading)
+    else:
+        start(out, tuple(f"# {line}" if line else "#" for line in profile.header))
     for section in profile.sections:
-        if out:
-            out.append("")
-        out.append(str(section))
-    return "\n".join(out) + "\n" if out else ""
+        emit(out, trivia_of(section.loc), 1 if out and out[-1] != "" else 0)
+        out.append(noted(f"[ {section.name}, {section.command} ]", section.loc))
+        for attribute in section.attributes:
+            emit(out, trivia_of(attribute.loc))
+            out.append(noted(str(attribute), attribute.loc))
+    return text(out, profile.trailer)
 
 
 def write_positions(profile: PositionsProfile, path: str | os.PathLike[str]) -> None:

@@ -61,12 +61,15 @@ class Location:
     blank lines ("" for a run of blank lines) right above the thing in its
     file, so that writers put them back where they were (like tomlkit). It
     travels with the thing through sorting and merging, and like the location
-    itself it is outside the model's equality."""
+    itself it is outside the model's equality. ``note`` is the comment at
+    the end of the thing's line (``# why``, as written), in the formats
+    that allow one (conditions, modules, positions)."""
 
     file: str
     line: int
     column: int = 1
     trivia: tuple[str, ...] = ()
+    note: str = ""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
@@ -167,6 +170,24 @@ class VM:
         if self.maximum == self.minimum:
             return str(self.minimum)
         return f"{self.minimum}-{self.maximum}"
+
+
+def split_note(line: str) -> tuple[str, str]:
+    """(the line without its end-of-line comment, the comment as written):
+    a ``#`` outside a double-quoted string starts the comment."""
+    if "#" not in line:
+        return line, ""
+    quoted = escaped = False
+    for index, char in enumerate(line):
+        if escaped:
+            escaped = False
+        elif quoted and char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == "#" and not quoted:
+            return line[:index].rstrip(" \t"), line[index:].rstrip()
+    return line, ""
 
 
 def comment_text(trivia: tuple[str, ...]) -> tuple[str, ...]:

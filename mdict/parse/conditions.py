@@ -51,7 +51,7 @@ from mdict.model.conditions import (
     Truth,
     ValueOf,
 )
-from mdict.model.core import Location, comment_text
+from mdict.model.core import Location, comment_text, split_note
 from mdict.model.keywords import keyword_of, tag_of_keyword
 from mdict.parse._conditions_fast import MAX_DEPTH, fast_definition, fast_expression
 from mdict.parse._driver import (
@@ -284,6 +284,7 @@ class Chunk:
     text: str
     comment: tuple[str, ...]  # the comment lines above it, without "#"
     trivia: tuple[str, ...] = ()  # the comment and blank lines above it, as written
+    note: str = ""  # the comments at the ends of its lines, as written, joined
 
 
 def split_definitions(text: str) -> tuple[tuple[str, ...], list[Chunk], Layout]:
@@ -302,15 +303,18 @@ def split_definitions(text: str) -> tuple[tuple[str, ...], list[Chunk], Layout]:
             current = [number]
             spans.append(current)
     trivia = layout(text, [(n, "") for span in spans for n in span])
-    chunks = [
-        Chunk(
-            span[0],
-            "\n".join(lines[n - 1] for n in span),
-            comment_text(trivia.at(span[0])),
-            trivia.at(span[0]),
+    chunks = []
+    for span in spans:
+        split = [split_note(lines[n - 1]) for n in span]
+        chunks.append(
+            Chunk(
+                span[0],
+                "\n".join(body for body, _ in split),
+                comment_text(trivia.at(span[0])),
+                trivia.at(span[0]),
+                " ".join(note for _, note in split if note),
+            )
         )
-        for span in spans
-    ]
     return comment_text(trivia.header), chunks, trivia
 
 
@@ -355,7 +359,7 @@ def parse_conditions(text: str, filename: str = "<string>") -> ConditionsProfile
             )
             continue
         first_line[name] = chunk.line
-        loc = Location(filename, chunk.line, 1, chunk.trivia)
+        loc = Location(filename, chunk.line, 1, chunk.trivia, chunk.note)
         definitions.append(ConditionDef(name, expression, loc, chunk.comment))
     collector.raise_if_errors()
     return ConditionsProfile(tuple(definitions), header, trivia.header, trivia.trailer)

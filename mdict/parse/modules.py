@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, cast
 
 from lark import Token, Transformer, v_args
 
-from mdict.model.core import Location, comment_text
+from mdict.model.core import Location, comment_text, split_note
 from mdict.model.modules import MessageModules, ModulesProfile, ModuleUse, Usage
 from mdict.parse._driver import (
     Collector,
@@ -117,9 +117,10 @@ def modules_line(text: str) -> SectionLine | ModuleLine | None:
 class _Message:
     """A section while it is read."""
 
-    def __init__(self, line: SectionLine, number: int, trivia: Layout) -> None:
+    def __init__(self, line: SectionLine, number: int, trivia: Layout, note: str) -> None:
         self.line = line
         self.number = number
+        self.note = note
         self.modules: list[ModuleUse] = []
         self.owner: dict[int, str] = {}
         self.trivia = trivia.at
@@ -128,7 +129,8 @@ class _Message:
 def _add_module(
     message: _Message, result: ModuleLine, number: int, text: str, collector: Collector
 ) -> None:
-    use = replace(result.use, loc=Location(collector.filename, number, 1, message.trivia(number)))
+    loc = Location(collector.filename, number, 1, message.trivia(number), split_note(text)[1])
+    use = replace(result.use, loc=loc)
     for index, tag in enumerate(use.tags):
         if tag in message.owner:
             match = list(_TAG_TEXT.finditer(text, result.tags_column - 1))[index]
@@ -164,7 +166,7 @@ def parse_modules(text: str, filename: str = "<string>") -> ModulesProfile:
                     f" (first on line {first[key]})",
                 )
             first.setdefault(key, number)
-            messages.append(_Message(result, number, trivia))
+            messages.append(_Message(result, number, trivia, split_note(line_text)[1]))
         elif type(result) is ModuleLine:
             if not messages:
                 collector.error(
@@ -183,7 +185,7 @@ def parse_modules(text: str, filename: str = "<string>") -> ModulesProfile:
                 m.line.service,
                 m.line.command,
                 tuple(m.modules),
-                Location(filename, m.number, 1, trivia.at(m.number)),
+                Location(filename, m.number, 1, trivia.at(m.number), m.note),
             )
             for m in messages
         ),

@@ -16,6 +16,11 @@ def trivia_of(loc: Location | None) -> tuple[str, ...]:
     return () if loc is None else loc.trivia
 
 
+def noted(line: str, loc: Location | None) -> str:
+    """``line`` with the comment that ended it when it was read."""
+    return f"{line}  {loc.note}" if loc is not None and loc.note else line
+
+
 def emit(out: list[str], trivia: tuple[str, ...], gap: int = 0) -> None:
     """The lines before an entry: ``gap`` blank lines (at least one when its
     trivia starts with one; none at the top of the file; blank lines already

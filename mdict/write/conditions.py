@@ -1,6 +1,7 @@
 """Conditions profile writer (docs/conditions.md): the header comment, then
 each definition with its comment lines, long and/or chains one operand per
-continuation line."""
+continuation line; the comments that ended a definition's lines end its
+first line."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from mdict.model.conditions import (
     format_constant,
 )
 from mdict.model.core import comment_text
-from mdict.write._layout import emit, start, text, trivia_of
+from mdict.write._layout import emit, noted, start, text, trivia_of
 
 LINE_WIDTH = 100
 """Definitions longer than this put each top-level and/or operand on its own line."""
@@ -65,7 +66,9 @@ def format_conditions(profile: ConditionsProfile | Mapping[str, Expression]) -> 
             if out and out[-1] != "":
                 out.append("")
             out.extend(_comment_line(line) for line in definition.comment)
-        out.append(format_definition(definition.name, definition.expression))
+        first, *rest = format_definition(definition.name, definition.expression).split("\n")
+        out.append(noted(first, definition.loc))  # comments that ended its lines
+        out.extend(rest)
     return text(out, trailer)
 
 

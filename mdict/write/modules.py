@@ -1,5 +1,6 @@
 """Modules profile writer (docs/formats.md): the header comment, then each
-message's section after a blank line."""
+message's section after a blank line; a comment that ended a line ends it
+again."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 from mdict.fileio import write_text_atomic
 from mdict.model.core import comment_text
 from mdict.model.modules import ModulesProfile
-from mdict.write._layout import emit, start, text, trivia_of
+from mdict.write._layout import emit, noted, start, text, trivia_of
 
 
 def format_modules(profile: ModulesProfile) -> str:
@@ -22,10 +23,10 @@ def format_modules(profile: ModulesProfile) -> str:
         start(out, tuple(f"# {line}" if line else "#" for line in profile.header))
     for message in profile.messages:
         emit(out, trivia_of(message.loc), 1 if out and out[-1] != "" else 0)
-        out.append(f"[ {message.service}, {message.command} ]")
+        out.append(noted(f"[ {message.service}, {message.command} ]", message.loc))
         for module in message.modules:
             emit(out, trivia_of(module.loc))
-            out.append(str(module))
+            out.append(noted(str(module), module.loc))
     return text(out, profile.trailer)
 
 
