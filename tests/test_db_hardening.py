@@ -157,3 +157,16 @@ def test_the_standard_database_passes_every_check() -> None:
     db = open_database(ROOT / "mdict" / "data" / "mrgcom3.msg")
     db.verify()
     assert db.header.counts["messages"] == len(db.messages())
+
+
+def test_a_condition_note_that_is_not_text_fails_the_open() -> None:
+    with pytest.raises(DatabaseError, match="a condition's end-of-line comment"):
+        Database.from_bytes(crafted(conditions=[[], [["A", "true", [], 5]]]), "x.msg")
+    with pytest.raises(DatabaseError, match="3 or 4 fields"):
+        Database.from_bytes(crafted(conditions=[[], [["A", "true"]]]), "x.msg")
+    db = Database.from_bytes(crafted(conditions=[[], [["A", "true", ["why"], "# note"]]]))
+    model = db.conditions_model()
+    assert model is not None
+    [definition] = model.definitions
+    assert definition.comment == ("why",)
+    assert definition.loc is not None and definition.loc.note == "# note"

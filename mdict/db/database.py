@@ -22,7 +22,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from mdict.db.dictionary_table import DictionaryTable, EntriesTable
+from mdict.db.dictionary_table import DictionaryTable
 from mdict.db.files import (
     Parts,
     PathKey,
@@ -43,7 +43,6 @@ from mdict.db.format import (
     Header,
     Kind,
     Role,
-    condition_texts,
     counts_of,
 )
 from mdict.errors import DatabaseError, InputFileError, MdictError
@@ -55,6 +54,7 @@ from mdict.model import (
     InfoProfile,
     InfoSection,
     ItemRef,
+    Location,
     Service,
     ServiceProfile,
     Tag,
@@ -221,13 +221,16 @@ class _ConditionsAndModules(ABC):
         from mdict.parse.conditions import parse_expression
 
         comments: Mapping[str, tuple[str, ...]] = getattr(texts, "comments", {})
+        notes: Mapping[str, str] = getattr(texts, "notes", {})
         definitions = []
         for name, text in texts.items():
             try:
                 expression = parse_expression(text, name)
             except MdictError as error:  # stored text the conditions language does not read
                 raise fail(self.name, f"corrupt database: the conditions: {error}") from None
-            definitions.append(ConditionDef(name, expression, comment=comments.get(name, ())))
+            note = notes.get(name, "")
+            loc = Location(self.name, 0, 1, (), note) if note else None
+            definitions.append(ConditionDef(name, expression, loc, comments.get(name, ())))
         return ConditionsProfile(tuple(definitions), tuple(getattr(texts, "header", ())))
 
 
@@ -502,45 +505,12 @@ def _from_profiles(
     borrowed: BorrowedConditions | None,
     positions: PositionsProfile | None = None,
 ) -> Database:
-    # the canonical orders live with the writers; a file opened needs none
-    from mdict.write.dictionary import sorted_entries
-    from mdict.write.info import sorted_lines, sorted_sections
+    from mdict.db.memory import profile_parts
 
     kind: Kind = "messages" if services is not None or info is not None else "dictionary"
     counts = counts_of(dictionary, services, info, conditions, modules, positions)
     header = Header(FORMAT, SCHEMA_VERSION, _version(), kind, (), counts)
-    parts = Parts()
-    if info is not None:
-        for section in sorted_sections(info.sections, services):
-            lines = tuple(sorted_lines(section.lines))
-            if lines != section.lines:
-                section = InfoSection(section.number, section.command, lines, section.loc)
-            if section.is_item:
-                parts.items.setdefault(section.number, section)
-            else:
-                parts.messages.setdefault((section.number, section.command), section)
-    if dictionary is not None:
-        held = dictionary
-        parts.dictionary = lambda: EntriesTable(sorted_entries(held.entries))
-    if services is not None:
-        table = services
-        parts.keys = service_keys(
-            [(s.number, s.name, s.uid) for s in table.services],
-            [(i.name, i.number) for i in table.items],
-        )
-        parts.services = lambda: (table.services, table.items)
-    if conditions is not None:
-        texts = condition_texts(conditions)
-        parts.conditions = lambda: texts
-    if modules is not None:
-        profile = modules
-        parts.modules = lambda: profile
-    if borrowed is not None:
-        lent = borrowed
-        parts.borrowed = lambda: lent
-    if positions is not None:
-        places = positions
-        parts.positions = lambda: places
+    parts = profile_parts(dictionary, services, info, conditions, modules, borrowed, positions)
     return Database(header, parts)
 
 

@@ -403,18 +403,23 @@ def _lines(
 
 
 def decode_conditions(raw: object) -> ConditionTexts:
-    """``[header lines, [[name, expression text, comment lines], ...]]``."""
+    """``[header lines, [[name, expression text, comment lines(, note)], ...]]``."""
     need(type(raw) is tuple and len(raw) == 2, "the conditions: [header, definitions]", raw)
     assert isinstance(raw, tuple)
     header, definitions = raw
     texts(header, "condition header lines")
-    for name, text, comment in rows(definitions, 3, "condition definitions"):
+    need(type(definitions) is tuple, "condition definitions: a list", definitions)
+    for row in definitions:
+        need(type(row) is tuple and len(row) in (3, 4), "condition definitions: 3 or 4 fields", row)
+        name, text, comment, *note = row
         need(type(name) is str and type(text) is str, "[name, expression text]", name)
         texts(comment, "condition comment lines")
+        need(all(type(n) is str for n in note), "a condition's end-of-line comment", note)
     return ConditionTexts(
-        ((name, text) for name, text, _ in definitions),
+        ((row[0], row[1]) for row in definitions),
         header,
-        {name: comment for name, _, comment in definitions},
+        {row[0]: row[2] for row in definitions},
+        {row[0]: row[3] for row in definitions if len(row) == 4},
     )
 
 

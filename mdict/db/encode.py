@@ -320,11 +320,18 @@ def encode_borrowed(borrowed: BorrowedConditions) -> list[Any]:
 
 
 def encode_conditions(conditions: Mapping[str, str]) -> list[Any]:
-    """``[header lines, [[name, expression text, comment lines], ...]]`` in
-    the mapping's (the profile's) order."""
+    """``[header lines, [[name, expression text, comment lines(, note)], ...]]``
+    in the mapping's (the profile's) order; the note (the comment that ended
+    the definition's lines) only where there is one."""
     header: Sequence[str] = getattr(conditions, "header", ())
     comments: Mapping[str, Sequence[str]] = getattr(conditions, "comments", {})
-    rows = [[name, text, list(comments.get(name, ()))] for name, text in conditions.items()]
+    notes: Mapping[str, str] = getattr(conditions, "notes", {})
+    rows = []
+    for name, text in conditions.items():
+        row: list[Any] = [name, text, list(comments.get(name, ()))]
+        if notes.get(name):
+            row.append(notes[name])
+        rows.append(row)
     return [list(header), rows]
 
 

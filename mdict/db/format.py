@@ -137,12 +137,15 @@ class ConditionTexts(dict[str, str]):
         texts: Mapping[str, str] | Iterable[tuple[str, str]] = (),
         header: Iterable[str] = (),
         comments: Mapping[str, Sequence[str]] | None = None,
+        notes: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(texts)
         self.header: tuple[str, ...] = tuple(header)
         self.comments: dict[str, tuple[str, ...]] = {
             name: tuple(lines) for name, lines in (comments or {}).items() if lines
         }
+        self.notes: dict[str, str] = {name: note for name, note in (notes or {}).items() if note}
+        """The comment that ended a definition's lines (``# why``), as written."""
 
 
 def condition_texts(profile: Any) -> ConditionTexts:
@@ -152,13 +155,17 @@ def condition_texts(profile: Any) -> ConditionTexts:
     if isinstance(profile, Mapping):
         texts = ((str(name), str(text)) for name, text in profile.items())
         return ConditionTexts(
-            texts, getattr(profile, "header", ()), getattr(profile, "comments", None)
+            texts,
+            getattr(profile, "header", ()),
+            getattr(profile, "comments", None),
+            getattr(profile, "notes", None),
         )
     items: list[Any] = list(getattr(profile, "definitions", profile))
     return ConditionTexts(
         [(str(d.name), str(d.expression)) for d in items],
         getattr(profile, "header", ()),
         {str(d.name): tuple(getattr(d, "comment", ())) for d in items},
+        {str(d.name): getattr(getattr(d, "loc", None), "note", "") for d in items},
     )
 
 
