@@ -90,7 +90,7 @@ class _LiveLog:
     the stream is a terminal on every call)."""
 
     def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
+        self._stream: TextIO | None = stream
         self._queue: queue.SimpleQueue[str | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._drain, name="mdict-live-log", daemon=True)
         self._thread.start()
@@ -112,9 +112,12 @@ class _LiveLog:
                 batch.append(self._queue.get())
             ended = batch[-1] is None
             texts = [text for text in batch if text is not None]
-            if texts:
-                self._stream.write("\n".join(texts) + "\n")
-                self._stream.flush()
+            if texts and self._stream is not None:
+                try:
+                    self._stream.write("\n".join(texts) + "\n")
+                    self._stream.flush()
+                except (OSError, ValueError):  # the reader went away (a closed pipe)
+                    self._stream = None  # keep draining: the report still gets every record
 
 
 def _folder_of(path: str | None) -> str | None:

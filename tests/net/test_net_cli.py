@@ -130,3 +130,21 @@ def test_which_runs_validate_in_worker_processes(monkeypatch: pytest.MonkeyPatch
         assert (pool.workers, pool.level, pool.source.kind) == (4, "warnings", "default")
     finally:
         pool.close()
+
+
+def test_the_live_log_outlives_a_closed_stream() -> None:
+    """A live log whose reader went away (a closed pipe) keeps taking
+    records: the SCP goes on and its report still gets every one."""
+    import io
+
+    from mdict.cli.net import _LiveLog
+
+    stream = io.StringIO()
+    log = _LiveLog(stream)
+    log.put("first")
+    stream.close()  # writing now raises ValueError
+    for number in range(100):
+        log.put(f"record {number}")
+    log.close()
+    assert not log._thread.is_alive()
+    assert log._queue.empty()
