@@ -524,3 +524,31 @@ def test_configs_apply_in_order_and_sum_their_summaries() -> None:
 def test_summary_of_nothing() -> None:
     assert ChangeSummary().describe() == "no changes"
     assert not ChangeSummary().changed
+
+
+def test_an_old_mdict_service_name_is_read_as_the_new_one_with_a_warning() -> None:
+    """Configurations written for earlier mdict releases name services as
+    those did (CT_IMAGE): icomb reads them under the standard profiles' name."""
+    old = config(existing=(block("CT_IMAGE", "C_STORE_RQ", ln(Tag(0x0008, 0x0020), "DA", line=3)),))
+    new = config(
+        existing=(block("STANDARD_CT", "C_STORE_RQ", ln(Tag(0x0008, 0x0020), "DA", line=3)),)
+    )
+    result = apply_config(SERVICES, INFO, old)
+    assert result.info == apply_config(SERVICES, INFO, new).info
+    assert [str(w) for w in result.warnings] == [
+        "c.cfg:1:1: warning: service CT_IMAGE is now called STANDARD_CT:"
+        " read as [ STANDARD_CT, C_STORE_RQ ]"
+    ]
+    unknown = config(existing=(block("NO_SUCH_IMAGE", "C_STORE_RQ"),))
+    with pytest.raises(ProfileError, match="unknown service NO_SUCH_IMAGE"):
+        apply_config(SERVICES, INFO, unknown)
+
+
+def test_an_old_mdict_item_name_is_read_as_the_new_one_with_a_warning() -> None:
+    old = config(existing_items=(block("REFERENCED_SOP_4", "ITEM", ln(Tag(0x0008, 0x0020), "DA")),))
+    new = config(existing_items=(block("REF_SOP", "ITEM", ln(Tag(0x0008, 0x0020), "DA")),))
+    result = apply_config(SERVICES, INFO, old)
+    assert result.info == apply_config(SERVICES, INFO, new).info
+    assert [str(w) for w in result.warnings] == [
+        "c.cfg:1:1: warning: item REFERENCED_SOP_4 is now called REF_SOP: read as [ REF_SOP, ITEM ]"
+    ]

@@ -77,6 +77,8 @@ class ItemSections(CombineState):
                     f" found [ {block.name}, {block.command} ]",
                 )
                 continue
+            if block.name not in self.items:
+                block = self.renamed(block, "item", existed)
             item = self.items.get(block.name)
             if item is None or block.name not in existed:
                 hint = (

@@ -38,6 +38,8 @@ class ServiceSections(ServiceDefinitions):
         if block.command not in COMMANDS:
             self.error(block.loc, f"unknown command {block.command}, expected a DIMSE command")
             return
+        if block.name not in self.service_numbers:
+            block = self.renamed(block, "service", existed)
         number = self.service_numbers.get(block.name)
         if number is None or block.name not in existed:
             hint = (

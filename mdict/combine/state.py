@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import Literal
 
 from mdict.combine.diagnostics import diagnostic_at, where
 from mdict.combine.summary import ChangeSummary, SectionKey
@@ -92,6 +93,23 @@ class CombineState:
             f"{kind} name {block.name} has {len(block.name)} characters, at most {MAX_NAME_LENGTH}",
         )
         return False
+
+    def renamed(
+        self, block: ConfigBlock, kind: Literal["service", "item"], known: Iterable[str]
+    ) -> ConfigBlock:
+        """``block`` under the standard profiles' name when it uses an old
+        mdict name of a service or item this profile has (``CT_IMAGE`` ->
+        ``STANDARD_CT``, :mod:`mdict.db.aliases`), with a warning; else as it is."""
+        from mdict.db.aliases import current_name
+
+        new = current_name(kind, block.name)
+        if new is None or new not in known:
+            return block
+        self.warn(
+            block.loc,
+            f"{kind} {block.name} is now called {new}: read as [ {new}, {block.command} ]",
+        )
+        return replace(block, name=new)
 
     # -- lookups -----------------------------------------------------------
     def section_lines(self, key: SectionKey) -> list[InfoLine]:
