@@ -38,6 +38,7 @@ SAMPLES: tuple[tuple[str, str, str], ...] = (
     ("config", "mc3icomb.cfg", "tests/data/valid/mc3icomb_variants.cfg"),
     ("conditions", "conditions.pfl", "tests/data/conditions/valid.pfl"),
     ("modules", "modules.pfl", "profiles/modules.pfl"),
+    ("positions", "positions.pfl", "profiles/positions.pfl"),
 )
 # Documented exit statuses of check / fmt (docs/README.md).
 EXIT_STATUSES = frozenset({0, 1, 2})
@@ -181,7 +182,37 @@ def run_case(case: Case, folder: Path, seconds: float = 10.0) -> list[Outcome]:
         outcomes.append(Outcome(args[0], code, error, time.perf_counter() - start))
     if path.read_bytes() != case.data:
         outcomes.append(Outcome("input-unchanged", None, "the input file was modified", 0.0))
+    if outcomes[0].exit_code == 0:  # a valid profile: formatting keeps every comment
+        lost = comments_lost(case)
+        if lost:
+            outcomes.append(Outcome("comments-kept", None, f"fmt dropped {lost[0]!r}", 0.0))
     return outcomes
+
+
+def comments_lost(case: Case) -> list[str]:
+    """The comments of a valid profile that its canonical text no longer has
+    (whole-line comments, and ``# why`` at the end of a line where the kind
+    allows one)."""
+    from mdict.formats import BY_KIND
+    from mdict.model.core import split_note
+
+    text = case.data.decode("utf-8", "replace")
+    kind = BY_KIND[case.kind]
+    try:
+        written = kind.format(kind.parse(text, case.name))
+    except Exception:  # check accepted it under another kind: not this law's case
+        return []
+    own = case.kind in ("conditions", "modules", "positions")
+    wanted = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            wanted.append(stripped)
+        elif own and "#" in line:
+            note = split_note(line)[1]
+            if note:
+                wanted.append(note)
+    return [comment for comment in wanted if comment not in written]
 
 
 def failed(outcome: Outcome) -> bool:
