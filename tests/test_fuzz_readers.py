@@ -15,10 +15,19 @@ KINDS = [kind for kind, _, _ in SAMPLES]
 
 
 def test_cases_are_reproducible_and_cover_every_kind() -> None:
-    first = list(cases(60, seed=7))
-    assert first == list(cases(60, seed=7))
+    first = list(cases(70, seed=7))
+    assert first == list(cases(70, seed=7))
     assert Counter(case.kind for case in first) == {kind: 10 for kind in KINDS}
-    assert any(case.data != list(cases(60, seed=8))[i].data for i, case in enumerate(first))
+    assert any(case.data != list(cases(70, seed=8))[i].data for i, case in enumerate(first))
+
+
+def test_the_comment_law_catches_a_dropped_comment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tools.fuzz_readers import Case, comments_lost
+
+    case = Case("conditions", "conditions.pfl", b"# above\nA = true  # why\n", ())
+    assert comments_lost(case) == []
+    monkeypatch.setattr("mdict.write.conditions.format_conditions", lambda profile: "A = true\n")
+    assert comments_lost(case) == ["# above", "# why"]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
