@@ -248,20 +248,17 @@ def format_positions(profile: PositionsProfile) -> str:
     """The canonical text: the header comment, then each section after a
     blank line; comment lines where they were, a comment that ended a line
     ending it again."""
-    from mdict.write._layout import emit, noted, start, text, trivia_of
+    from mdict.write._layout import sectioned
 
-    out: list[str] = []
-    if profile.leading and comment_text(profile.leading) == profile.header:
-        start(out, profile.leading)
-    else:
-        start(out, tuple(f"# {line}" if line else "#" for line in profile.header))
-    for section in profile.sections:
-        emit(out, trivia_of(section.loc), 1 if out and out[-1] != "" else 0)
-        out.append(noted(f"[ {section.name}, {section.command} ]", section.loc))
-        for attribute in section.attributes:
-            emit(out, trivia_of(attribute.loc))
-            out.append(noted(str(attribute), attribute.loc))
-    return text(out, profile.trailer)
+    sections = (
+        (
+            f"[ {section.name}, {section.command} ]",
+            section.loc,
+            ((str(attribute), attribute.loc) for attribute in section.attributes),
+        )
+        for section in profile.sections
+    )
+    return sectioned(profile.header, profile.leading, profile.trailer, sections)
 
 
 def write_positions(profile: PositionsProfile, path: str | os.PathLike[str]) -> None:

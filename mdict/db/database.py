@@ -36,14 +36,10 @@ from mdict.db.files import (
 )
 from mdict.db.format import (
     DEFAULT_DATABASE,
-    FORMAT,
-    SCHEMA_VERSION,
     Borrowed,
     BorrowedConditions,
     Header,
-    Kind,
     Role,
-    counts_of,
 )
 from mdict.errors import DatabaseError, InputFileError, MdictError
 from mdict.fileio import read_bytes
@@ -281,7 +277,12 @@ class Database(_ConditionsAndModules):
         positions: PositionsProfile | None = None,
     ) -> Database:
         """The same lookups over models in memory (no checks, no file)."""
-        return _from_profiles(dictionary, services, info, conditions, modules, borrowed, positions)
+        from mdict.db.memory import in_memory
+
+        header, parts = in_memory(
+            dictionary, services, info, conditions, modules, borrowed, positions
+        )
+        return Database(header, parts)
 
     def profile(self, role: Role) -> object | None:
         """The profile of a role the database holds (its ``<role>_model()``),
@@ -488,30 +489,6 @@ def renamed(kind: Literal["service", "item"], name: str) -> str | None:
     from mdict.db.aliases import current_name  # only when a name is not found
 
     return current_name(kind, name)
-
-
-def _version() -> str:
-    from mdict import __version__
-
-    return __version__
-
-
-def _from_profiles(
-    dictionary: Dictionary | None,
-    services: ServiceProfile | None,
-    info: InfoProfile | None,
-    conditions: Mapping[str, str] | None,
-    modules: ModulesProfile | None,
-    borrowed: BorrowedConditions | None,
-    positions: PositionsProfile | None = None,
-) -> Database:
-    from mdict.db.memory import profile_parts
-
-    kind: Kind = "messages" if services is not None or info is not None else "dictionary"
-    counts = counts_of(dictionary, services, info, conditions, modules, positions)
-    header = Header(FORMAT, SCHEMA_VERSION, _version(), kind, (), counts)
-    parts = profile_parts(dictionary, services, info, conditions, modules, borrowed, positions)
-    return Database(header, parts)
 
 
 # ---------------------------------------------------------------------------

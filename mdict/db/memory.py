@@ -9,13 +9,21 @@ from collections.abc import Mapping
 
 from mdict.db.dictionary_table import EntriesTable
 from mdict.db.files import Parts, service_keys
-from mdict.db.format import BorrowedConditions, condition_texts
+from mdict.db.format import (
+    FORMAT,
+    SCHEMA_VERSION,
+    BorrowedConditions,
+    Header,
+    Kind,
+    condition_texts,
+    counts_of,
+)
 from mdict.model import Dictionary, InfoProfile, InfoSection, ServiceProfile
 from mdict.model.modules import ModulesProfile
 from mdict.positions import PositionsProfile
 
 
-def profile_parts(
+def in_memory(
     dictionary: Dictionary | None,
     services: ServiceProfile | None,
     info: InfoProfile | None,
@@ -23,12 +31,16 @@ def profile_parts(
     modules: ModulesProfile | None,
     borrowed: BorrowedConditions | None,
     positions: PositionsProfile | None = None,
-) -> Parts:
-    """Loaders over the profiles given."""
+) -> tuple[Header, Parts]:
+    """The header and the loaders of a database over the profiles given."""
     # the canonical orders live with the writers; a file opened needs none
+    from mdict import __version__
     from mdict.write.dictionary import sorted_entries
     from mdict.write.info import sorted_lines, sorted_sections
 
+    kind: Kind = "messages" if services is not None or info is not None else "dictionary"
+    counts = counts_of(dictionary, services, info, conditions, modules, positions)
+    header = Header(FORMAT, SCHEMA_VERSION, __version__, kind, (), counts)
     parts = Parts()
     if info is not None:
         for section in sorted_sections(info.sections, services):
@@ -61,4 +73,4 @@ def profile_parts(
     if positions is not None:
         places = positions
         parts.positions = lambda: places
-    return parts
+    return header, parts

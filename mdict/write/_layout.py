@@ -8,7 +8,9 @@ Trivia that starts with a blank line asks for at least one blank line there
 
 from __future__ import annotations
 
-from mdict.model.core import Location
+from collections.abc import Iterable
+
+from mdict.model.core import Location, comment_text
 
 
 def trivia_of(loc: Location | None) -> tuple[str, ...]:
@@ -47,3 +49,27 @@ def text(out: list[str], trailer: tuple[str, ...] = ()) -> str:
     """The lines (and the comments after the last entry) as file text."""
     out.extend(trailer)
     return "\n".join(out) + "\n" if out else ""
+
+
+def sectioned(
+    header: tuple[str, ...],
+    leading: tuple[str, ...],
+    trailer: tuple[str, ...],
+    sections: Iterable[tuple[str, Location | None, Iterable[tuple[str, Location | None]]]],
+) -> str:
+    """The text of a profile of ``[ ... ]`` sections of lines (modules,
+    positions): the header as read (``leading``) or made from ``header``,
+    each section after a blank line, comment lines where they were and each
+    line's end-of-line comment."""
+    out: list[str] = []
+    if leading and comment_text(leading) == header:
+        start(out, leading)
+    else:
+        start(out, tuple(f"# {line}" if line else "#" for line in header))
+    for head, loc, lines in sections:
+        emit(out, trivia_of(loc), 1 if out and out[-1] != "" else 0)
+        out.append(noted(head, loc))
+        for line, line_loc in lines:
+            emit(out, trivia_of(line_loc))
+            out.append(noted(line, line_loc))
+    return text(out, trailer)
