@@ -10,8 +10,10 @@ back.
 
 - Nothing is lost: an association's summary waits for its messages'
   reports (:meth:`ValidationPool.wait_for`), the end of the SCP for every
-  report (:meth:`ValidationPool.drain`; whoever made the pool closes it); a worker that dies gives each of
-  its messages a VALIDATOR_FAILURE finding and the pool is started anew.
+  report (:meth:`ValidationPool.drain`; whoever made the pool closes it).
+  A worker that dies breaks the pool: the pool is started anew and every
+  data set that was in flight is validated again there; one that kills its
+  worker again (the cause) gets a VALIDATOR_FAILURE finding.
 - Memory is bounded: at most ``window`` data sets are in flight; an
   association that sends faster than the workers validate waits.
 - Workers start clean (``forkserver``: the SCP runs threads, see
@@ -26,12 +28,18 @@ import warnings
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from io import BytesIO
 from typing import Any
 
 from mdict.processes import worker_context
 from mdict.scale.source import DatabaseSource
 from mdict.validation.findings import VALIDATOR_FAILURE, Finding, Report
+
+RETRIES = 1
+"""How many times a data set in flight when a worker died is validated again
+(in a new pool): the one that killed it kills its worker again and is then a
+VALIDATOR_FAILURE finding."""
 
 _WORKER: tuple[DatabaseSource, str] | None = None
 """The source and level of this worker process."""
@@ -110,13 +118,18 @@ class ValidationPool:
         self._slots.acquire()
         with self._changed:
             self._pending[association] += 1
-        args = (data, transfer_syntax.is_implicit_VR, transfer_syntax.is_little_endian)
+        job = (data, transfer_syntax.is_implicit_VR, transfer_syntax.is_little_endian)
+        self._dispatch(association, (*job, class_uid, uids), then, 0)
+
+    def _dispatch(
+        self, association: int, job: tuple[Any, ...], then: Callable[[Report], None], tries: int
+    ) -> None:
         try:
-            future = self._submit(*args, class_uid, uids)
+            future = self._submit(*job)
         except Exception as exc:  # the pool cannot take work: answer for this message
             self._done(association, then, _failure(exc))
             return
-        future.add_done_callback(lambda done: self._finished(association, then, done))
+        future.add_done_callback(lambda done: self._finished(association, job, then, tries, done))
 
     def _submit(self, *args: Any) -> Future[Report]:
         with self._lock:
@@ -128,11 +141,21 @@ class ValidationPool:
                 return self._executor.submit(_validate, *args)
 
     def _finished(
-        self, association: int, then: Callable[[Report], None], future: Future[Report]
+        self,
+        association: int,
+        job: tuple[Any, ...],
+        then: Callable[[Report], None],
+        tries: int,
+        future: Future[Report],
     ) -> None:
         try:
             report = future.result()
-        except Exception as exc:  # the worker died (a data set that crashes it)
+        except BrokenProcessPool as exc:  # a worker died: this data set's doing or another's
+            if tries < RETRIES:
+                self._dispatch(association, job, then, tries + 1)  # again, in a new pool
+                return
+            report = _failure(exc)
+        except Exception as exc:
             report = _failure(exc)
         self._done(association, then, report)
 

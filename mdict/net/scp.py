@@ -342,14 +342,17 @@ class ValidatingSCP(_MessageHandlers):
         while active and time.monotonic() < deadline:
             time.sleep(0.02)
             active = server.active_associations
+        associated = []
         for assoc in active:
-            self.note(
-                f"[{self.checker.association_number(assoc)} {peer_of(assoc)}] "
-                "aborted: the SCP is stopping"
-            )
-            assoc.abort()
-        for assoc in active:
-            assoc.join(_JOIN)
+            number = self.checker.number_of(assoc)
+            if number is None:  # a connection that never became an association
+                self.note(f"[- {_address(assoc)}] connection closed: the SCP is stopping")
+            else:
+                self.note(f"[{number} {peer_of(assoc)}] aborted: the SCP is stopping")
+                associated.append(assoc)
+            _abort(assoc)
+        for assoc in associated:  # (pynetdicom's thread of a connection that never
+            assoc.join(_JOIN)  # associated waits out its ACSE timeout; it records nothing)
         if self.pool is not None:
             self.pool.drain()  # every report in before the last tallies
         self.commitments.wait()
@@ -434,6 +437,27 @@ class ValidatingSCP(_MessageHandlers):
                 f"[- {address[0]}:{address[1]}] connection closed before an association was "
                 "established (an unreadable PDU, a rejected request or no request)"
             )
+
+
+def _abort(assoc: Any, wait: float = 2.0) -> None:
+    """Abort an association, also one whose peer stopped in the middle of a
+    PDU: pynetdicom's abort waits for its reader thread, which waits for the
+    rest of the PDU; after ``wait`` seconds the connection is shut down, so
+    the read ends (and the abort with it)."""
+    aborting = threading.Thread(target=assoc.abort, name="mdict-abort", daemon=True)
+    aborting.start()
+    aborting.join(wait)
+    if aborting.is_alive():
+        with contextlib.suppress(Exception):
+            assoc.dul.socket.socket.shutdown(socket.SHUT_RDWR)
+        aborting.join(_JOIN)
+
+
+def _address(assoc: Any) -> str:
+    """The peer's address of a connection, as text."""
+    with contextlib.suppress(Exception):
+        return f"{assoc.requestor.address}:{assoc.requestor.port}"
+    return "?"
 
 
 def how_ended(assoc: Any) -> str:

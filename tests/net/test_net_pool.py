@@ -24,7 +24,7 @@ from net_helpers import (
 
 from mdict.db.database import default_database
 from mdict.net.fixture import ScpUnderTest
-from mdict.net.pool import ValidationPool
+from mdict.net.pool import RETRIES, ValidationPool
 from mdict.net.scp import ValidatingSCP
 from mdict.scale.source import DatabaseSource
 from mdict.validation.findings import VALIDATOR_FAILURE, Report
@@ -134,16 +134,53 @@ def test_a_dead_worker_is_replaced(pool: ValidationPool) -> None:
     assert pool._executor is not executor
 
 
-def test_a_task_lost_with_its_worker_is_a_finding(pool: ValidationPool) -> None:
+def test_a_task_lost_with_its_worker_again_is_a_finding(pool: ValidationPool) -> None:
+    """In flight when a worker died: validated again (in a new pool); lost a
+    second time (it is the one that kills workers): a VALIDATOR_FAILURE."""
+    from concurrent.futures.process import BrokenProcessPool
+
     reports: list[Report] = []
     lost: Future[Report] = Future()
-    lost.set_exception(RuntimeError("A process in the process pool was terminated abruptly"))
+    lost.set_exception(BrokenProcessPool("A process in the process pool was terminated abruptly"))
     pool._slots.acquire()  # as submit does
-    pool._finished(7, reports.append, lost)
+    with pool._changed:
+        pool._pending[7] += 1
+    pool._finished(7, (), reports.append, RETRIES, lost)
     [report] = reports
     assert [f.code for f in report.findings] == [VALIDATOR_FAILURE]
     assert "terminated abruptly" in report.findings[0].message
     assert pool.wait_for(7, timeout=1)
+
+
+def test_messages_in_flight_when_a_worker_dies_are_validated_again() -> None:
+    """Killing a worker while data sets wait costs none of them a finding."""
+    import pydicom
+    from net_helpers import encoded
+    from pydicom.uid import ImplicitVRLittleEndian
+
+    data = encoded(defective_ct())
+    workers = ValidationPool(DatabaseSource.default(), "errors", workers=2, window=64)
+    reports: list[Report] = []
+    done = threading.Event()
+    lock = threading.Lock()
+
+    def then(report: Report) -> None:
+        with lock:
+            reports.append(report)
+            if len(reports) == 40:
+                done.set()
+
+    try:
+        syntax = pydicom.uid.UID(ImplicitVRLittleEndian)
+        for number in range(40):
+            workers.submit(1, data, syntax, CT_STORAGE, ("", ""), then)
+            if number == 5:  # some done, the rest waiting: kill a worker
+                os.kill(next(iter(workers._executor._processes)), signal.SIGKILL)  # type: ignore[attr-defined]
+        assert done.wait(120)
+    finally:
+        workers.close()
+    codes = [[f.code for f in r.findings if f.severity == "error"] for r in reports]
+    assert codes == [["REQUIRED_ATTRIBUTE_MISSING"]] * 40
 
 
 def test_the_fixture_scp_validates_in_its_own_process(mdict_scp: ScpUnderTest) -> None:

@@ -198,3 +198,41 @@ def test_a_data_set_that_cannot_be_decoded_is_refused(mdict_scp: ScpUnderTest) -
         DEFLATED,
     )
     assert finding.message.startswith("the data set cannot be decoded: ")
+
+
+def test_a_connection_open_at_the_stop_that_never_associated_is_no_association() -> None:
+    """Garbage, then the connection left open: when the SCP stops, a line
+    says the connection was closed; it is no association of the summary."""
+    from mdict.db.database import default_database
+    from mdict.net.scp import ValidatingSCP
+
+    notes: list[str] = []
+    scp = ValidatingSCP(default_database(), port=0, on_note=notes.append)
+    scp.start()
+    with socket.create_connection(("127.0.0.1", scp.port), timeout=TIMEOUT) as sock:
+        sock.sendall(b"\x55" + b"\x00" * 5 + b"garbage")  # and the socket stays open
+        deadline = time.monotonic() + TIMEOUT
+        while not scp._server.active_associations and time.monotonic() < deadline:
+            time.sleep(0.01)
+        scp.stop(grace=0.2)
+    assert scp.checker.associations == []
+    assert any("connection closed: the SCP is stopping" in note for note in notes), notes
+
+
+def test_the_scp_stops_while_a_peer_stalls_in_the_middle_of_a_pdu() -> None:
+    """A peer that sent half a PDU and waits: stopping the SCP still ends
+    (the connection is shut down after a short wait) and keeps the tally."""
+    from mdict.db.database import default_database
+    from mdict.net.scp import ValidatingSCP
+
+    scp = ValidatingSCP(default_database(), port=0)
+    scp.start()
+    with associated(scp.port, CT_STORAGE) as assoc:
+        assert assoc.send_c_store(ct()).Status == 0
+        assoc.dul.socket.send(b"\x04\x00\x00\x00\x10\x00" + b"\x00" * 10)  # P-DATA, cut short
+        time.sleep(0.2)
+        started = time.monotonic()
+        scp.stop(grace=0.2)
+        assert time.monotonic() - started < 15
+    [association] = scp.checker.associations
+    assert association.messages == 1 and association.ended.startswith(("aborted", "ended"))
