@@ -255,7 +255,8 @@ def decompile_command(database: str, folder: str, force: bool) -> None:
     """Write a compiled database back as canonical profiles.
 
     Writes every profile DATABASE holds (diction.pfl, mergecom.srv, info.pfl,
-    conditions.pfl, modules.pfl) into the folder, all or nothing.
+    conditions.pfl, modules.pfl, positions.pfl) into the folder, all or
+    nothing. The database keeps only the conditions profile's comments.
     """
     db = open_database(database, messages=False)
     texts = profile_texts(db)
