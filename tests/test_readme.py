@@ -80,5 +80,20 @@ def test_docs_speak_to_users() -> None:
     # no internal references: spec sections, "the issue", folders users do not have
     for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         text = path.read_text()
-        for pattern in (r"spec section", r"\bthe issue\b", r"shared/"):
+        for pattern in (r"(?i)spec section", r"\bthe issue\b", r"shared/"):
             assert not re.search(pattern, text), f"{path.name}: {pattern}"
+
+
+def test_code_and_generated_docs_point_at_our_docs() -> None:
+    """The package, its grammars, the tools and the generated profiles'
+    notes cite docs/ (users have it), never the reference they were built from."""
+    files = [
+        *(ROOT / "mdict").rglob("*.py"),
+        *(ROOT / "mdict" / "grammars").glob("*.lark"),
+        *(ROOT / "tools").glob("*.py"),
+        *(ROOT / "profiles").glob("*.md"),
+    ]
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for pattern in (r"(?i)spec sections?\b", r"\.\./shared"):
+            assert not re.search(pattern, text), f"{path.relative_to(ROOT)}: {pattern}"

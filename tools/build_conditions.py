@@ -1,6 +1,8 @@
 """Translate dicom3tools' condn.tpl into mdict's conditions profile.
 
-    python tools/build_conditions.py --source ../shared/data/dicom3tools --out profiles/
+    python tools/build_conditions.py --source DIR --out profiles/
+
+(``DIR``: dicom3tools' ``libsrc/standard`` templates.)
 
 Every ``Condition="X" ... ConditionEnd`` becomes ``X_IN_UPPER_SNAKE = expression``
 (names through ``tools.d3t.camel_to_upper_snake``, as info.pfl uses them).

@@ -1,6 +1,6 @@
 """Build mdict's standard profiles from the dicom3tools templates.
 
-    python tools/build_profiles.py --source ../shared/data/dicom3tools --out profiles/
+    python tools/build_profiles.py --source DIR --out profiles/
 
 Writes ``diction.pfl``, ``mergecom.srv``, ``info.pfl``, ``conditions.pfl``
 (through ``tools/build_conditions.py``, with the combined conditions info.pfl
@@ -117,10 +117,10 @@ dictionary; service and item names from Merge's public 2020 release
 
 ## Regenerate
 
-From the repository root, with the templates in `../shared/data/dicom3tools`
+From the repository root, with dicom3tools' `libsrc/standard` templates in a folder `DIR`
 and the `build` extra installed (`pip install -e ".[build]"`, highdicom):
 
-    python tools/build_profiles.py --source ../shared/data/dicom3tools --out profiles/
+    python tools/build_profiles.py --source DIR --out profiles/
 
 The same source gives byte-identical files. How the templates are mapped
 (names, VR choices, items, conditions) is described in

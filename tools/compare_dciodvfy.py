@@ -99,7 +99,7 @@ REASONS: dict[str, tuple[str, str]] = {
         "module U without condition in dicom3tools: dciodvfy checks it as mandatory, mdict notes "
         "UNABLE_TO_CHECK_CONDITION",
     ),
-    "cond-false": ("scope", "present under a false condition: allowed by spec section 8"),
+    "cond-false": ("scope", "present under a false condition: allowed (docs/validate.md)"),
     "pn-form": ("scope", "dciodvfy heuristic: PN without '^' is the retired name form"),
     "semantic": (
         "scope",

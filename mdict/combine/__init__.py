@@ -1,4 +1,4 @@
-"""Merging profiles (spec sections 1-4 and 6), as pure functions over the model.
+"""Merging profiles (docs/dcomb.md, docs/icomb.md), as pure functions over the model.
 
 ``merge_dictionaries`` is mc3dcomb: two dictionaries into one canonical one.
 ``apply_config`` / ``apply_configs`` are mc3icomb: configuration files applied

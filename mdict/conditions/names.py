@@ -1,4 +1,4 @@
-"""Merge-style condition names read mechanically (spec section 5).
+"""Merge-style condition names read mechanically (docs/conditions.md).
 
 A name is a chain of clauses joined by ``_AND_``/``_OR_`` (binding left to
 right); a clause is one or more tags ``A`` + 8 hex digits (several joined by

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 # ---------------------------------------------------------------------------
-# Vocabulary (spec section 7)
+# Vocabulary (docs/formats.md)
 # ---------------------------------------------------------------------------
 
 # fmt: off

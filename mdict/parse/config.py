@@ -1,4 +1,4 @@
-"""mc3icomb configuration file reader (spec section 4)."""
+"""mc3icomb configuration file reader (docs/formats.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""diction.pfl reader (spec section 1)."""
+"""diction.pfl reader (docs/formats.md)."""
 
 from __future__ import annotations
 

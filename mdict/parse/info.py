@@ -1,4 +1,4 @@
-"""info.pfl reader (spec section 3)."""
+"""info.pfl reader (docs/formats.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""mergecom.srv reader (spec section 2).
+"""mergecom.srv reader (docs/formats.md).
 
 The grammar gives sections and ``KEY = value`` lines; this module gives them
 meaning: the service table, one section per service, the item table. The
