@@ -170,3 +170,11 @@ def test_a_condition_note_that_is_not_text_fails_the_open() -> None:
     [definition] = model.definitions
     assert definition.comment == ("why",)
     assert definition.loc is not None and definition.loc.note == "# note"
+
+
+def test_modules_comments_of_the_wrong_shape_fail_the_open() -> None:
+    row = ["X", "M", None, [0x00100010]]
+    with pytest.raises(DatabaseError, match=r"\[trivia, note\]"):
+        Database.from_bytes(crafted(modules=[[], [["A", "C_STORE_RQ", [[*row, 5]]]]]), "x.msg")
+    with pytest.raises(DatabaseError, match="an end-of-line comment"):
+        Database.from_bytes(crafted(modules=[[], [["A", "C_STORE_RQ", [row], [[], 5]]]]), "x.msg")

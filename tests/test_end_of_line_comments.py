@@ -129,3 +129,23 @@ def test_fmt_rewrites_a_positions_profile_and_keeps_its_comments(tmp_path: objec
     result = CliRunner().invoke(main, ["fmt", str(path)])
     assert result.exit_code == 0, result.output
     assert path.read_text() == POSITIONS
+
+
+def test_a_database_keeps_the_comments_of_modules_and_positions() -> None:
+    """Compiled and decompiled, a commented modules or positions profile
+    comes back as ``fmt`` writes it: every comment where it was."""
+    from mdict.db.database import Database
+    from mdict.db.encode import encode_database
+
+    modules, positions = parse_modules(MODULES), parse_positions(POSITIONS)
+    data = encode_database("messages", modules=modules, positions=positions)
+    db = Database.from_bytes(data, "x.msg")
+    db.verify()
+    modules_back, positions_back = db.modules_model(), db.positions_model()
+    assert modules_back is not None and positions_back is not None
+    assert format_modules(modules_back) == format_modules(modules)
+    assert format_positions(positions_back) == POSITIONS
+    from mdict.db.encode import encode_modules
+
+    bare = encode_modules(parse_modules("[ A, C_STORE_RQ ]\nX (M): 0010,0010\n"))
+    assert bare == [[], [["A", "C_STORE_RQ", [["X", "M", None, [0x00100010]]]]]]  # short rows

@@ -256,7 +256,8 @@ def decompile_command(database: str, folder: str, force: bool) -> None:
 
     Writes every profile DATABASE holds (diction.pfl, mergecom.srv, info.pfl,
     conditions.pfl, modules.pfl, positions.pfl) into the folder, all or
-    nothing. The database keeps only the conditions profile's comments.
+    nothing. The database keeps the comments of conditions.pfl, modules.pfl
+    and positions.pfl, not those of the Merge profiles.
     """
     db = open_database(database, messages=False)
     texts = profile_texts(db)

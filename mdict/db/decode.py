@@ -30,6 +30,7 @@ from mdict.model import (
     DictEntry,
     InfoLine,
     ItemRef,
+    Location,
     Service,
     Tag,
     ValueList,
@@ -423,34 +424,65 @@ def decode_conditions(raw: object) -> ConditionTexts:
     )
 
 
+def commented_rows(value: object, width: int, what: str) -> tuple[tuple[Any, ...], ...]:
+    """Rows of ``width`` fields, each perhaps with its comments after them
+    (``[trivia lines, note]``, checked here)."""
+    need(type(value) is tuple, f"{what}: a list", value)
+    assert isinstance(value, tuple)
+    for row in value:
+        need(type(row) is tuple and len(row) in (width, width + 1), f"{what}: rows", row)
+        if len(row) > width:
+            comments = row[width]
+            need(type(comments) is tuple and len(comments) == 2, "[trivia, note]", comments)
+            texts(comments[0], "comment lines")
+            need(type(comments[1]) is str, "an end-of-line comment", comments[1])
+    return value
+
+
+def comments_of(row: Sequence[Any], width: int) -> Location | None:
+    """The location a row's comments give (None without any)."""
+    if len(row) <= width:
+        return None
+    trivia, note = row[width]
+    return Location("<database>", 0, 1, trivia, note)
+
+
+def _profile_parts(raw: object, what: str) -> tuple[Any, Any, tuple[str, ...]]:
+    """``[header lines, rows(, trailer lines)]``, the header and trailer checked."""
+    need(type(raw) is tuple and len(raw) in (2, 3), f"the {what}: [header, rows]", raw)
+    assert isinstance(raw, tuple)
+    trailer = texts(raw[2], f"{what} trailer lines") if len(raw) == 3 else ()
+    return texts(raw[0], f"{what} header lines"), raw[1], trailer
+
+
 def check_modules(raw: object) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
     """``[header lines, [[service, command, [[name, usage, condition,
-    [tag, ...]], ...]], ...]]``, checked."""
-    need(type(raw) is tuple and len(raw) == 2, "the modules: [header, messages]", raw)
-    assert isinstance(raw, tuple)
-    header, messages = raw
-    texts(header, "modules header lines")
-    for service, command, modules in rows(messages, 3, "module messages"):
+    [tag, ...](, comments)], ...](, comments)], ...](, trailer lines)]``, checked."""
+    header, messages, _ = _profile_parts(raw, "modules")
+    for service, command, modules, *_ in commented_rows(messages, 3, "module messages"):
         need(type(service) is str and type(command) is str, "[service, command]", service)
-        for name, usage, condition, tags in rows(modules, 4, "modules"):
+        for name, usage, condition, tags, *_ in commented_rows(modules, 4, "modules"):
             need(type(name) is str and usage in ("M", "C", "U"), "a module, usage M/C/U", usage)
             need(optional_text(condition), "a module condition", condition)
             numbers(tags, "module tags", 1 << 32)
-    return header, messages
+    assert isinstance(raw, tuple)
+    return header, raw
 
 
-def decode_modules(checked: tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]) -> ModulesProfile:
-    """The checked modules section as a modules profile."""
-    header, rows_ = checked
+def decode_modules(checked: tuple[tuple[str, ...], tuple[Any, ...]]) -> ModulesProfile:
+    """The checked modules section as a modules profile (comments too)."""
+    header, raw = checked
+    _, rows_, trailer = _profile_parts(raw, "modules")
     messages = tuple(
         MessageModules(
-            service,
-            command,
-            tuple(ModuleUse(n, u, c, tags) for n, u, c, tags in modules),
+            row[0],
+            row[1],
+            tuple(ModuleUse(m[0], m[1], m[2], m[3], comments_of(m, 4)) for m in row[2]),
+            comments_of(row, 3),
         )
-        for service, command, modules in rows_
+        for row in rows_
     )
-    return ModulesProfile(messages, header)
+    return ModulesProfile(messages, header, trailer=trailer)
 
 
 def decode_services(raw: object) -> tuple[tuple[Service, ...], tuple[ItemRef, ...]]:
@@ -498,24 +530,25 @@ def decode_borrowed(raw: object) -> BorrowedConditions:
 
 def decode_positions(raw: object) -> PositionsProfile:
     """``[header lines, [[name, command, [[tag, [[index, kind or nil,
-    required], ...]], ...]], ...]]``, checked."""
-    need(type(raw) is tuple and len(raw) == 2, "the positions: [header, sections]", raw)
-    assert isinstance(raw, tuple)
-    header, sections = raw
+    required], ...](, comments)], ...](, comments)], ...](, trailer lines)]``,
+    checked."""
+    header, sections, trailer = _profile_parts(raw, "positions")
     out = []
-    for name, command, attributes in rows(sections, 3, "position sections"):
+    for section in commented_rows(sections, 3, "position sections"):
+        name, command, attributes = section[:3]
         need(type(name) is str and type(command) is str, "[name, command]", name)
         decoded = []
-        for tag, places in rows(attributes, 2, "position attributes"):
+        for attribute in commented_rows(attributes, 2, "position attributes"):
+            tag, places = attribute[:2]
             need(type(tag) is int and 0 <= tag < 1 << 32, "a tag", tag)
             found = []
             for index, kind, required in rows(places, 3, "positions"):
                 need(type(index) is int and 0 < index < 1000, "a position 1-999", index)
                 need(kind in ("E", "D", None) and type(required) is bool, "E, D or nil", kind)
                 found.append(Position(index, kind, required))
-            decoded.append(AttributePositions(tag, tuple(found)))
-        out.append(SectionPositions(name, command, tuple(decoded)))
-    return PositionsProfile(tuple(out), texts(header, "positions header lines"))
+            decoded.append(AttributePositions(tag, tuple(found), comments_of(attribute, 2)))
+        out.append(SectionPositions(name, command, tuple(decoded), comments_of(section, 3)))
+    return PositionsProfile(tuple(out), header, trailer=trailer)
 
 
 Decoder = Callable[[Any], Any]

@@ -36,7 +36,16 @@ from mdict.db.format import (
     Source,
     counts_of,
 )
-from mdict.model import Dictionary, InfoLine, InfoProfile, Service, ServiceProfile, Tag, ValueList
+from mdict.model import (
+    Dictionary,
+    InfoLine,
+    InfoProfile,
+    Location,
+    Service,
+    ServiceProfile,
+    Tag,
+    ValueList,
+)
 from mdict.model.modules import ModulesProfile
 from mdict.positions import PositionsProfile
 from mdict.write import sorted_entries, sorted_sections
@@ -335,25 +344,50 @@ def encode_conditions(conditions: Mapping[str, str]) -> list[Any]:
     return [list(header), rows]
 
 
+def _comments(loc: Location | None) -> list[Any]:
+    """``[[trivia lines, note]]`` for a thing read with comments above it or
+    at the end of its line, else nothing (the row keeps its short form)."""
+    if loc is None or not (loc.trivia or loc.note):
+        return []
+    return [[list(loc.trivia), loc.note]]
+
+
+def _trailer(profile: Any) -> list[Any]:
+    trailer: tuple[str, ...] = getattr(profile, "trailer", ())
+    return [list(trailer)] if trailer else []
+
+
 def encode_modules(modules: ModulesProfile) -> list[Any]:
     """``[header lines, [[service, command, [[name, usage, condition or nil,
-    [tag, ...]], ...]], ...]]`` in the profile's order."""
+    [tag, ...](, comments)], ...](, comments)], ...](, trailer lines)]`` in
+    the profile's order; comments ``[trivia lines, note]`` only where there
+    are some."""
     rows = [
-        [m.service, m.command, [[u.name, u.usage, u.condition, list(u.tags)] for u in m.modules]]
+        [
+            m.service,
+            m.command,
+            [[u.name, u.usage, u.condition, list(u.tags), *_comments(u.loc)] for u in m.modules],
+            *_comments(m.loc),
+        ]
         for m in modules.messages
     ]
-    return [list(modules.header), rows]
+    return [list(modules.header), rows, *_trailer(modules)]
 
 
 def encode_positions(positions: PositionsProfile) -> list[Any]:
     """``[header lines, [[name, command, [[tag, [[index, kind or nil,
-    required], ...]], ...]], ...]]`` in the profile's order."""
+    required], ...](, comments)], ...](, comments)], ...](, trailer lines)]``
+    in the profile's order (comments as in :func:`encode_modules`)."""
     rows = [
         [
             s.name,
             s.command,
-            [[a.tag, [[p.index, p.kind, p.required] for p in a.positions]] for a in s.attributes],
+            [
+                [a.tag, [[p.index, p.kind, p.required] for p in a.positions], *_comments(a.loc)]
+                for a in s.attributes
+            ],
+            *_comments(s.loc),
         ]
         for s in positions.sections
     ]
-    return [list(positions.header), rows]
+    return [list(positions.header), rows, *_trailer(positions)]
