@@ -363,7 +363,8 @@ def test_decompiling_the_standard_database_gives_the_profiles_back(tmp_path: Pat
     shipped = REPO / "mdict" / "data" / "mrgcom3.msg"
     code, _, stderr = run("decompile", str(shipped), "-o", str(tmp_path / "back"))
     assert code == 0, stderr
-    for name in ("diction.pfl", "mergecom.srv", "info.pfl", "conditions.pfl"):
+    names = ("diction.pfl", "mergecom.srv", "info.pfl", "conditions.pfl", "modules.pfl")
+    for name in (*names, "positions.pfl"):
         assert (tmp_path / "back" / name).read_bytes() == (REPO / "profiles" / name).read_bytes()
 
 
