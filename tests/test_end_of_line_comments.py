@@ -149,3 +149,21 @@ def test_a_database_keeps_the_comments_of_modules_and_positions() -> None:
 
     bare = encode_modules(parse_modules("[ A, C_STORE_RQ ]\nX (M): 0010,0010\n"))
     assert bare == [[], [["A", "C_STORE_RQ", [["X", "M", None, [0x00100010]]]]]]  # short rows
+
+
+def test_an_error_on_a_line_with_a_comment_is_located_in_the_line() -> None:
+    """The comment is cut off before the line is read: errors keep their
+    columns, and a comment never hides one."""
+    import pytest
+
+    from mdict.errors import ProfileError
+
+    cases = [
+        (parse_positions, "[ A, C_STORE_RQ ]\n0008,0008 = 1 X  # note\n", "p.pfl:2:13: error:"),
+        (parse_modules, "[ A, C_STORE_RQ ]\nX (Q): 0010,0010  # note\n", "m.pfl:2:4: error:"),
+        (parse_conditions, "A = present(  # note\n", "c.pfl:1:"),
+    ]
+    for parse, text, where in cases:
+        with pytest.raises(ProfileError) as caught:
+            parse(text, where.split(":")[0])
+        assert str(caught.value).startswith(where), str(caught.value)
