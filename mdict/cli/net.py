@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from mdict.cli._common import FC, FOUND_PROBLEMS, fail, level_option, open_database
-from mdict.validation.findings import LEVELS
+from mdict.validation.findings import LEVELS, PRIVATE
 
 if TYPE_CHECKING:
     from mdict.net.pool import ValidationPool
@@ -29,10 +29,16 @@ stop the SCP the normal way (report written, same statuses)."""
 class _Run:
     """The live log, the journal for the report and the totals of one run."""
 
-    def __init__(self, level: str, report: str | None) -> None:
+    def __init__(self, level: str, report: str | None, show_private: bool = False) -> None:
         from mdict.net.records import Journal
 
         self.rank = LEVELS[level.rstrip("s")]
+        # private dictionary disagreements (vendors' VR and VM) stay out of
+        # the live log and its counts unless asked for, as in mdict validate;
+        # the report keeps them (with their category)
+        self.show_private = show_private or self.rank >= LEVELS["info"]
+        self.private = 0
+        self._hidden: dict[int, Counter[str]] = {}  # association -> severities not shown
         self.journal = Journal(_folder_of(report)) if report else None
         self.counts: Counter[str] = Counter()
         self.messages = self.with_errors = self.associations = 0
@@ -42,22 +48,46 @@ class _Run:
         self.log = _LiveLog(sys.stdout)  # as it is now (a test runner swaps it)
 
     def on_message(self, message: Any) -> None:
-        from mdict.net.records import finding_lines
+        from mdict.net.records import finding_lines, message_line
 
         data = message.to_dict()
-        lines = [message.line(), *finding_lines(data, self.rank)]
+        shown, hidden = self._shown(data)
+        line = message_line(shown)
+        if hidden:
+            count = sum(hidden.values())
+            line += f" [{count} private dictionary disagreement{'s' * (count != 1)} not shown]"
+        lines = [line, *finding_lines(shown, self.rank)]
         with self._lock:
             self.messages += 1
             self.with_errors += not message.ok
-            self.counts.update(f.severity for f in message.findings)
+            self.counts.update(f["severity"] for f in shown["findings"])
+            self.private += sum(hidden.values())
+            self._hidden.setdefault(message.association, Counter()).update(hidden)
             self._write("\n".join(lines))
         if self.journal is not None:
             self.journal.add("message", data)
 
+    def _shown(self, data: dict[str, Any]) -> tuple[dict[str, Any], Counter[str]]:
+        """The record as the live log shows it, and the severities it hides."""
+        if self.show_private:
+            return data, Counter()
+        hidden = Counter(f["severity"] for f in data["findings"] if f.get("category") == PRIVATE)
+        if not hidden:
+            return data, hidden
+        findings = [f for f in data["findings"] if f.get("category") != PRIVATE]
+        counts = {s: data["counts"][s] - hidden[s] for s in data["counts"]}
+        return {**data, "findings": findings, "counts": counts}, hidden
+
     def on_association(self, association: Any) -> None:
+        from mdict.net.records import association_line
+
+        data = association.to_dict()
+        hidden = self._hidden.pop(association.number, Counter())
+        if hidden:
+            data = {**data, "counts": {s: n - hidden[s] for s, n in data["counts"].items()}}
         with self._lock:
             self.associations += 1
-            self._write(association.line())
+            self._write(association_line(data))
             if self.limit is not None and self.associations >= self.limit:
                 self.ended.set()
         if self.journal is not None:
@@ -78,6 +108,11 @@ class _Run:
             f"{self.associations} association{'' if self.associations == 1 else 's'}, "
             f"{self.messages} message{'' if self.messages == 1 else 's'}: "
             f"{self.with_errors} with errors; {counts_text(self.counts)}"
+        ) + (
+            f"; {self.private} private dictionary disagreement{'s' * (self.private != 1)}"
+            " (VR or number of values of vendor private attributes) not shown: --show private"
+            if self.private
+            else ""
         )
 
 
@@ -177,6 +212,14 @@ def _folder_option(name: str, help_text: str, *, exists: bool = True) -> Callabl
 )
 @level_option("Lowest severity validated, logged and reported.")
 @click.option(
+    "--show",
+    "show",
+    multiple=True,
+    type=click.Choice(["private"]),
+    help="Also log a category hidden by default: private (vendor dictionary "
+    "disagreements, VR or number of values of private attributes; the report has them).",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Answer an error status to a message with an error (default: success).",
@@ -218,6 +261,7 @@ def scp_command(
     limit: int | None,
     timeout: float | None,
     workers: int | None,
+    show: tuple[str, ...],
     **options: Any,
 ) -> None:
     """Run a validating SCP that a device under test connects to.
@@ -229,7 +273,7 @@ def scp_command(
     from mdict.net.scp import ValidatingSCP, quiet_pynetdicom
 
     db = open_database(db_path, profiles)
-    run = _Run(level, report)
+    run = _Run(level, report, "private" in show)
     run.limit = limit
     quiet_pynetdicom()
     pool = _pool(db_path, profiles, level, workers, options)

@@ -148,3 +148,37 @@ def test_the_live_log_outlives_a_closed_stream() -> None:
     log.close()
     assert not log._thread.is_alive()
     assert log._queue.empty()
+
+
+@pytest.mark.parametrize("show", [False, True])
+def test_private_dictionary_disagreements_stay_out_of_the_live_log(
+    tmp_path: Path, show: bool
+) -> None:
+    """As in mdict validate: a GE image's private VM disagreements are
+    counted apart in the log (--show private lists them); the report has them."""
+    from pydicom import examples
+
+    report = tmp_path / "r.json"
+    args = ["--report", str(report), "--format", "json", *(["--show", "private"] if show else [])]
+    with scp_process(*args) as scp:
+        with associated(scp.port, CT_STORAGE) as assoc:
+            assert assoc.send_c_store(examples.ct).Status == 0
+        status, out, err = scp.stop()
+    assert status == 0, err
+    lines = out.splitlines()
+    record = json.loads(report.read_text())["messages"][0]
+    private = [f for f in record["findings"] if f["category"] == "private"]
+    assert len(private) == 18 and record["counts"]["warning"] == 18
+    if show:
+        assert "0 errors, 18 warnings, 0 infos -> 0x0000" in lines[0]
+        assert sum(line.startswith("    warning ") for line in lines) == 18
+        assert "not shown" not in out
+    else:
+        assert lines[0].endswith(
+            "0 errors, 0 warnings, 0 infos -> 0x0000 [18 private dictionary disagreements not shown]"
+        )
+        assert "association released: 1 message; 0 errors, 0 warnings, 0 infos" in lines[1]
+        assert lines[-1].endswith(
+            "18 private dictionary disagreements (VR or number of values"
+            " of vendor private attributes) not shown: --show private"
+        )
