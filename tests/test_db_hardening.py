@@ -178,3 +178,12 @@ def test_modules_comments_of_the_wrong_shape_fail_the_open() -> None:
         Database.from_bytes(crafted(modules=[[], [["A", "C_STORE_RQ", [[*row, 5]]]]]), "x.msg")
     with pytest.raises(DatabaseError, match="an end-of-line comment"):
         Database.from_bytes(crafted(modules=[[], [["A", "C_STORE_RQ", [row], [[], 5]]]]), "x.msg")
+
+
+def test_dictionary_comments_of_the_wrong_shape_are_one_error() -> None:
+    parts = take_apart(seed_database())
+    count = len(parts.sections["dictionary"][0])
+    parts.sections["dictionary"].append([[], [], [[count, ["# past the end"]]]])
+    db = Database.from_bytes(put_together(parts), "x.msg", verify=False)
+    with pytest.raises(DatabaseError, match=f"the dictionary: expected a row below {count}"):
+        db.entry(0x00100010)

@@ -167,3 +167,33 @@ def test_an_error_on_a_line_with_a_comment_is_located_in_the_line() -> None:
         with pytest.raises(ProfileError) as caught:
             parse(text, where.split(":")[0])
         assert str(caught.value).startswith(where), str(caught.value)
+
+
+DICTIONARY = """\
+# ACME private dictionary
+# kept in git
+
+# the service fields
+Last Serviced By,0009,ACME 1.1,10,LO,1
+Patient's Name,0010,0010,PN,1
+# a trailer
+"""
+
+
+def test_a_dictionary_database_keeps_the_dictionarys_comments() -> None:
+    """mdict dict, then decompile: the header, the lines above each entry
+    and the trailer come back, in canonical order."""
+    from mdict.db.database import Database
+    from mdict.db.encode import encode_database, encode_dictionary
+    from mdict.parse.dictionary import parse_dictionary
+    from mdict.write.dictionary import format_dictionary
+
+    dictionary = parse_dictionary(DICTIONARY, "d.pfl")
+    db = Database.from_bytes(encode_database("dictionary", dictionary=dictionary), "d.msg")
+    db.verify()
+    back = db.dictionary_model()
+    assert back is not None
+    assert format_dictionary(back) == format_dictionary(dictionary)
+    assert "# the service fields" in format_dictionary(back)
+    bare = encode_dictionary(parse_dictionary("Patient's Name,0010,0010,PN,1\n"))
+    assert len(bare) == 6  # no comments: the six columns as before

@@ -256,8 +256,8 @@ def decompile_command(database: str, folder: str, force: bool) -> None:
 
     Writes every profile DATABASE holds (diction.pfl, mergecom.srv, info.pfl,
     conditions.pfl, modules.pfl, positions.pfl) into the folder, all or
-    nothing. The database keeps the comments of conditions.pfl, modules.pfl
-    and positions.pfl, not those of the Merge profiles.
+    nothing. The database keeps the comments of diction.pfl, conditions.pfl,
+    modules.pfl and positions.pfl, not those of mergecom.srv and info.pfl.
     """
     db = open_database(database, messages=False)
     texts = profile_texts(db)

@@ -20,6 +20,7 @@ import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from mdict.db.dictionary_table import DictionaryTable
@@ -466,9 +467,19 @@ class Database(_ConditionsAndModules):
 
     # -- back to models ---------------------------------------------------
     def dictionary_model(self) -> Dictionary | None:
+        """The dictionary back, with the comments the file kept."""
         if self._parts.dictionary is None:
             return None
-        return Dictionary(tuple(self.entries()))
+        entries = tuple(self.entries())
+        no_comments: tuple[tuple[str, ...], tuple[str, ...], dict[int, tuple[str, ...]]]
+        no_comments = ((), (), {})
+        header, trailer, above = getattr(self._dictionary(), "comments", no_comments)
+        if above:
+            entries = tuple(
+                replace(e, loc=Location(self.name, 0, 1, above[row])) if row in above else e
+                for row, e in enumerate(entries)
+            )
+        return Dictionary(entries, header=header, trailer=trailer)
 
     def services_model(self) -> ServiceProfile | None:
         if self._parts.services is None:

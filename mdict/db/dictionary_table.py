@@ -75,9 +75,11 @@ class ColumnsTable:
     VM numbers]``, entries built on demand."""
 
     def __init__(self, columns: object) -> None:
-        need(type(columns) is tuple and len(columns) == 6, "the dictionary: 6 columns", columns)
+        need(
+            type(columns) is tuple and len(columns) in (6, 7), "the dictionary: 6 columns", columns
+        )
         assert isinstance(columns, tuple)
-        raw_names, raw_tags, raw_vrs, vr_numbers, vm_texts, vm_numbers = columns
+        raw_names, raw_tags, raw_vrs, vr_numbers, vm_texts, vm_numbers = columns[:6]
         self._names = texts(raw_names, "dictionary names")
         self._vrs = texts(raw_vrs, "dictionary VRs")
         numbers(vr_numbers, "VR numbers", len(self._vrs))
@@ -92,6 +94,8 @@ class ColumnsTable:
         self._rows: dict[Any, int] | None = None
         self._all: tuple[DictEntry, ...] | None = None
         self._built: dict[int, DictEntry] = {}  # rows built one by one
+        self.comments = _comments(columns[6], count) if len(columns) == 7 else ((), (), {})
+        """(header lines, trailer lines, row -> the lines above it), as written."""
 
     def _index(self) -> dict[Any, int]:
         """Raw tag -> its first row: a packed standard tag or a (group,
@@ -152,6 +156,24 @@ class ColumnsTable:
                 entry.__class__ = DictEntry
                 append(entry)
             return tuple(entries)
+
+
+def _comments(
+    raw: object, count: int
+) -> tuple[tuple[str, ...], tuple[str, ...], dict[int, tuple[str, ...]]]:
+    need(type(raw) is tuple and len(raw) == 3, "the dictionary's comments: 3 lists", raw)
+    assert isinstance(raw, tuple)
+    header, trailer, above = raw
+    texts(header, "dictionary header lines")
+    texts(trailer, "dictionary trailer lines")
+    need(type(above) is tuple, "the comments above entries: a list", above)
+    rows: dict[int, tuple[str, ...]] = {}
+    for item in above:
+        need(type(item) is tuple and len(item) == 2, "[row, comment lines]", item)
+        row, lines = item
+        need(type(row) is int and 0 <= row < count, f"a row below {count}", row)
+        rows[row] = texts(lines, "comment lines")
+    return header, trailer, rows
 
 
 def decode_dictionary(columns: object) -> tuple[DictEntry, ...]:

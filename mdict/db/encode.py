@@ -107,12 +107,16 @@ def _numbered(numbers: dict[Any, int], key: Any) -> int:
 
 def encode_dictionary(dictionary: Dictionary) -> list[Any]:
     """Columns in canonical order: ``[names, tags, VRs, VR numbers, VMs, VM
-    numbers]``; each VR and VM text is listed once."""
+    numbers(, comments)]``; each VR and VM text is listed once; comments
+    ``[header lines, trailer lines, [[row, lines above it], ...]]`` only
+    when the dictionary has some."""
     entries = sorted_entries(dictionary.entries)
     vrs: dict[str, int] = {}
     vms: dict[str, int] = {}
     vr_numbers = [_numbered(vrs, e.vr) for e in entries]
     vm_numbers = [_numbered(vms, str(e.vm)) for e in entries]
+    above = [[row, list(e.loc.trivia)] for row, e in enumerate(entries) if e.loc and e.loc.trivia]
+    comments = [list(dictionary.header), list(dictionary.trailer), above]
     return [
         [e.name for e in entries],
         [encode_tag(e.tag) for e in entries],
@@ -120,6 +124,7 @@ def encode_dictionary(dictionary: Dictionary) -> list[Any]:
         vr_numbers,
         list(vms),
         vm_numbers,
+        *([comments] if any(comments) else []),
     ]
 
 
