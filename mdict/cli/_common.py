@@ -207,6 +207,19 @@ def level_option(help_text: str) -> Callable[[FC], FC]:
     )
 
 
+def show_option(help_text: str) -> Callable[[FC], FC]:
+    """``--show private`` (repeatable): a category hidden by default."""
+    return click.option(
+        "--show", "show", multiple=True, type=click.Choice(["private"]), help=help_text
+    )
+
+
+def shows_private(show: Sequence[str], level: str) -> bool:
+    """Private dictionary disagreements (vendors' VR and VM) are shown when
+    asked for (``--show private``) or at ``--level info``."""
+    return "private" in show or level.rstrip("s") == "info"
+
+
 def database_inputs(db_path: str | None, profiles: str | None) -> list[str]:
     """The files a database option reads (what an output must never replace)."""
     if db_path is not None:

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from mdict.cli._common import FC, FOUND_PROBLEMS, fail, level_option, open_database
+from mdict.cli._common import (
+    FC,
+    FOUND_PROBLEMS,
+    fail,
+    level_option,
+    open_database,
+    show_option,
+    shows_private,
+)
 from mdict.validation.findings import LEVELS, PRIVATE
 
 if TYPE_CHECKING:
@@ -36,7 +44,7 @@ class _Run:
         # private dictionary disagreements (vendors' VR and VM) stay out of
         # the live log and its counts unless asked for, as in mdict validate;
         # the report keeps them (with their category)
-        self.show_private = show_private or self.rank >= LEVELS["info"]
+        self.show_private = show_private
         self.private = 0
         self._hidden: dict[int, Counter[str]] = {}  # association -> severities not shown
         self.journal = Journal(_folder_of(report)) if report else None
@@ -211,13 +219,9 @@ def _folder_option(name: str, help_text: str, *, exists: bool = True) -> Callabl
     help="Format of --report.",
 )
 @level_option("Lowest severity validated, logged and reported.")
-@click.option(
-    "--show",
-    "show",
-    multiple=True,
-    type=click.Choice(["private"]),
-    help="Also log a category hidden by default: private (vendor dictionary "
-    "disagreements, VR or number of values of private attributes; the report has them).",
+@show_option(
+    "Also log a category hidden by default: private (vendor dictionary "
+    "disagreements, VR or number of values of private attributes; the report has them)."
 )
 @click.option(
     "--strict",
@@ -273,7 +277,7 @@ def scp_command(
     from mdict.net.scp import ValidatingSCP, quiet_pynetdicom
 
     db = open_database(db_path, profiles)
-    run = _Run(level, report, "private" in show)
+    run = _Run(level, report, shows_private(show, level))
     run.limit = limit
     quiet_pynetdicom()
     pool = _pool(db_path, profiles, level, workers, options)

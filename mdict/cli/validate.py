@@ -24,6 +24,8 @@ from mdict.cli._common import (
     open_database,
     output_option,
     refuse_to_overwrite,
+    show_option,
+    shows_private,
     write_together,
 )
 from mdict.db.protocol import MessageDatabase
@@ -146,7 +148,7 @@ class _Results:
         self.rank = rank
         self.ignored = set(ignored)
         self.known = known
-        self.show_private = show_private or rank >= LEVELS["info"]
+        self.show_private = show_private
         self.text = text
         self.results: list[tuple[Report, list[Finding]]] = []
         self.total = Counter[str]()
@@ -396,13 +398,9 @@ def _scale_options(command: Any) -> Any:
     metavar="CODE",
     help="A finding code never shown nor counted (repeatable), e.g. NON_SERVICE_ATTRIBUTE.",
 )
-@click.option(
-    "--show",
-    "show",
-    multiple=True,
-    type=click.Choice(["private"]),
-    help="Also show a category hidden by default: private (vendor dictionary "
-    "disagreements, VR or number of values of private attributes).",
+@show_option(
+    "Also show a category hidden by default: private (vendor dictionary "
+    "disagreements, VR or number of values of private attributes)."
 )
 @click.option(
     "-j",
@@ -450,7 +448,7 @@ def validate_command(
     workers = jobs or os.cpu_count() or 1
     rank = LEVELS[level.rstrip("s")]
     text = output_format == "text"
-    out = _Results(rank, ignored, known, "private" in show, text)
+    out = _Results(rank, ignored, known, shows_private(show, level), text)
     interrupted = _collect(Validator(db), files, service, command, coverage, workers, level, out)
     summary_coverage = out.coverage if coverage else None
     if text:

@@ -217,7 +217,13 @@ def validate_command(
     write_baseline: str | None,
 ) -> None:
     """``mdict validate`` with the options of docs/scale.md (exits 1 on errors)."""
-    from mdict.cli._common import FOUND_PROBLEMS, database_inputs, note, open_database
+    from mdict.cli._common import (
+        FOUND_PROBLEMS,
+        database_inputs,
+        note,
+        open_database,
+        shows_private,
+    )
     from mdict.db.aliases import did_you_mean
     from mdict.validation.baseline import check_baseline_target, read_baseline, save_baseline
 
@@ -237,7 +243,7 @@ def validate_command(
     source = DatabaseSource.of_options(db_path, profiles)
     known = frozenset(read_baseline(baseline)) if baseline else frozenset()
     rank = LEVELS[level.rstrip("s")]
-    show_private = "private" in scale.get("show", ()) or rank >= LEVELS["info"]
+    show_private = shows_private(scale.get("show", ()), level)
     filters = Filters(rank, frozenset(ignored), known, show_private)
     keys: list[str] | None = [] if write_baseline else None
     options = Options(service, command, coverage, level)

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from mdict.report.context import Annotator
 from mdict.scale.sinks import SEVERITIES, Entry
 from mdict.scale.source import DatabaseSource
+from mdict.scale.summary import Tally
 from mdict.scale.tasks import Options, validate_one
 from mdict.validation.baseline import baseline_key
-from mdict.validation.findings import LEVELS, PRIVATE, Coverage, Finding, Report
+from mdict.validation.findings import LEVELS, PRIVATE, Finding, Report
 
 
 @dataclass(frozen=True)
@@ -70,20 +71,6 @@ def entry_of(
 
 
 @dataclass(frozen=True, slots=True)
-class Tally:
-    """What the summary adds up of one file."""
-
-    service: str | None
-    ok: bool
-    findings: tuple[tuple[str, str], ...]
-    """(code, severity) of each finding shown."""
-    hidden: int = 0
-    unevaluated: int = 0
-    known: int = 0
-    coverage: Coverage | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Made:
     """One file of a streamed run: its JSON line (``line``) or its entry
     (``entry``, for a Parquet sink), its tally and, when a baseline is being
@@ -105,16 +92,7 @@ def made_of(
 ) -> Made:
     """The entry of a report as a line (``lines``) or a dict, and its tally."""
     entry, fresh, known = entry_of(report, filters, annotator)
-    hidden = int(entry.pop("__hidden", 0) or 0)
-    tally = Tally(
-        entry["service"],
-        bool(entry["ok"]),
-        tuple((f["code"], f["severity"]) for f in entry["findings"]),
-        hidden,
-        int(entry.get("unevaluated_condition_uses") or 0),
-        known,
-        report.coverage if coverage else None,
-    )
+    tally = Tally.of(entry, known, report.coverage if coverage else None)
     file = entry["file"] or "?"
     new_keys = tuple(baseline_key(file, f) for f in fresh) if keys else ()
     if lines:

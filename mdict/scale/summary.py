@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mdict.scale.sinks import SEVERITIES, Entry
-
-if TYPE_CHECKING:
-    from mdict.scale.entries import Tally
 from mdict.validation.findings import Coverage, coverage_sources
 
 NO_SERVICE = "(none)"
@@ -23,6 +20,33 @@ NO_SERVICE = "(none)"
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What the summary adds up of one file."""
+
+    service: str | None
+    ok: bool
+    findings: tuple[tuple[str, str], ...]
+    """(code, severity) of each finding shown."""
+    hidden: int = 0
+    unevaluated: int = 0
+    known: int = 0
+    coverage: Coverage | None = None
+
+    @staticmethod
+    def of(entry: Entry, known: int = 0, coverage: Coverage | None = None) -> Tally:
+        """The tally of a file's entry; its ``__hidden`` count is taken out of it."""
+        return Tally(
+            entry["service"],
+            bool(entry["ok"]),
+            tuple((f["code"], f["severity"]) for f in entry["findings"]),
+            int(entry.pop("__hidden", 0) or 0),
+            int(entry.get("unevaluated_condition_uses") or 0),
+            known,
+            coverage,
+        )
 
 
 @dataclass(slots=True)
@@ -45,23 +69,11 @@ class Summary:
     coverage: Coverage | None = None
 
     def add(self, entry: Entry, known: int = 0, coverage: Coverage | None = None) -> None:
-        self.files += 1
-        self.known += known
-        self.private += int(entry.pop("__hidden", 0) or 0)
-        self.unevaluated += int(entry.get("unevaluated_condition_uses") or 0)
-        service = entry["service"] or NO_SERVICE
-        self.services[service] += 1
-        if not entry["ok"]:
-            self.with_errors += 1
-            self.services_failed[service] += 1
-        for finding in entry["findings"]:
-            self.severities[finding["severity"]] += 1
-            self.codes[(finding["code"], finding["severity"])] += 1
-        if coverage is not None:
-            self.coverage = coverage if self.coverage is None else self.coverage + coverage
+        """One file's entry (its ``__hidden`` count taken out of it)."""
+        self.add_tally(Tally.of(entry, known, coverage))
 
     def add_tally(self, tally: Tally) -> None:
-        """The same as :meth:`add`, from what a worker counted."""
+        """One file, from what was counted of it (here or on a worker)."""
         self.files += 1
         self.known += tally.known
         self.private += tally.hidden
